@@ -1,0 +1,82 @@
+package db
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"testing/fstest"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// renderedMigrations returns the migrations with the dialect's type tokens
+// ({{id}}, {{blob}}) replaced, so one numbered file serves both engines.
+func renderedMigrations(d Dialect) (fs.FS, error) {
+	out := fstest.MapFS{}
+	r := d.ddlTokens()
+	err := fs.WalkDir(migrationFiles, "migrations", func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		b, err := migrationFiles.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		out[e.Name()] = &fstest.MapFile{Data: []byte(r.Replace(string(b))), Mode: 0o444}
+		return nil
+	})
+	return out, err
+}
+
+// Migrate applies every pending migration, each in its own transaction, and
+// returns the versions it applied. On PostgreSQL an advisory lock keeps two
+// starting servers from migrating at once.
+func (db *DB) Migrate(ctx context.Context, log *slog.Logger) ([]int64, error) {
+	fsys, err := renderedMigrations(db.Dialect)
+	if err != nil {
+		return nil, fmt.Errorf("db: read migrations: %w", err)
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if db.Dialect == Postgres {
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(db.Dialect.gooseDialect(), db.rw, fsys, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("db: migrations: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: migrate: %w", err)
+	}
+	var applied []int64
+	for _, r := range results {
+		applied = append(applied, r.Source.Version)
+		if log != nil {
+			log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
+		}
+	}
+	return applied, nil
+}
+
+// SchemaVersion returns the highest applied migration version.
+func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
+	fsys, err := renderedMigrations(db.Dialect)
+	if err != nil {
+		return 0, err
+	}
+	p, err := goose.NewProvider(db.Dialect.gooseDialect(), db.rw, fsys, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return 0, err
+	}
+	return p.GetDBVersion(ctx)
+}
