@@ -1,0 +1,141 @@
+// Package audit writes and reads the audit log: who did what to which record,
+// when and from where. Entries are written in the transaction of the change.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"zhiyuan/internal/db"
+)
+
+// Actor is who is acting, taken from the request (or the command line).
+type Actor struct {
+	AccountID int64
+	Username  string
+	IP        string
+	RequestID string
+}
+
+type actorKey struct{}
+
+// WithActor returns a context that carries the actor.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor in ctx, or a zero Actor.
+func ActorFrom(ctx context.Context) Actor {
+	a, _ := ctx.Value(actorKey{}).(Actor)
+	return a
+}
+
+// Entry is one change or sensitive read. Detail must never hold an ID number
+// or a phone number in clear.
+type Entry struct {
+	Action     string
+	Entity     string
+	EntityID   string
+	RegionCode string
+	Detail     map[string]any
+}
+
+// Record is a stored entry with its actor and time.
+type Record struct {
+	ID         int64
+	At         time.Time
+	AccountID  int64
+	Username   string
+	Action     string
+	Entity     string
+	EntityID   string
+	RegionCode string
+	IP         string
+	RequestID  string
+	Detail     string
+}
+
+// Write appends an entry by the context's actor using q, which should be the
+// transaction of the change it records.
+func Write(ctx context.Context, q db.Querier, e Entry) error {
+	a := ActorFrom(ctx)
+	detail := "{}"
+	if len(e.Detail) > 0 {
+		b, err := json.Marshal(e.Detail)
+		if err != nil {
+			return fmt.Errorf("audit: detail: %w", err)
+		}
+		detail = string(b)
+	}
+	var accountID any
+	if a.AccountID != 0 {
+		accountID = a.AccountID
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO audit_log
+		(at, account_id, username, action, entity, entity_id, region_code, ip, request_id, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		time.Now().Unix(), accountID, a.Username, e.Action, e.Entity, e.EntityID, e.RegionCode, a.IP, a.RequestID, detail)
+	if err != nil {
+		return fmt.Errorf("audit: write %s %s: %w", e.Action, e.Entity, err)
+	}
+	return nil
+}
+
+// Filter selects entries: within region prefixes (unless All), optionally of
+// one entity, newest first, before the cursor id.
+type Filter struct {
+	All      bool
+	Regions  []string
+	Entity   string
+	EntityID string
+	Before   int64
+	Limit    int
+}
+
+// List returns entries matching f, newest first.
+func List(ctx context.Context, q db.Querier, f Filter) ([]Record, error) {
+	where, args := "1 = 1", []any{}
+	if !f.All {
+		var cond string
+		cond, args = db.ScopeFilter("region_code", f.Regions, 1)
+		where = cond
+	}
+	if f.Entity != "" {
+		args = append(args, f.Entity)
+		where += fmt.Sprintf(" AND entity = $%d", len(args))
+		if f.EntityID != "" {
+			args = append(args, f.EntityID)
+			where += fmt.Sprintf(" AND entity_id = $%d", len(args))
+		}
+	}
+	if f.Before > 0 {
+		args = append(args, f.Before)
+		where += fmt.Sprintf(" AND id < $%d", len(args))
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	args = append(args, limit)
+	rows, err := q.QueryContext(ctx, `SELECT id, at, COALESCE(account_id, 0), username, action, entity, entity_id,
+		region_code, ip, request_id, detail FROM audit_log WHERE `+where+
+		fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("audit: list: %w", err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var r Record
+		var at int64
+		if err := rows.Scan(&r.ID, &at, &r.AccountID, &r.Username, &r.Action, &r.Entity, &r.EntityID,
+			&r.RegionCode, &r.IP, &r.RequestID, &r.Detail); err != nil {
+			return nil, fmt.Errorf("audit: scan: %w", err)
+		}
+		r.At = time.Unix(at, 0)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,261 @@
+package auth_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/audit"
+	"zhiyuan/internal/auth"
+	"zhiyuan/internal/db"
+	"zhiyuan/internal/dbtest"
+)
+
+func newService(t *testing.T) (*auth.Service, *db.DB) {
+	t.Helper()
+	d := dbtest.New(t)
+	return auth.NewService(d, nil), d
+}
+
+func mustCreate(t *testing.T, s *auth.Service, p *auth.Principal, in auth.NewAccount) auth.Account {
+	t.Helper()
+	if in.Password == "" {
+		in.Password = "password-123"
+	}
+	a, err := s.CreateAccount(context.Background(), p, in)
+	if err != nil {
+		t.Fatalf("create %s: %v", in.Username, err)
+	}
+	return a
+}
+
+func TestLoginAuthenticateLogout(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	mustCreate(t, s, auth.System, auth.NewAccount{Username: "Alice", Grant: auth.Grant{Role: auth.RoleVolunteer}})
+
+	sess, p, err := s.Login(ctx, " alice ", "password-123", auth.SessionWeb, auth.Meta{IP: "10.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Username != "alice" || !p.Has(auth.RoleVolunteer) {
+		t.Fatalf("principal = %+v", p)
+	}
+	got, err := s.Authenticate(ctx, sess.Token, auth.SessionWeb)
+	if err != nil || got.AccountID != p.AccountID {
+		t.Fatalf("authenticate: %+v %v", got, err)
+	}
+	if _, err := s.Authenticate(ctx, sess.Token, auth.SessionAPI); !apperr.Is(err, apperr.Unauthenticated) {
+		t.Fatalf("web token accepted as API token: %v", err)
+	}
+	if err := s.Logout(ctx, sess.Token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, sess.Token, auth.SessionWeb); !apperr.Is(err, apperr.Unauthenticated) {
+		t.Fatalf("token still valid after logout: %v", err)
+	}
+}
+
+func TestWrongPasswordAndUnknownUserLookAlike(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	mustCreate(t, s, auth.System, auth.NewAccount{Username: "bob"})
+	_, _, e1 := s.Login(ctx, "bob", "nope-nope", auth.SessionWeb, auth.Meta{IP: "1.1.1.1"})
+	_, _, e2 := s.Login(ctx, "nobody", "nope-nope", auth.SessionWeb, auth.Meta{IP: "1.1.1.2"})
+	a1, a2 := apperr.From(e1), apperr.From(e2)
+	if a1.Kind != apperr.Unauthenticated || a1.Key != a2.Key || a1.Kind != a2.Kind {
+		t.Fatalf("wrong password %v vs unknown user %v", e1, e2)
+	}
+}
+
+func TestLoginThrottlePerAccountAndIP(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	mustCreate(t, s, auth.System, auth.NewAccount{Username: "carol"})
+	for i := 0; i < auth.MaxFailuresPerAccount; i++ {
+		_, _, err := s.Login(ctx, "carol", "bad-password", auth.SessionWeb, auth.Meta{IP: "2.2.2.2"})
+		if !apperr.Is(err, apperr.Unauthenticated) {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	// Locked now, even with the right password and from another address.
+	_, _, err := s.Login(ctx, "carol", "password-123", auth.SessionWeb, auth.Meta{IP: "3.3.3.3"})
+	if !apperr.Is(err, apperr.Throttled) {
+		t.Fatalf("locked account: %v", err)
+	}
+	now = now.Add(16 * time.Minute)
+	if _, _, err := s.Login(ctx, "carol", "password-123", auth.SessionWeb, auth.Meta{IP: "3.3.3.3"}); err != nil {
+		t.Fatalf("after lock expiry: %v", err)
+	}
+	// Per address: many usernames from one IP.
+	for i := 0; i < auth.MaxFailuresPerIP; i++ {
+		_, _, _ = s.Login(ctx, "ghost"+string(rune('a'+i)), "bad-password", auth.SessionWeb, auth.Meta{IP: "4.4.4.4"})
+	}
+	if _, _, err := s.Login(ctx, "carol", "password-123", auth.SessionWeb, auth.Meta{IP: "4.4.4.4"}); !apperr.Is(err, apperr.Throttled) {
+		t.Fatalf("locked address: %v", err)
+	}
+}
+
+func TestSessionExpiry(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	mustCreate(t, s, auth.System, auth.NewAccount{Username: "dave"})
+	sess, _, err := s.Login(ctx, "dave", "password-123", auth.SessionAPI, auth.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(auth.APILifetime + time.Second)
+	if _, err := s.Authenticate(ctx, sess.Token, auth.SessionAPI); !apperr.Is(err, apperr.Unauthenticated) {
+		t.Fatalf("expired token accepted: %v", err)
+	}
+	web, _, _ := s.Login(ctx, "dave", "password-123", auth.SessionWeb, auth.Meta{})
+	now = now.Add(auth.IdleTimeout + time.Second)
+	if _, err := s.Authenticate(ctx, web.Token, auth.SessionWeb); !apperr.Is(err, apperr.Unauthenticated) {
+		t.Fatalf("idle session accepted: %v", err)
+	}
+}
+
+func TestOfficeAdminScope(t *testing.T) {
+	s, d := newService(t)
+	ctx := context.Background()
+	heping := mustCreate(t, s, auth.System, auth.NewAccount{Username: "heping", RegionCode: "120101",
+		Grant: auth.Grant{Role: auth.RoleOfficeAdmin, RegionCode: "120101"}})
+	mustCreate(t, s, auth.System, auth.NewAccount{Username: "hedong-worker", RegionCode: "120102"})
+	hp := &auth.Principal{AccountID: heping.ID, Username: "heping", Grants: heping.Grants}
+
+	// Creating inside the district works; outside is refused and writes nothing.
+	inside := mustCreate(t, s, hp, auth.NewAccount{Username: "heping-worker", RegionCode: "120101001",
+		Grant: auth.Grant{Role: auth.RoleCommunityWorker, RegionCode: "120101001"}})
+	_, err := s.CreateAccount(ctx, hp, auth.NewAccount{Username: "intruder", Password: "password-123", RegionCode: "120102"})
+	if !apperr.Is(err, apperr.Forbidden) {
+		t.Fatalf("create outside scope: %v", err)
+	}
+	// A grant outside scope rolls back the account created in the same call.
+	_, err = s.CreateAccount(ctx, hp, auth.NewAccount{Username: "sneaky", Password: "password-123", RegionCode: "120101",
+		Grant: auth.Grant{Role: auth.RoleOfficeAdmin, RegionCode: "1201"}})
+	if !apperr.Is(err, apperr.Forbidden) {
+		t.Fatalf("grant wider scope: %v", err)
+	}
+	var n int
+	if err := d.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE username IN ('intruder', 'sneaky')`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("refused accounts saved: %d %v", n, err)
+	}
+
+	list, err := s.ListAccounts(ctx, hp, auth.AccountQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, a := range list {
+		names[a.Username] = true
+	}
+	if !names["heping"] || !names["heping-worker"] || names["hedong-worker"] {
+		t.Fatalf("office admin of 120101 sees %v", names)
+	}
+	if _, err := s.Account(ctx, hp, inside.ID); err != nil {
+		t.Fatal(err)
+	}
+	var other int64
+	_ = d.Read().QueryRowContext(ctx, `SELECT id FROM accounts WHERE username = 'hedong-worker'`).Scan(&other)
+	if _, err := s.Account(ctx, hp, other); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("out-of-scope account readable: %v", err)
+	}
+	if _, err := s.AddGrant(ctx, hp, other, auth.Grant{Role: auth.RoleVolunteer}); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("grant on out-of-scope account: %v", err)
+	}
+
+	// Every change left an audit entry; the office admin sees only its district's.
+	entries, err := audit.List(ctx, d.Read(), audit.Filter{Regions: []string{"120101"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var creates, grants int
+	for _, e := range entries {
+		if e.RegionCode[:6] != "120101" {
+			t.Fatalf("entry outside scope: %+v", e)
+		}
+		switch e.Action {
+		case "create":
+			creates++
+		case "grant":
+			grants++
+		}
+	}
+	if creates != 2 || grants != 2 {
+		t.Fatalf("audit: %d creates, %d grants in 120101; want 2 and 2", creates, grants)
+	}
+}
+
+func TestGrantValidation(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	a := mustCreate(t, s, auth.System, auth.NewAccount{Username: "erin", RegionCode: "120101"})
+	cases := []struct {
+		g     auth.Grant
+		field string
+	}{
+		{auth.Grant{Role: "king"}, "role"},
+		{auth.Grant{Role: auth.RoleOfficeAdmin}, "region_code"},
+		{auth.Grant{Role: auth.RoleOfficeAdmin, RegionCode: "999999"}, "region_code"},
+		{auth.Grant{Role: auth.RoleTeamAdmin}, "team_id"},
+		{auth.Grant{Role: auth.RoleTeamAdmin, TeamID: 999}, "team_id"},
+		{auth.Grant{Role: auth.RoleDepartmentStaff, DepartmentID: 999}, "department_id"},
+	}
+	for _, c := range cases {
+		_, err := s.AddGrant(ctx, auth.System, a.ID, c.g)
+		e := apperr.From(err)
+		if e.Kind != apperr.Invalid || e.Fields[c.field].Code == "" {
+			t.Errorf("grant %+v: %v, want field error on %s", c.g, err, c.field)
+		}
+	}
+	if _, err := s.AddGrant(ctx, auth.System, a.ID, auth.Grant{Role: auth.RoleVolunteer}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddGrant(ctx, auth.System, a.ID, auth.Grant{Role: auth.RoleVolunteer}); !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("duplicate grant: %v", err)
+	}
+}
+
+func TestCreateAccountValidation(t *testing.T) {
+	s, _ := newService(t)
+	_, err := s.CreateAccount(context.Background(), auth.System, auth.NewAccount{Username: "x", Password: "short", RegionCode: "12345"})
+	e := apperr.From(err)
+	for _, f := range []string{"username", "password", "region_code"} {
+		if _, ok := e.Fields[f]; !ok {
+			t.Errorf("no error for %s: %v", f, err)
+		}
+	}
+	mustCreate(t, s, auth.System, auth.NewAccount{Username: "frank"})
+	_, err = s.CreateAccount(context.Background(), auth.System, auth.NewAccount{Username: "FRANK", Password: "password-123"})
+	if !apperr.Is(err, apperr.Conflict) {
+		t.Fatalf("duplicate username: %v", err)
+	}
+}
+
+func TestChangePasswordEndsOtherSessions(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	mustCreate(t, s, auth.System, auth.NewAccount{Username: "gina"})
+	s1, p, _ := s.Login(ctx, "gina", "password-123", auth.SessionWeb, auth.Meta{})
+	s2, _, _ := s.Login(ctx, "gina", "password-123", auth.SessionWeb, auth.Meta{})
+	if err := s.ChangePassword(ctx, p, "wrong-old", "new-password-1", s1.Token); !apperr.Is(err, apperr.Invalid) {
+		t.Fatalf("wrong old password: %v", err)
+	}
+	if err := s.ChangePassword(ctx, p, "password-123", "new-password-1", s1.Token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, s1.Token, auth.SessionWeb); err != nil {
+		t.Fatalf("current session ended: %v", err)
+	}
+	if _, err := s.Authenticate(ctx, s2.Token, auth.SessionWeb); err == nil {
+		t.Fatal("other session survived a password change")
+	}
+	if _, _, err := s.Login(ctx, "gina", "new-password-1", auth.SessionWeb, auth.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+}
