@@ -17,9 +17,9 @@ type Permission string
 const (
 	PermPublic        Permission = "public"         // anyone, signed in or not
 	PermSignedIn      Permission = "signed_in"      // any account
-	PermAccountsView  Permission = "accounts.view"  // list and read accounts in scope
-	PermAccountsAdmin Permission = "accounts.admin" // create accounts, grant and revoke roles in scope
-	PermAuditView     Permission = "audit.view"     // read the audit log in scope
+	PermAccountsView  Permission = "accounts:view"  // list and read accounts in scope
+	PermAccountsAdmin Permission = "accounts:admin" // create accounts, grant and revoke roles in scope
+	PermAuditView     Permission = "audit:view"     // read the audit log in scope
 )
 
 // rolesFor says which roles hold each permission (in their own scope).

@@ -14,8 +14,9 @@ const (
 	throttleLockFor = 15 * time.Minute
 	// MaxFailuresPerAccount locks an account's logins for throttleLockFor.
 	MaxFailuresPerAccount = 5
-	// MaxFailuresPerIP locks logins from one address for throttleLockFor.
-	MaxFailuresPerIP = 20
+	// MaxFailuresPerIP locks logins from one address for throttleLockFor; it is
+	// higher than per account because a whole office may share one address.
+	MaxFailuresPerIP = 50
 )
 
 func userKey(username string) string { return "user:" + username }

@@ -1,0 +1,100 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/i18n"
+)
+
+var (
+	errNoRoute     = apperr.New(apperr.NotFound, "error.not_found")
+	errBadJSON     = apperr.New(apperr.BadRequest, "error.bad_json")
+	errTooLarge    = apperr.New(apperr.TooLarge, "error.too_large")
+	errContentType = apperr.New(apperr.BadRequest, "error.unsupported_media")
+	errBadCursor   = apperr.New(apperr.BadRequest, "error.bad_cursor")
+)
+
+// errorBody is the envelope of DESIGN.md.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      string                 `json:"code"`
+	Message   string                 `json:"message"`
+	Fields    map[string]fieldDetail `json:"fields,omitempty"`
+	RequestID string                 `json:"request_id,omitempty"`
+}
+
+type fieldDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// lang is the caller's language: the account's, else Accept-Language.
+func lang(r *http.Request) string {
+	if p := httpx.Principal(r); p != nil && i18n.Valid(p.Locale) {
+		return p.Locale
+	}
+	return i18n.Pick("", r.Header.Get("Accept-Language"))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// fail writes err as the error envelope in the caller's language.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := apperr.From(err)
+	if e.Kind == apperr.Internal {
+		s.log.ErrorContext(r.Context(), "request failed", "err", err)
+	}
+	l := lang(r)
+	body := errorBody{Error: errorDetail{Code: e.Kind.Code(), Message: s.cat.T(l, e.Key, e.Args),
+		RequestID: w.Header().Get("X-Request-Id")}}
+	if len(e.Fields) > 0 {
+		body.Error.Fields = map[string]fieldDetail{}
+		for name, f := range e.Fields {
+			body.Error.Fields[name] = fieldDetail{Code: f.Code, Message: s.cat.T(l, f.Key, f.Args)}
+		}
+	}
+	if e.Kind == apperr.Unauthenticated {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="zhiyuan"`)
+	}
+	writeJSON(w, e.Kind.Status(), body)
+}
+
+// decode reads a JSON request body into v: the content type must be JSON,
+// unknown fields and trailing data are refused, and the body limit applies.
+func decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			return errContentType
+		}
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errTooLarge
+		}
+		return &apperr.Error{Kind: apperr.BadRequest, Key: "error.bad_json", Cause: err}
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errBadJSON
+	}
+	return nil
+}

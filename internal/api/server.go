@@ -1,0 +1,31 @@
+// Package api is the JSON surface under /api/v1: bearer-token
+// authentication, the error envelope of DESIGN.md, cursor pagination and the
+// OpenAPI document.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"zhiyuan/internal/auth"
+	"zhiyuan/internal/i18n"
+)
+
+// Server holds what the JSON handlers need.
+type Server struct {
+	auth *auth.Service
+	cat  *i18n.Catalog
+	log  *slog.Logger
+}
+
+// New returns the JSON surface.
+func New(a *auth.Service, cat *i18n.Catalog, log *slog.Logger) *Server {
+	return &Server{auth: a, cat: cat, log: log}
+}
+
+// Mount registers the API routes on mux.
+func (s *Server) Mount(mux *http.ServeMux) {
+	sub := http.NewServeMux()
+	mountRoutes(sub, s.Routes(), s.fail)
+	mux.Handle("/api/", sub)
+}

@@ -1,0 +1,169 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"zhiyuan/internal/api"
+	"zhiyuan/internal/auth"
+	"zhiyuan/internal/db"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/i18n"
+	"zhiyuan/internal/pii"
+	"zhiyuan/internal/web"
+)
+
+// App is the running platform's parts.
+type App struct {
+	Config  Config
+	DB      *db.DB
+	Keys    *pii.Keyring
+	Auth    *auth.Service
+	Log     *slog.Logger
+	web     *web.Server
+	api     *api.Server
+	reg     *prometheus.Registry
+	handler http.Handler
+}
+
+// New builds the application on an open, migrated database.
+func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: c, DB: d, Keys: keys, Log: log, reg: prometheus.NewRegistry()}
+	a.Auth = auth.NewService(d, log)
+	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies}, a.Auth, d, cat, log, keys.Derive("csrf"))
+	if err != nil {
+		return nil, err
+	}
+	a.api = api.New(a.Auth, cat, log)
+	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for name, pool := range d.Pools() {
+		a.reg.MustRegister(collectors.NewDBStatsCollector(pool, name))
+	}
+	a.handler = a.buildHandler()
+	return a, nil
+}
+
+// Routes returns every route of every surface, for the route-policy test.
+func (a *App) Routes() []httpx.Route {
+	routes := append([]httpx.Route{}, a.opsRoutes()...)
+	routes = append(routes, a.api.Routes()...)
+	return append(routes, a.web.Routes()...)
+}
+
+func (a *App) opsRoutes() []httpx.Route {
+	metrics := promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{})
+	return []httpx.Route{
+		{Method: "GET", Pattern: "/healthz", Perm: auth.PermPublic, Handler: a.healthz},
+		{Method: "GET", Pattern: "/metrics", Perm: auth.PermPublic, Handler: metrics.ServeHTTP},
+	}
+}
+
+func (a *App) buildHandler() http.Handler {
+	mux := http.NewServeMux()
+	httpx.Mount(mux, a.opsRoutes(), func(w http.ResponseWriter, r *http.Request, err error) {
+		http.Error(w, err.Error(), http.StatusForbidden)
+	})
+	a.api.Mount(mux)
+	a.web.Mount(mux)
+	var h http.Handler = mux
+	h = httpx.Authenticate(h, a.Auth, a.Config.SecureCookies)
+	h = httpx.LimitBody(h)
+	h = httpx.SecurityHeaders(h, a.Config.SecureCookies)
+	return httpx.Observe(h, a.Log, httpx.NewMetrics(a.reg), a.Config.TrustProxy)
+}
+
+// Handler is the whole HTTP surface with its middleware.
+func (a *App) Handler() http.Handler { return a.handler }
+
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := a.DB.Ping(ctx); err != nil {
+		a.Log.WarnContext(ctx, "health check: database unreachable", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, `{"status":"unavailable","database":"unreachable"}`+"\n")
+		return
+	}
+	fmt.Fprintf(w, `{"status":"ok","database":"%s"}`+"\n", a.DB.Dialect)
+}
+
+// Serve listens on the configured address until ctx ends, then stops
+// accepting, lets in-flight requests finish (up to 20 s) and returns.
+func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	go a.purgeSessions(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// purgeSessions deletes ended sessions every ten minutes.
+func (a *App) purgeSessions(ctx context.Context) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.Auth.PurgeExpiredSessions(ctx); err != nil {
+				a.Log.Warn("purge sessions", "err", err)
+			} else if n > 0 {
+				a.Log.Info("purged ended sessions", "count", n)
+			}
+		}
+	}
+}
+
+// NewLogger returns the structured logger for format "json" or "text".
+func NewLogger(w io.Writer, format string) *slog.Logger {
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}

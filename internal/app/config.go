@@ -1,0 +1,79 @@
+// Package app wires the platform together: configuration, database, secret
+// key, services, the HTTP server and its graceful shutdown.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"zhiyuan/internal/db"
+	"zhiyuan/internal/pii"
+)
+
+// Config is the platform's configuration, from flags or ZHIYUAN_* variables.
+type Config struct {
+	Addr          string // ZHIYUAN_ADDR, default 127.0.0.1:8080
+	DB            string // ZHIYUAN_DB: SQLite path or postgres:// URL, default ./zhiyuan.db
+	SecretKeyFile string // ZHIYUAN_SECRET_KEY_FILE
+	Demo          bool   // load demo data into an empty database
+	SecureCookies bool   // ZHIYUAN_SECURE_COOKIES: served over TLS (directly or behind a proxy)
+	TrustProxy    bool   // ZHIYUAN_TRUST_PROXY: take the client address from X-Real-IP
+	LogFormat     string // ZHIYUAN_LOG_FORMAT: json (default) or text
+}
+
+// Defaults.
+const (
+	DefaultAddr = "127.0.0.1:8080"
+	DefaultDB   = "zhiyuan.db"
+)
+
+// FromEnv fills a Config from the environment, with defaults.
+func FromEnv() Config {
+	c := Config{
+		Addr:          envOr("ZHIYUAN_ADDR", DefaultAddr),
+		DB:            envOr("ZHIYUAN_DB", DefaultDB),
+		SecretKeyFile: os.Getenv("ZHIYUAN_SECRET_KEY_FILE"),
+		SecureCookies: os.Getenv("ZHIYUAN_SECURE_COOKIES") == "1" || os.Getenv("ZHIYUAN_SECURE_COOKIES") == "true",
+		TrustProxy:    os.Getenv("ZHIYUAN_TRUST_PROXY") == "1" || os.Getenv("ZHIYUAN_TRUST_PROXY") == "true",
+		LogFormat:     envOr("ZHIYUAN_LOG_FORMAT", "json"),
+	}
+	return c
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// KeyFileBeside returns where the secret key lives by default for a SQLite
+// database: next to it, as <file>.key.
+func KeyFileBeside(sqlitePath string) string {
+	return filepath.Clean(sqlitePath) + ".key"
+}
+
+// LoadKeyring reads the master key. With SQLite and no key file named, the
+// key beside the database is used, created on first start (mode 0600);
+// created is true then. PostgreSQL needs an explicit key file.
+func LoadKeyring(c Config) (k *pii.Keyring, path string, created bool, err error) {
+	path = c.SecretKeyFile
+	if path == "" {
+		if db.DialectOf(c.DB) == db.Postgres {
+			return nil, "", false, errors.New("a secret key file is required with PostgreSQL: set ZHIYUAN_SECRET_KEY_FILE or --secret-key-file (create one with `zhiyuan key generate FILE`)")
+		}
+		path = KeyFileBeside(c.DB)
+	}
+	master, err := pii.LoadKeyFile(path)
+	if errors.Is(err, os.ErrNotExist) && c.SecretKeyFile == "" {
+		master, err = pii.CreateKeyFile(path)
+		created = err == nil
+	}
+	if err != nil {
+		return nil, path, false, fmt.Errorf("secret key %s: %w", path, err)
+	}
+	k, err = pii.NewKeyring(master)
+	return k, path, created, err
+}

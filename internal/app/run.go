@@ -1,0 +1,63 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"zhiyuan/internal/db"
+	"zhiyuan/internal/demo"
+)
+
+// Open connects to the configured database and applies pending migrations.
+func Open(ctx context.Context, c Config, log *slog.Logger) (*db.DB, error) {
+	d, err := db.Open(ctx, c.DB)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx, log); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Serve runs the platform until ctx is cancelled (SIGTERM or SIGINT): it
+// opens and migrates the database, loads the secret key, loads demo data if
+// asked, and serves HTTP. Messages for the operator go to out.
+func Serve(ctx context.Context, c Config, out io.Writer, log *slog.Logger) error {
+	start := time.Now()
+	keys, keyPath, created, err := LoadKeyring(c)
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Fprintf(out, "Created a new secret key at %s (mode 0600). Back it up with the database: without it, encrypted ID and phone numbers cannot be read.\n", keyPath)
+	}
+	d, err := Open(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	a, err := New(c, d, keys, log)
+	if err != nil {
+		return err
+	}
+	if c.Demo {
+		accounts, err := demo.Load(ctx, d, a.Auth)
+		switch err {
+		case nil:
+			demo.Print(out, accounts)
+		case demo.ErrNotEmpty:
+			fmt.Fprintln(out, "Demo data not loaded: the database already has accounts (demo data only goes into an empty database).")
+		default:
+			return err
+		}
+	}
+	return a.Serve(ctx, func(addr string) {
+		log.Info("serving", "addr", addr, "database", db.RedactDSN(c.DB), "dialect", d.Dialect, "startup_ms", time.Since(start).Milliseconds())
+		fmt.Fprintf(out, "Zhiyuan is serving on http://%s (database %s)\n", addr, db.RedactDSN(c.DB))
+	})
+}

@@ -1,0 +1,195 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/auth"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/i18n"
+	"zhiyuan/internal/region"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// shanghai is where times are shown; they are stored in UTC.
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}()
+
+// Page is what every template receives.
+type Page struct {
+	Lang      string
+	Title     string
+	Principal *auth.Principal
+	CSRF      string
+	Path      string
+	Flash     string
+	Form      url.Values
+	Errors    map[string]string
+	Error     string
+	Data      any
+	cat       *i18n.Catalog
+}
+
+// T translates a key; args are name, value pairs.
+func (p *Page) T(key string, args ...any) string {
+	var m map[string]any
+	if len(args) > 1 {
+		m = make(map[string]any, len(args)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			m[fmt.Sprint(args[i])] = args[i+1]
+		}
+	}
+	return p.cat.T(p.Lang, key, m)
+}
+
+// RoleName is the translated name of a role.
+func (p *Page) RoleName(r auth.Role) string { return p.T("role." + string(r)) }
+
+// RegionName is the full name of a region code, or the code if unknown.
+func (p *Page) RegionName(code string) string {
+	if code == "" {
+		return p.T("region.everywhere")
+	}
+	if n := region.FullName(code); n != "" {
+		return n
+	}
+	return code
+}
+
+// Time formats a time in Asia/Shanghai.
+func (p *Page) Time(t time.Time) string { return t.In(shanghai).Format("2006-01-02 15:04") }
+
+// Has reports whether the signed-in principal holds the role.
+func (p *Page) Has(role string) bool { return p.Principal.Has(auth.Role(role)) }
+
+// Can reports whether the principal may use routes guarded by perm.
+func (p *Page) Can(perm string) bool { return auth.Allowed(p.Principal, auth.Permission(perm)) }
+
+// templates maps a page name to its parsed template set (layout + page).
+type templates map[string]*template.Template
+
+func parseTemplates() (templates, error) {
+	pages, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	// Files named partial_*.html are partials available to every page.
+	partials, err := fs.Glob(templateFiles, "templates/partial_*.html")
+	if err != nil {
+		return nil, err
+	}
+	t := templates{}
+	for _, p := range pages {
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")
+		if name == "layout" || strings.HasPrefix(name, "partial_") {
+			continue
+		}
+		files := append([]string{"templates/layout.html", p}, partials...)
+		set, err := template.New(name).ParseFS(templateFiles, files...)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		t[name] = set
+	}
+	return t, nil
+}
+
+// page builds the template data for a request.
+func (s *Server) page(w http.ResponseWriter, r *http.Request, titleKey string) *Page {
+	p := &Page{Lang: s.lang(r), Principal: httpx.Principal(r), Path: r.URL.Path, cat: s.cat}
+	p.CSRF = s.csrfToken(s.csrfBinding(w, r))
+	p.Title = p.T(titleKey)
+	if f := r.URL.Query().Get("flash"); f != "" && strings.HasPrefix(f, "flash.") {
+		p.Flash = p.T(f)
+	}
+	return p
+}
+
+// render executes a page template into a buffer first, so that a template
+// error never sends half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
+	t, ok := s.tmpl[name]
+	if !ok {
+		s.fail(w, r, apperr.Wrap(errors.New("no template "+name), "web: render"))
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.ErrorContext(r.Context(), "template failed", "template", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// fail renders an error page (or redirects to login when not signed in).
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := apperr.From(err)
+	if e.Kind == apperr.Internal {
+		s.log.ErrorContext(r.Context(), "request failed", "err", err)
+	}
+	if e.Kind == apperr.Unauthenticated && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	p := s.page(w, r, "error.title")
+	p.Error = p.T(e.Key, flatten(e.Args)...)
+	p.Data = e.Kind.Status()
+	s.render(w, r, e.Kind.Status(), "error", p)
+}
+
+// formError re-renders a form page with the error's messages beside its fields.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, p *Page, err error) {
+	e := apperr.From(err)
+	if e.Kind == apperr.Internal {
+		s.fail(w, r, err)
+		return
+	}
+	p.Form = r.PostForm
+	p.Error = p.T(e.Key, flatten(e.Args)...)
+	p.Errors = map[string]string{}
+	for field, fe := range e.Fields {
+		p.Errors[field] = p.T(fe.Key, flatten(fe.Args)...)
+	}
+	s.render(w, r, e.Kind.Status(), name, p)
+}
+
+func flatten(m map[string]any) []any {
+	out := make([]any, 0, 2*len(m))
+	for k, v := range m {
+		out = append(out, k, v)
+	}
+	return out
+}
+
+// lang picks the request's language: the account's, then the cookie, then
+// the browser's.
+func (s *Server) lang(r *http.Request) string {
+	if p := httpx.Principal(r); p != nil && i18n.Valid(p.Locale) {
+		return p.Locale
+	}
+	choice := ""
+	if c, err := r.Cookie(langCookie); err == nil {
+		choice = c.Value
+	}
+	return i18n.Pick(choice, r.Header.Get("Accept-Language"))
+}

@@ -1,0 +1,65 @@
+// Package web is the server-rendered HTML surface: html/template pages with
+// htmx, mobile first, Simplified Chinese by default.
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"zhiyuan/internal/auth"
+	"zhiyuan/internal/db"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/i18n"
+)
+
+//go:embed static
+var staticFiles embed.FS
+
+// Config holds the web surface's settings.
+type Config struct {
+	// SecureCookies marks cookies Secure (set when served over TLS).
+	SecureCookies bool
+}
+
+// Server holds what the HTML handlers need.
+type Server struct {
+	cfg     Config
+	auth    *auth.Service
+	db      *db.DB
+	cat     *i18n.Catalog
+	log     *slog.Logger
+	tmpl    templates
+	csrfKey []byte
+}
+
+// New returns the web surface. csrfKey is a 32-byte secret.
+func New(cfg Config, a *auth.Service, d *db.DB, cat *i18n.Catalog, log *slog.Logger, csrfKey []byte) (*Server, error) {
+	t, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, auth: a, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
+}
+
+// Mount registers the web routes on mux behind the policy guard and CSRF check.
+func (s *Server) Mount(mux *http.ServeMux) {
+	sub := http.NewServeMux()
+	httpx.Mount(sub, s.Routes(), s.fail)
+	mux.Handle("/", s.checkCSRF(sub))
+}
+
+func (s *Server) static() http.HandlerFunc {
+	sub, _ := fs.Sub(staticFiles, "static")
+	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		files.ServeHTTP(w, r)
+	}
+}
+
+// notFound answers paths no route matches.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, errPageNotFound)
+}
