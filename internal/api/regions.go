@@ -14,7 +14,7 @@ type regionJSON struct {
 }
 
 type regionList struct {
-	Parent *regionJSON   `json:"parent"`
+	Parent *regionJSON  `json:"parent"`
 	Items  []regionJSON `json:"items"`
 }
 

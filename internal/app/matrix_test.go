@@ -167,15 +167,17 @@ func webScenarios() map[string][]call {
 	anyone := outcome{Default: ok}
 	signedIn := with(ok, map[string]int{"": see})
 	return map[string][]call{
-		"GET /{$}":       {{path: fixed("/"), expect: anyone}},
-		"GET /static/":   {{path: fixed("/static/app.css"), expect: anyone}},
-		"GET /login":     {{path: fixed("/login"), expect: with(ok, nil, "admin", see, "tianjin-office", see, "heping-office", see, "hedong-office", see, "quanyechang", see, "team-admin", see, "volunteer", see, "resident", see, "chengguan", see)}},
-		"POST /login":    {{path: fixed("/login"), body: func(u string) any { return url.Values{"username": {"web-nobody-" + u}, "password": {"x"}} }, expect: outcome{Default: unauth}}},
-		"POST /logout":   {{path: fixed("/logout"), body: func(string) any { return url.Values{} }, expect: with(see, map[string]int{"": unauth})}},
-		"POST /locale":   {{path: fixed("/locale"), body: func(string) any { return url.Values{"lang": {"zh"}} }, expect: outcome{Default: see}}},
-		"GET /account":   {{path: fixed("/account"), expect: signedIn}},
+		"GET /{$}":     {{path: fixed("/"), expect: anyone}},
+		"GET /static/": {{path: fixed("/static/app.css"), expect: anyone}},
+		"GET /login":   {{path: fixed("/login"), expect: with(ok, nil, "admin", see, "tianjin-office", see, "heping-office", see, "hedong-office", see, "quanyechang", see, "team-admin", see, "volunteer", see, "resident", see, "chengguan", see)}},
+		"POST /login":  {{path: fixed("/login"), body: func(u string) any { return url.Values{"username": {"web-nobody-" + u}, "password": {"x"}} }, expect: outcome{Default: unauth}}},
+		"POST /logout": {{path: fixed("/logout"), body: func(string) any { return url.Values{} }, expect: with(see, map[string]int{"": unauth})}},
+		"POST /locale": {{path: fixed("/locale"), body: func(string) any { return url.Values{"lang": {"zh"}} }, expect: outcome{Default: see}}},
+		"GET /account": {{path: fixed("/account"), expect: signedIn}},
 		"POST /account/password": {{path: fixed("/account/password"),
-			body:   func(string) any { return url.Values{"old_password": {"wrong-password"}, "password": {"new-password-1"}, "password_confirm": {"new-password-1"}} },
+			body: func(string) any {
+				return url.Values{"old_password": {"wrong-password"}, "password": {"new-password-1"}, "password_confirm": {"new-password-1"}}
+			},
 			expect: with(http.StatusUnprocessableEntity, map[string]int{"": unauth})}},
 		"GET /admin/accounts":     {{path: fixed("/admin/accounts"), expect: with(denied, webAdmins)}},
 		"GET /admin/accounts/new": {{path: fixed("/admin/accounts/new"), expect: with(denied, webAdmins)}},
