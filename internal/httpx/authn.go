@@ -40,6 +40,7 @@ func Authenticate(next http.Handler, a Authenticator, secureCookies bool) http.H
 			act.AccountID, act.Username = p.AccountID, p.Username
 			r = r.WithContext(audit.WithActor(r.Context(), act))
 			r = WithPrincipal(r, p)
+			infoFrom(r).accountID = p.AccountID
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -21,6 +22,22 @@ var (
 	errUnauthenticated = apperr.New(apperr.Unauthenticated, "auth.not_signed_in")
 	errForbidden       = apperr.New(apperr.Forbidden, "error.forbidden")
 )
+
+// routeInfo is filled in as the request passes the router and the
+// authenticator, for the log line and metrics written when it ends.
+type routeInfo struct {
+	route     string
+	accountID int64
+}
+
+type routeKey struct{}
+
+func infoFrom(r *http.Request) *routeInfo {
+	if i, ok := r.Context().Value(routeKey{}).(*routeInfo); ok {
+		return i
+	}
+	return &routeInfo{}
+}
 
 // Metrics are the per-route request counters and latency histograms.
 type Metrics struct {
@@ -101,7 +118,9 @@ func Observe(next http.Handler, log *slog.Logger, m *Metrics, trustProxy bool) h
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
+		info := &routeInfo{}
 		ctx := audit.WithActor(r.Context(), audit.Actor{IP: ClientIP(r, trustProxy), RequestID: id})
+		ctx = context.WithValue(ctx, routeKey{}, info)
 		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
@@ -111,7 +130,7 @@ func Observe(next http.Handler, log *slog.Logger, m *Metrics, trustProxy bool) h
 					http.Error(sw, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 				}
 			}
-			route := r.Pattern
+			route := info.route
 			if route == "" {
 				route = "unmatched"
 			}
@@ -129,7 +148,7 @@ func Observe(next http.Handler, log *slog.Logger, m *Metrics, trustProxy bool) h
 			// The query string is not logged: it may carry personal data.
 			log.Log(ctx, level, "request", "request_id", id, "method", r.Method, "route", route, "path", r.URL.Path,
 				"status", status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000,
-				"account_id", audit.ActorFrom(r.Context()).AccountID)
+				"account_id", info.accountID)
 		}()
 		next.ServeHTTP(sw, r)
 	})
@@ -160,9 +179,6 @@ const MaxBody = 1 << 20
 // LimitBody caps request bodies at MaxBody.
 func LimitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBody {
-			r.Body.Close()
-		}
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 		next.ServeHTTP(w, r)
 	})

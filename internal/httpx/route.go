@@ -29,12 +29,13 @@ func Mount(mux *http.ServeMux, routes []Route, deny Deny) {
 		if !rt.Perm.Known() {
 			panic("httpx: route " + rt.Method + " " + rt.Pattern + " has no known permission")
 		}
-		mux.Handle(rt.Method+" "+rt.Pattern, guard(rt.Perm, rt.Handler, deny))
+		mux.Handle(rt.Method+" "+rt.Pattern, guard(rt.Method+" "+rt.Pattern, rt.Perm, rt.Handler, deny))
 	}
 }
 
-func guard(perm auth.Permission, h http.Handler, deny Deny) http.Handler {
+func guard(route string, perm auth.Permission, h http.Handler, deny Deny) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		infoFrom(r).route = route
 		p := Principal(r)
 		if !auth.Allowed(p, perm) {
 			if p == nil {
