@@ -1,6 +1,7 @@
 // Command testsum reads `go test -json` on standard input, prints each
 // package's result line and the output of every failed test, and ends with
 // one line "N passed, N failed, N skipped". It exits 1 if anything failed.
+// With TESTSUM_TOTALS naming a file, it also appends its counts there.
 package main
 
 import (
@@ -65,6 +66,12 @@ func main() {
 		}
 	}
 	fmt.Printf("%s%d passed, %d failed, %d skipped\n", label, passed, failed, skipped)
+	if path := os.Getenv("TESTSUM_TOTALS"); path != "" {
+		if f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644); err == nil {
+			fmt.Fprintf(f, "%d %d %d\n", passed, failed, skipped)
+			f.Close()
+		}
+	}
 	if failed > 0 || failedBuild {
 		os.Exit(1)
 	}
