@@ -44,7 +44,7 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	}
 	a := &App{Config: c, DB: d, Keys: keys, Log: log, reg: prometheus.NewRegistry()}
 	a.Auth = auth.NewService(d, log)
-	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies}, a.Auth, d, cat, log, keys.Derive("csrf"))
+	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies}, a.Auth, d, cat, log, keys.Derive("csrf v1"))
 	if err != nil {
 		return nil, err
 	}
