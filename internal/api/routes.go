@@ -21,6 +21,29 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/api/v1/accounts/{id}/grants", Perm: auth.PermAccountsAdmin, Handler: s.grantAdd},
 		{Method: "DELETE", Pattern: "/api/v1/accounts/{id}/grants/{grant}", Perm: auth.PermAccountsAdmin, Handler: s.grantRevoke},
 		{Method: "GET", Pattern: "/api/v1/audit", Perm: auth.PermAuditView, Handler: s.auditList},
+
+		{Method: "GET", Pattern: "/api/v1/catalogs/{kind}", Perm: auth.PermPublic, Handler: s.catalogList},
+		{Method: "POST", Pattern: "/api/v1/volunteers", Perm: auth.PermPublic, Handler: s.volunteerRegister},
+		{Method: "POST", Pattern: "/api/v1/volunteers/claim", Perm: auth.PermPublic, Handler: s.volunteerClaim},
+		{Method: "GET", Pattern: "/api/v1/volunteers", Perm: auth.PermVolunteerSearch, Handler: s.volunteerList},
+		{Method: "GET", Pattern: "/api/v1/volunteers/me", Perm: auth.PermSignedIn, Handler: s.volunteerMe},
+		{Method: "GET", Pattern: "/api/v1/volunteers/{id}", Perm: auth.PermVolunteerView, Handler: s.volunteerGet},
+		{Method: "POST", Pattern: "/api/v1/volunteers/{id}/reveal", Perm: auth.PermVolunteerReveal, Handler: s.volunteerReveal},
+
+		{Method: "GET", Pattern: "/api/v1/teams", Perm: auth.PermPublic, Handler: s.teamList},
+		{Method: "POST", Pattern: "/api/v1/teams", Perm: auth.PermTeamCreate, Handler: s.teamCreate},
+		{Method: "GET", Pattern: "/api/v1/teams/mine", Perm: auth.PermSignedIn, Handler: s.teamMine},
+		{Method: "GET", Pattern: "/api/v1/teams/{id}", Perm: auth.PermPublic, Handler: s.teamGet},
+		{Method: "GET", Pattern: "/api/v1/teams/{id}/reviews", Perm: auth.PermSignedIn, Handler: s.teamReviews},
+		{Method: "POST", Pattern: "/api/v1/teams/{id}/review", Perm: auth.PermTeamReview, Handler: s.teamReview},
+		{Method: "GET", Pattern: "/api/v1/teams/{id}/members", Perm: auth.PermTeamManage, Handler: s.teamMembers},
+		{Method: "POST", Pattern: "/api/v1/teams/{id}/members", Perm: auth.PermTeamManage, Handler: s.teamAddMember},
+		{Method: "POST", Pattern: "/api/v1/teams/{id}/members/{volunteer}/approve", Perm: auth.PermTeamManage, Handler: s.teamApproveMember},
+		{Method: "PUT", Pattern: "/api/v1/teams/{id}/members/{volunteer}/role", Perm: auth.PermTeamManage, Handler: s.teamSetRole},
+		{Method: "DELETE", Pattern: "/api/v1/teams/{id}/members/{volunteer}", Perm: auth.PermTeamManage, Handler: s.teamRemoveMember},
+		{Method: "POST", Pattern: "/api/v1/teams/{id}/volunteers", Perm: auth.PermTeamManage, Handler: s.teamPreregister},
+		{Method: "POST", Pattern: "/api/v1/teams/{id}/join", Perm: auth.PermTeamJoin, Handler: s.teamJoin},
+		{Method: "POST", Pattern: "/api/v1/teams/{id}/leave", Perm: auth.PermTeamJoin, Handler: s.teamLeave},
 	}
 }
 

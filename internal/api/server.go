@@ -8,19 +8,31 @@ import (
 	"net/http"
 
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/i18n"
+	"zhiyuan/internal/team"
+	"zhiyuan/internal/volunteer"
 )
+
+// Services are the domain services the handlers call.
+type Services struct {
+	Auth       *auth.Service
+	Catalog    *catalog.Catalog
+	Volunteers *volunteer.Service
+	Teams      *team.Service
+}
 
 // Server holds what the JSON handlers need.
 type Server struct {
+	Services
 	auth *auth.Service
 	cat  *i18n.Catalog
 	log  *slog.Logger
 }
 
 // New returns the JSON surface.
-func New(a *auth.Service, cat *i18n.Catalog, log *slog.Logger) *Server {
-	return &Server{auth: a, cat: cat, log: log}
+func New(svc Services, cat *i18n.Catalog, log *slog.Logger) *Server {
+	return &Server{Services: svc, auth: svc.Auth, cat: cat, log: log}
 }
 
 // Mount registers the API routes on mux.

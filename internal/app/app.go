@@ -16,24 +16,30 @@ import (
 
 	"zhiyuan/internal/api"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/i18n"
 	"zhiyuan/internal/pii"
+	"zhiyuan/internal/team"
+	"zhiyuan/internal/volunteer"
 	"zhiyuan/internal/web"
 )
 
 // App is the running platform's parts.
 type App struct {
-	Config  Config
-	DB      *db.DB
-	Keys    *pii.Keyring
-	Auth    *auth.Service
-	Log     *slog.Logger
-	web     *web.Server
-	api     *api.Server
-	reg     *prometheus.Registry
-	handler http.Handler
+	Config     Config
+	DB         *db.DB
+	Keys       *pii.Keyring
+	Auth       *auth.Service
+	Catalog    *catalog.Catalog
+	Volunteers *volunteer.Service
+	Teams      *team.Service
+	Log        *slog.Logger
+	web        *web.Server
+	api        *api.Server
+	reg        *prometheus.Registry
+	handler    http.Handler
 }
 
 // New builds the application on an open, migrated database.
@@ -48,7 +54,11 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	if err != nil {
 		return nil, err
 	}
-	a.api = api.New(a.Auth, cat, log)
+	a.Catalog = catalog.New(d)
+	a.Volunteers = volunteer.NewService(d, keys, a.Auth, a.Catalog, log)
+	a.Teams = team.NewService(d, keys, a.Auth, a.Volunteers, log)
+	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
+	a.api = api.New(api.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams}, cat, log)
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for name, pool := range d.Pools() {
 		a.reg.MustRegister(collectors.NewDBStatsCollector(pool, name))

@@ -53,40 +53,91 @@ func (s *Service) CreateAccount(ctx context.Context, p *Principal, in NewAccount
 	if err := in.Validate(); err != nil {
 		return Account{}, err
 	}
-	if !Can(p, PermAccountsAdmin, Target{RegionCode: in.RegionCode}) {
-		return Account{}, apperr.New(apperr.Forbidden, "account.region_out_of_scope")
-	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {
 		return Account{}, apperr.Wrap(err, "auth: hash")
 	}
-	a := Account{Username: in.Username, DisplayName: in.DisplayName, RegionCode: in.RegionCode, Locale: in.Locale}
+	var a Account
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
-		now := s.Now().Unix()
-		id, err := insertAccount(ctx, tx, a, hash, now)
-		if db.IsUniqueViolation(err) {
-			f := apperr.Fields{}
-			f.Add("username", "taken", "account.username_taken")
-			e := apperr.From(f.Err())
-			e.Kind = apperr.Conflict
-			return e
-		}
-		if err != nil {
-			return apperr.Wrap(err, "auth: insert account")
-		}
-		a.ID = id
-		if err := audit.Write(ctx, tx, audit.Entry{Action: "create", Entity: "account", EntityID: strconv.FormatInt(id, 10),
-			RegionCode: a.RegionCode, Detail: map[string]any{"username": a.Username}}); err != nil {
-			return err
-		}
-		if in.Grant.Role == "" {
-			return nil
-		}
-		g, err := s.addGrant(ctx, tx, p, a, in.Grant)
-		a.Grants = []Grant{g}
+		a, err = s.CreateAccountTx(ctx, tx, p, in, hash)
 		return err
 	})
 	return a, err
+}
+
+// CreateAccountTx creates a validated account inside the caller's
+// transaction, with the password already hashed (hashing is slow and must not
+// hold a write transaction open). Other services use it to create an account
+// together with their own record.
+func (s *Service) CreateAccountTx(ctx context.Context, tx db.Querier, p *Principal, in NewAccount, passwordHash string) (Account, error) {
+	if !Can(p, PermAccountsAdmin, Target{RegionCode: in.RegionCode}) {
+		return Account{}, apperr.New(apperr.Forbidden, "account.region_out_of_scope")
+	}
+	if in.Locale == "" {
+		in.Locale = "zh"
+	}
+	a := Account{Username: in.Username, DisplayName: in.DisplayName, RegionCode: in.RegionCode, Locale: in.Locale}
+	id, err := insertAccount(ctx, tx, a, passwordHash, s.Now().Unix())
+	if db.IsUniqueViolation(err) {
+		f := apperr.Fields{}
+		f.Add("username", "taken", "account.username_taken")
+		e := apperr.From(f.Err())
+		e.Kind = apperr.Conflict
+		return a, e
+	}
+	if err != nil {
+		return a, apperr.Wrap(err, "auth: insert account")
+	}
+	a.ID = id
+	if err := audit.Write(ctx, tx, audit.Entry{Action: "create", Entity: "account", EntityID: strconv.FormatInt(id, 10),
+		RegionCode: a.RegionCode, Detail: map[string]any{"username": a.Username}}); err != nil {
+		return a, err
+	}
+	if in.Grant.Role == "" {
+		return a, nil
+	}
+	g, err := s.addGrant(ctx, tx, p, a, in.Grant)
+	a.Grants = []Grant{g}
+	return a, err
+}
+
+// EnsureGrantTx gives an account a role inside the caller's transaction,
+// doing nothing if the account already holds it with that scope. Other
+// services use it when a role follows from their records (a team's admin).
+func (s *Service) EnsureGrantTx(ctx context.Context, tx db.Querier, p *Principal, accountID int64, g Grant) error {
+	a, _, err := accountByID(ctx, tx, accountID)
+	if err != nil {
+		return apperr.Wrap(err, "auth: grant")
+	}
+	if _, err := s.normalizeGrant(ctx, tx, a, &g); err != nil {
+		return err
+	}
+	if id, err := findGrant(ctx, tx, accountID, g); err != nil || id != 0 {
+		return apperr.Wrap(err, "auth: find grant")
+	}
+	_, err = s.addGrant(ctx, tx, p, a, g)
+	return err
+}
+
+// RemoveGrantTx takes away the account's grant of g's role and scope inside
+// the caller's transaction, doing nothing if it holds none.
+func (s *Service) RemoveGrantTx(ctx context.Context, tx db.Querier, accountID int64, g Grant) error {
+	a, _, err := accountByID(ctx, tx, accountID)
+	if err != nil {
+		return apperr.Wrap(err, "auth: revoke")
+	}
+	if _, err := s.normalizeGrant(ctx, tx, a, &g); err != nil {
+		return err
+	}
+	id, err := findGrant(ctx, tx, accountID, g)
+	if err != nil || id == 0 {
+		return apperr.Wrap(err, "auth: find grant")
+	}
+	if _, err := deleteGrant(ctx, tx, accountID, id); err != nil {
+		return apperr.Wrap(err, "auth: revoke")
+	}
+	return audit.Write(ctx, tx, audit.Entry{Action: "revoke", Entity: "account", EntityID: strconv.FormatInt(accountID, 10),
+		RegionCode: a.RegionCode, Detail: grantDetail(g)})
 }
 
 // Account returns an account with its grants, if it is in the principal's scope.

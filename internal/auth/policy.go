@@ -20,6 +20,16 @@ const (
 	PermAccountsView  Permission = "accounts:view"  // list and read accounts in scope
 	PermAccountsAdmin Permission = "accounts:admin" // create accounts, grant and revoke roles in scope
 	PermAuditView     Permission = "audit:view"     // read the audit log in scope
+
+	PermVolunteerView        Permission = "volunteer:view"        // read a volunteer's profile (masked)
+	PermVolunteerEdit        Permission = "volunteer:edit"        // change a volunteer's profile
+	PermVolunteerReveal      Permission = "volunteer:reveal"      // see an ID or phone number in clear (audited)
+	PermVolunteerSearch      Permission = "volunteer:search"      // search and export volunteer lists
+	PermVolunteerPreregister Permission = "volunteer:preregister" // register someone else (unclaimed record)
+	PermTeamCreate           Permission = "team:create"           // found a team (it then awaits review)
+	PermTeamReview           Permission = "team:review"           // approve, reject or suspend teams
+	PermTeamManage           Permission = "team:manage"           // members, roles, imports and rosters of a team
+	PermTeamJoin             Permission = "team:join"             // join or leave teams as oneself
 )
 
 // rolesFor says which roles hold each permission (in their own scope).
@@ -27,6 +37,16 @@ var rolesFor = map[Permission][]Role{
 	PermAccountsView:  {RolePlatformAdmin, RoleOfficeAdmin},
 	PermAccountsAdmin: {RolePlatformAdmin, RoleOfficeAdmin},
 	PermAuditView:     {RolePlatformAdmin, RoleOfficeAdmin},
+
+	PermVolunteerView:        {RolePlatformAdmin, RoleOfficeAdmin, RoleCommunityWorker, RoleTeamAdmin, RoleVolunteer},
+	PermVolunteerEdit:        {RolePlatformAdmin, RoleOfficeAdmin, RoleVolunteer},
+	PermVolunteerReveal:      {RolePlatformAdmin, RoleOfficeAdmin},
+	PermVolunteerSearch:      {RolePlatformAdmin, RoleOfficeAdmin, RoleCommunityWorker, RoleTeamAdmin},
+	PermVolunteerPreregister: {RolePlatformAdmin, RoleOfficeAdmin, RoleCommunityWorker, RoleTeamAdmin},
+	PermTeamCreate:           {RolePlatformAdmin, RoleOfficeAdmin, RoleVolunteer},
+	PermTeamReview:           {RolePlatformAdmin, RoleOfficeAdmin},
+	PermTeamManage:           {RolePlatformAdmin, RoleOfficeAdmin, RoleTeamAdmin},
+	PermTeamJoin:             {RoleVolunteer},
 }
 
 // Known reports whether p is a permission the policy decides.
@@ -61,6 +81,7 @@ type Principal struct {
 type Target struct {
 	RegionCode   string
 	TeamID       int64
+	TeamIDs      []int64 // for records that belong to several teams (a volunteer's memberships)
 	DepartmentID int64
 	AccountID    int64
 }
@@ -122,7 +143,7 @@ func (g Grant) covers(p *Principal, t Target) bool {
 	case ScopeRegion:
 		return t.RegionCode != "" && region.Covers(g.RegionCode, t.RegionCode)
 	case ScopeTeam:
-		return t.TeamID != 0 && t.TeamID == g.TeamID
+		return g.TeamID != 0 && (t.TeamID == g.TeamID || slices.Contains(t.TeamIDs, g.TeamID))
 	case ScopeDepartment:
 		return t.DepartmentID != 0 && t.DepartmentID == g.DepartmentID
 	case ScopeSelf:
@@ -149,6 +170,21 @@ func RegionScopes(p *Principal, perm Permission) (scopes []string, all bool) {
 		}
 	}
 	return scopes, false
+}
+
+// TeamScopes returns the teams within which the principal holds perm through
+// a team grant.
+func TeamScopes(p *Principal, perm Permission) []int64 {
+	if p == nil {
+		return nil
+	}
+	var out []int64
+	for _, g := range p.Grants {
+		if g.Role.ScopeKind() == ScopeTeam && slices.Contains(rolesFor[perm], g.Role) {
+			out = append(out, g.TeamID)
+		}
+	}
+	return out
 }
 
 // CanGrant reports whether the principal may give (or take away) grant g,

@@ -24,6 +24,9 @@ type Service struct {
 	log *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// ResolveLogin, if set, maps what a person typed as their login (a phone
+	// number, a volunteer number) to an account's username.
+	ResolveLogin func(ctx context.Context, login string) (username string, ok bool, err error)
 }
 
 // NewService returns the auth service on d.
@@ -70,6 +73,15 @@ var (
 // as a wrong password and gets the same answer.
 func (s *Service) Login(ctx context.Context, username, password string, kind SessionKind, m Meta) (Session, *Principal, error) {
 	username = NormalizeUsername(username)
+	if s.ResolveLogin != nil && username != "" {
+		u, ok, err := s.ResolveLogin(ctx, username)
+		if err != nil {
+			return Session{}, nil, apperr.Wrap(err, "auth: resolve login")
+		}
+		if ok {
+			username = u
+		}
+	}
 	now := s.Now().Unix()
 	keys := []string{userKey(username), ipKey(m.IP)}
 	until, err := lockedUntil(ctx, s.db.Read(), now, keys...)

@@ -149,6 +149,18 @@ func insertGrant(ctx context.Context, q db.Querier, accountID int64, g Grant, by
 	return id, err
 }
 
+// findGrant returns the id of the account's grant with g's role and scope, or 0.
+func findGrant(ctx context.Context, q db.Querier, accountID int64, g Grant) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM role_grants WHERE account_id = $1 AND role = $2 AND region_code = $3
+		AND COALESCE(team_id, 0) = $4 AND COALESCE(department_id, 0) = $5`,
+		accountID, g.Role, g.RegionCode, g.TeamID, g.DepartmentID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
 func deleteGrant(ctx context.Context, q db.Querier, accountID, grantID int64) (int64, error) {
 	res, err := q.ExecContext(ctx, `DELETE FROM role_grants WHERE id = $1 AND account_id = $2`, grantID, accountID)
 	if err != nil {

@@ -1,0 +1,142 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/region"
+	"zhiyuan/internal/volunteer"
+)
+
+// volunteerJSON is a volunteer as the API shows it: numbers masked.
+type volunteerJSON struct {
+	ID                int64     `json:"id"`
+	VolunteerNo       string    `json:"volunteer_no"`
+	RealName          string    `json:"real_name"`
+	Gender            string    `json:"gender"`
+	BirthDate         string    `json:"birth_date"`
+	IDType            string    `json:"id_type"`
+	IDNumber          string    `json:"id_number"`
+	Phone             string    `json:"phone"`
+	RegionCode        string    `json:"region_code"`
+	RegionName        string    `json:"region_name"`
+	Skills            []string  `json:"skills"`
+	ServiceCategories []string  `json:"service_categories"`
+	Tags              []string  `json:"tags"`
+	Languages         []string  `json:"languages"`
+	AvailableTime     string    `json:"available_time"`
+	GuardianName      string    `json:"guardian_name,omitempty"`
+	GuardianPhone     string    `json:"guardian_phone,omitempty"`
+	Claimed           bool      `json:"claimed"`
+	Source            string    `json:"source"`
+	TeamIDs           []int64   `json:"team_ids"`
+	CreatedAt         time.Time `json:"created_at"`
+}
+
+func list[T any](l []T) []T {
+	if l == nil {
+		return []T{}
+	}
+	return l
+}
+
+func toVolunteerJSON(v volunteer.Volunteer) volunteerJSON {
+	return volunteerJSON{ID: v.ID, VolunteerNo: v.No, RealName: v.RealName, Gender: string(v.Gender), BirthDate: v.BirthDate,
+		IDType: string(v.IDType), IDNumber: v.IDNumberMasked, Phone: v.PhoneMasked, RegionCode: v.RegionCode,
+		RegionName: region.FullName(v.RegionCode), Skills: list(v.Skills), ServiceCategories: list(v.Categories),
+		Tags: list(v.Tags), Languages: list(v.Languages), AvailableTime: v.AvailableTime, GuardianName: v.GuardianName,
+		GuardianPhone: v.GuardianPhoneMasked, Claimed: v.Claimed(), Source: v.Source, TeamIDs: list(v.TeamIDs),
+		CreatedAt: v.CreatedAt.UTC()}
+}
+
+func (s *Server) volunteerRegister(w http.ResponseWriter, r *http.Request) {
+	var in volunteer.Registration
+	if err := decode(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.Volunteers.Register(r.Context(), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/volunteers/"+strconv.FormatInt(v.ID, 10))
+	writeJSON(w, http.StatusCreated, toVolunteerJSON(v))
+}
+
+func (s *Server) volunteerClaim(w http.ResponseWriter, r *http.Request) {
+	var in volunteer.Claim
+	if err := decode(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.Volunteers.ClaimRecord(r.Context(), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toVolunteerJSON(v))
+}
+
+func (s *Server) volunteerMe(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Volunteers.Mine(r.Context(), httpx.Principal(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toVolunteerJSON(v))
+}
+
+func (s *Server) volunteerGet(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Volunteers.Get(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toVolunteerJSON(v))
+}
+
+type revealJSON struct {
+	IDType        string `json:"id_type"`
+	IDNumber      string `json:"id_number"`
+	Phone         string `json:"phone"`
+	GuardianPhone string `json:"guardian_phone,omitempty"`
+}
+
+func (s *Server) volunteerReveal(w http.ResponseWriter, r *http.Request) {
+	out, err := s.Volunteers.RevealNumbers(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, revealJSON{IDType: string(out.IDType), IDNumber: out.IDNumber, Phone: out.Phone, GuardianPhone: out.GuardianPhone})
+}
+
+// volunteerQuery reads the search parameters shared by the list and its export.
+func volunteerQuery(r *http.Request) volunteer.Query {
+	q := r.URL.Query()
+	teamID, _ := strconv.ParseInt(q.Get("team_id"), 10, 64)
+	return volunteer.Query{RegionCode: q.Get("region_code"), Tag: q.Get("tag"), Skill: q.Get("skill"), Q: q.Get("q"), TeamID: teamID}
+}
+
+func (s *Server) volunteerList(w http.ResponseWriter, r *http.Request) {
+	limit, after, err := pageParams(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := volunteerQuery(r)
+	q.After, q.Limit = after, limit
+	found, err := s.Volunteers.Search(r.Context(), httpx.Principal(r), q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items := make([]volunteerJSON, 0, len(found))
+	for _, v := range found {
+		items = append(items, toVolunteerJSON(v))
+	}
+	writeJSON(w, http.StatusOK, newPage(items, limit, func(v volunteerJSON) int64 { return v.ID }))
+}

@@ -1,0 +1,113 @@
+package sheet
+
+import (
+	"errors"
+	"strings"
+)
+
+// Errors returned by Open. Returned errors wrap one of them; test with
+// errors.Is and show Message to the user.
+var (
+	// ErrNotXLSX reports an upload that is not an .xlsx workbook by content:
+	// a CSV, a PDF, an old .xls, a password-protected workbook, random bytes.
+	ErrNotXLSX = errors.New("sheet: not an xlsx workbook")
+	// ErrCorrupt reports a zip or workbook that is damaged or incomplete.
+	ErrCorrupt = errors.New("sheet: corrupt workbook")
+	// ErrTooLarge reports a workbook that unpacks to more than the import
+	// accepts (this refuses zip bombs).
+	ErrTooLarge = errors.New("sheet: workbook too large")
+	// ErrEmpty reports a first worksheet without a header row.
+	ErrEmpty = errors.New("sheet: empty worksheet")
+	// ErrMissingColumns reports a header row without some required columns;
+	// the returned *ColumnError lists them.
+	ErrMissingColumns = errors.New("sheet: missing required columns")
+	// ErrDuplicateColumn reports two header cells naming the same field; the
+	// returned *ColumnError lists them.
+	ErrDuplicateColumn = errors.New("sheet: duplicate column")
+)
+
+// ColumnError is the error Open returns for a header row that lacks required
+// columns (Err is ErrMissingColumns) or names a field twice (Err is
+// ErrDuplicateColumn).
+type ColumnError struct {
+	// Err is ErrMissingColumns or ErrDuplicateColumn.
+	Err error
+	// Fields are the canonical fields concerned.
+	Fields []string
+	// Headers are the header cells concerned: the template headers of the
+	// missing fields, or the duplicated cells as written in the sheet.
+	Headers []string
+}
+
+// Error returns the sentinel text and the headers concerned.
+func (e *ColumnError) Error() string {
+	return e.Err.Error() + ": " + strings.Join(e.Headers, ", ")
+}
+
+// Unwrap returns ErrMissingColumns or ErrDuplicateColumn.
+func (e *ColumnError) Unwrap() error { return e.Err }
+
+// messages holds the user-facing text of each sentinel: Chinese, English.
+var messages = []struct {
+	err    error
+	zh, en string
+}{
+	{ErrNotXLSX, "文件不是 Excel 工作簿（.xlsx）。CSV、旧版 .xls 或加密的文件请先在 Excel 中“另存为” .xlsx 再上传。",
+		"The file is not an Excel workbook (.xlsx). Save CSV, old .xls or password-protected files as .xlsx in Excel, then upload again."},
+	{ErrCorrupt, "文件已损坏或不完整，无法读取。请在 Excel 中重新保存后再上传。",
+		"The file is damaged or incomplete and cannot be read. Save it again in Excel and upload it again."},
+	{ErrTooLarge, "文件解压后过大，无法导入。请删除多余的工作表和图片，或拆分为几个文件。",
+		"The file is too large once unpacked. Remove other worksheets and pictures, or split it into several files."},
+	{ErrEmpty, "第一个工作表是空的，找不到表头行。请使用导入模板填写。",
+		"The first worksheet is empty: there is no header row. Please fill in the import template."},
+}
+
+// Message returns the text to show the user for an error from this package,
+// in Chinese (lang "zh") or English (lang "en"). Errors from elsewhere get a
+// generic "could not read the file"; nil gets "".
+func Message(err error, lang string) string {
+	if err == nil {
+		return ""
+	}
+	en := strings.HasPrefix(strings.ToLower(lang), "en")
+	var ce *ColumnError
+	if errors.As(err, &ce) {
+		return columnMessage(ce, en)
+	}
+	for _, m := range messages {
+		if errors.Is(err, m.err) {
+			if en {
+				return m.en
+			}
+			return m.zh
+		}
+	}
+	if en {
+		return "The file could not be read."
+	}
+	return "无法读取文件。"
+}
+
+// columnMessage words a ColumnError, e.g. "缺少必填列：证件号码、手机号码".
+func columnMessage(e *ColumnError, en bool) string {
+	missing := errors.Is(e.Err, ErrMissingColumns)
+	if !en {
+		if missing {
+			return "缺少必填列：" + strings.Join(e.Headers, "、")
+		}
+		return "列名重复：" + strings.Join(e.Headers, "、") + "（同一项只能有一列）"
+	}
+	names := make([]string, len(e.Headers))
+	for i, h := range e.Headers {
+		names[i] = h
+		if i < len(e.Fields) {
+			if c, ok := columnOf(e.Fields[i]); ok {
+				names[i] = h + " (" + c.english + ")"
+			}
+		}
+	}
+	if missing {
+		return "Missing required columns: " + strings.Join(names, ", ")
+	}
+	return "Duplicate columns: " + strings.Join(names, ", ") + " (each field may appear only once)"
+}

@@ -1,0 +1,304 @@
+package team
+
+import (
+	"context"
+	"strconv"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/audit"
+	"zhiyuan/internal/auth"
+	"zhiyuan/internal/db"
+	"zhiyuan/internal/volunteer"
+)
+
+// setMember writes a membership and keeps the member's team_admin grant in
+// step with their team role.
+func (s *Service) setMember(ctx context.Context, tx db.Querier, t Team, volunteerID int64, role, status string) error {
+	accountID, _, err := accountOfVolunteer(ctx, tx, volunteerID)
+	if err != nil {
+		return apperr.Wrap(err, "team: member account")
+	}
+	if role == RoleAdmin && status == MemberActive && accountID == 0 {
+		return errUnclaimedLead
+	}
+	if err := putMember(ctx, tx, t.ID, volunteerID, role, status, t.RegionCode, s.Now().Unix()); err != nil {
+		return apperr.Wrap(err, "team: member")
+	}
+	if accountID != 0 {
+		g := auth.Grant{Role: auth.RoleTeamAdmin, TeamID: t.ID}
+		if role == RoleAdmin && status == MemberActive {
+			err = s.auth.EnsureGrantTx(ctx, tx, auth.System, accountID, g)
+		} else {
+			err = s.auth.RemoveGrantTx(ctx, tx, accountID, g)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return audit.Write(ctx, tx, audit.Entry{Action: "membership", Entity: "team", EntityID: strconv.FormatInt(t.ID, 10),
+		RegionCode: t.RegionCode, Detail: map[string]any{"volunteer_id": volunteerID, "role": role, "status": status}})
+}
+
+// manageable returns the team if the principal may manage it.
+func (s *Service) manageable(ctx context.Context, p *auth.Principal, teamID int64) (Team, error) {
+	t, err := s.Get(ctx, p, teamID)
+	if err != nil {
+		return t, err
+	}
+	if !auth.Can(p, auth.PermTeamManage, teamTarget(t)) {
+		return t, errForbidden
+	}
+	return t, nil
+}
+
+// Manageable returns the team if the principal may manage its members, for
+// other services (imports, rosters).
+func (s *Service) Manageable(ctx context.Context, p *auth.Principal, teamID int64) (Team, error) {
+	return s.manageable(ctx, p, teamID)
+}
+
+// AddMember is a team admin adding a volunteer: a record the team registered
+// itself (unclaimed) joins at once, anyone else is invited.
+func (s *Service) AddMember(ctx context.Context, p *auth.Principal, teamID, volunteerID int64) (Member, error) {
+	t, err := s.manageable(ctx, p, teamID)
+	if err != nil {
+		return Member{}, err
+	}
+	if t.State != StateApproved {
+		return Member{}, errNotApproved
+	}
+	accountID, _, err := accountOfVolunteer(ctx, s.db.Read(), volunteerID)
+	if err != nil {
+		f := apperr.Fields{}
+		f.Add("volunteer_id", "unknown", "volunteer.not_found")
+		return Member{}, f.Err()
+	}
+	status := MemberInvited
+	if accountID == 0 {
+		status = MemberActive
+	}
+	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		m, err := memberOf(ctx, tx, teamID, volunteerID)
+		if err != nil {
+			return apperr.Wrap(err, "team: member")
+		}
+		if m.found && (m.status == MemberActive || m.status == MemberInvited) {
+			return errAlreadyMember
+		}
+		if m.found && m.status == MemberPending {
+			status = MemberActive // they asked; adding them approves it
+		}
+		return s.setMember(ctx, tx, t, volunteerID, RoleMember, status)
+	})
+	if err != nil {
+		return Member{}, err
+	}
+	return Member{TeamID: teamID, VolunteerID: volunteerID, Role: RoleMember, Status: status}, nil
+}
+
+// Join is a volunteer asking to join: open teams take them at once, teams
+// that approve put them on the waiting list, invitation-only teams take
+// only those invited.
+func (s *Service) Join(ctx context.Context, p *auth.Principal, teamID int64) (Member, error) {
+	v, err := s.volunteers.Mine(ctx, p)
+	if err != nil {
+		return Member{}, errNotVolunteer
+	}
+	t, err := s.Get(ctx, p, teamID)
+	if err != nil {
+		return Member{}, err
+	}
+	if t.State != StateApproved {
+		return Member{}, errNotApproved
+	}
+	var status string
+	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		m, err := memberOf(ctx, tx, teamID, v.ID)
+		if err != nil {
+			return apperr.Wrap(err, "team: member")
+		}
+		switch {
+		case m.found && (m.status == MemberActive || m.status == MemberPending):
+			return errAlreadyMember
+		case m.found && m.status == MemberInvited:
+			status = MemberActive
+		case t.JoinMode == JoinOpen:
+			status = MemberActive
+		case t.JoinMode == JoinApproval:
+			status = MemberPending
+		default:
+			return errInviteOnly
+		}
+		role := RoleMember
+		if m.found && m.role != "" && m.status == MemberInvited {
+			role = m.role
+		}
+		return s.setMember(ctx, tx, t, v.ID, role, status)
+	})
+	if err != nil {
+		return Member{}, err
+	}
+	return Member{TeamID: teamID, VolunteerID: v.ID, Role: RoleMember, Status: status}, nil
+}
+
+// Leave is a volunteer leaving a team. The last admin of a team cannot leave
+// it without a successor.
+func (s *Service) Leave(ctx context.Context, p *auth.Principal, teamID int64) error {
+	v, err := s.volunteers.Mine(ctx, p)
+	if err != nil {
+		return errNotVolunteer
+	}
+	t, err := s.get(ctx, teamID)
+	if err != nil {
+		return err
+	}
+	return s.end(ctx, t, v.ID, MemberLeft)
+}
+
+// Approve accepts a volunteer's request to join.
+func (s *Service) Approve(ctx context.Context, p *auth.Principal, teamID, volunteerID int64) error {
+	t, err := s.manageable(ctx, p, teamID)
+	if err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx db.Querier) error {
+		m, err := memberOf(ctx, tx, teamID, volunteerID)
+		if err != nil {
+			return apperr.Wrap(err, "team: member")
+		}
+		if !m.found || m.status != MemberPending {
+			return errNotMember
+		}
+		return s.setMember(ctx, tx, t, volunteerID, m.role, MemberActive)
+	})
+}
+
+// Remove takes a member off the team (the row stays, as removed).
+func (s *Service) Remove(ctx context.Context, p *auth.Principal, teamID, volunteerID int64) error {
+	t, err := s.manageable(ctx, p, teamID)
+	if err != nil {
+		return err
+	}
+	return s.end(ctx, t, volunteerID, MemberRemoved)
+}
+
+// end closes a membership as left or removed.
+func (s *Service) end(ctx context.Context, t Team, volunteerID int64, status string) error {
+	return s.db.Tx(ctx, func(tx db.Querier) error {
+		m, err := memberOf(ctx, tx, t.ID, volunteerID)
+		if err != nil {
+			return apperr.Wrap(err, "team: member")
+		}
+		if !m.found || m.status == MemberLeft || m.status == MemberRemoved {
+			return errNotMember
+		}
+		if m.role == RoleAdmin && m.status == MemberActive {
+			if n, err := activeAdmins(ctx, tx, t.ID); err != nil || n <= 1 {
+				if err != nil {
+					return apperr.Wrap(err, "team: admins")
+				}
+				return errLastAdmin
+			}
+		}
+		return s.setMember(ctx, tx, t, volunteerID, m.role, status)
+	})
+}
+
+// SetRole changes a member's team role (admin, leader, member).
+func (s *Service) SetRole(ctx context.Context, p *auth.Principal, teamID, volunteerID int64, role string) error {
+	t, err := s.manageable(ctx, p, teamID)
+	if err != nil {
+		return err
+	}
+	if role != RoleAdmin && role != RoleLeader && role != RoleMember {
+		f := apperr.Fields{}
+		f.Add("role", "unknown", "team.role_unknown")
+		return f.Err()
+	}
+	return s.db.Tx(ctx, func(tx db.Querier) error {
+		m, err := memberOf(ctx, tx, teamID, volunteerID)
+		if err != nil {
+			return apperr.Wrap(err, "team: member")
+		}
+		if !m.found || m.status != MemberActive {
+			return errNotMember
+		}
+		if m.role == RoleAdmin && role != RoleAdmin {
+			if n, err := activeAdmins(ctx, tx, teamID); err != nil || n <= 1 {
+				if err != nil {
+					return apperr.Wrap(err, "team: admins")
+				}
+				return errLastAdmin
+			}
+		}
+		return s.setMember(ctx, tx, t, volunteerID, role, MemberActive)
+	})
+}
+
+// Members lists a team's members (active, pending and invited by default).
+func (s *Service) Members(ctx context.Context, p *auth.Principal, teamID int64, status string, after int64, limit int) ([]Member, error) {
+	if _, err := s.manageable(ctx, p, teamID); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 50
+	}
+	list, err := listMembers(ctx, s.db.Read(), teamID, status, after, limit)
+	return list, apperr.Wrap(err, "team: members")
+}
+
+// Mine returns the principal's teams with their membership.
+func (s *Service) Mine(ctx context.Context, p *auth.Principal) ([]Team, []Member, error) {
+	v, err := s.volunteers.Mine(ctx, p)
+	if err != nil {
+		return nil, nil, nil
+	}
+	teams, ms, err := teamsOfVolunteer(ctx, s.db.Read(), v.ID)
+	return teams, ms, apperr.Wrap(err, "team: mine")
+}
+
+// AddMemberTx records an active membership inside the caller's transaction,
+// for imports; it reports whether the volunteer was new to the team.
+func (s *Service) AddMemberTx(ctx context.Context, tx db.Querier, t Team, volunteerID int64) (bool, error) {
+	m, err := memberOf(ctx, tx, t.ID, volunteerID)
+	if err != nil {
+		return false, apperr.Wrap(err, "team: member")
+	}
+	if m.found && m.status == MemberActive {
+		return false, nil
+	}
+	status := MemberActive
+	accountID, _, err := accountOfVolunteer(ctx, tx, volunteerID)
+	if err != nil {
+		return false, apperr.Wrap(err, "team: member account")
+	}
+	if accountID != 0 && !(m.found && m.status == MemberPending) {
+		status = MemberInvited // a person with an account decides themself
+	}
+	if err := putMember(ctx, tx, t.ID, volunteerID, RoleMember, status, t.RegionCode, s.Now().Unix()); err != nil {
+		return false, apperr.Wrap(err, "team: member")
+	}
+	return true, nil
+}
+
+func activeAdmins(ctx context.Context, q db.Querier, teamID int64) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM team_members WHERE team_id = $1 AND role = 'admin' AND status = 'active'`, teamID).Scan(&n)
+	return n, err
+}
+
+// Preregister registers a volunteer on the team's behalf (an unclaimed
+// record) and makes them a member, in one transaction.
+func (s *Service) Preregister(ctx context.Context, p *auth.Principal, teamID int64, in volunteer.Registration) (volunteer.Volunteer, error) {
+	t, err := s.manageable(ctx, p, teamID)
+	if err != nil {
+		return volunteer.Volunteer{}, err
+	}
+	if t.State != StateApproved {
+		return volunteer.Volunteer{}, errNotApproved
+	}
+	return s.volunteers.Preregister(ctx, p, teamID, in, func(tx db.Querier, id int64) error {
+		_, err := s.AddMemberTx(ctx, tx, t, id)
+		return err
+	})
+}

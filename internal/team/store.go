@@ -1,0 +1,269 @@
+package team
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"zhiyuan/internal/db"
+)
+
+const teamColumns = `t.id, t.name, t.region_code, t.status, t.team_type, t.credit_code, COALESCE(t.parent_id, 0),
+	t.contact_name, t.contact_phone_masked, t.join_mode, t.description, COALESCE(t.founder_volunteer_id, 0),
+	COALESCE(t.created_by, 0), t.reject_reason, t.created_at, t.updated_at,
+	(SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id AND m.status = 'active')`
+
+func scanTeam(row interface{ Scan(...any) error }) (Team, error) {
+	var t Team
+	var created, updated int64
+	err := row.Scan(&t.ID, &t.Name, &t.RegionCode, &t.State, &t.Type, &t.CreditCode, &t.ParentID, &t.ContactName,
+		&t.ContactPhoneMasked, &t.JoinMode, &t.Description, &t.FounderVolunteerID, &t.CreatedBy, &t.RejectReason,
+		&created, &updated, &t.MemberCount)
+	t.CreatedAt, t.UpdatedAt = time.Unix(created, 0), time.Unix(updated, 0)
+	return t, err
+}
+
+func nullInt(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+func insertTeam(ctx context.Context, q db.Querier, c checkedTeam, phoneEnc []byte, phoneMasked string, founder, createdBy, now int64) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `INSERT INTO teams (name, region_code, status, team_type, credit_code, parent_id,
+		contact_name, contact_phone_enc, contact_phone_masked, join_mode, description, founder_volunteer_id, created_by,
+		created_at, updated_at) VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
+		c.Name, c.RegionCode, c.Type, c.CreditCode, nullInt(c.ParentID), c.ContactName, phoneEnc, phoneMasked, c.JoinMode,
+		c.Description, nullInt(founder), nullInt(createdBy), now).Scan(&id)
+	return id, err
+}
+
+func teamByID(ctx context.Context, q db.Querier, id int64) (Team, error) {
+	t, err := scanTeam(q.QueryRowContext(ctx, `SELECT `+teamColumns+` FROM teams t WHERE t.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, db.ErrNotFound
+	}
+	return t, err
+}
+
+func setState(ctx context.Context, q db.Querier, id int64, from, to, reason string, now int64) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE teams SET status = $1, reject_reason = $2, updated_at = $3 WHERE id = $4 AND status = $5`,
+		to, reason, now, id, from)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func insertReview(ctx context.Context, q db.Querier, teamID int64, r ReviewRecord) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO team_reviews (team_id, decision, from_status, to_status, reason, reviewer_id, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, teamID, r.Decision, r.FromState, r.ToState, r.Reason, nullInt(r.ReviewerID), r.At.Unix())
+	return err
+}
+
+func reviewsOf(ctx context.Context, q db.Querier, teamID int64) ([]ReviewRecord, error) {
+	rows, err := q.QueryContext(ctx, `SELECT decision, from_status, to_status, reason, COALESCE(reviewer_id, 0), at
+		FROM team_reviews WHERE team_id = $1 ORDER BY id`, teamID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ReviewRecord
+	for rows.Next() {
+		var r ReviewRecord
+		var at int64
+		if err := rows.Scan(&r.Decision, &r.FromState, &r.ToState, &r.Reason, &r.ReviewerID, &at); err != nil {
+			return nil, err
+		}
+		r.At = time.Unix(at, 0)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// listFilter selects teams.
+type listFilter struct {
+	all     bool
+	regions []string
+	ids     []int64
+	state   string
+	region  string
+	name    string
+	after   int64
+	limit   int
+}
+
+func listTeams(ctx context.Context, q db.Querier, f listFilter) ([]Team, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if !f.all {
+		var parts []string
+		if len(f.regions) > 0 {
+			cond, cargs := db.ScopeFilter("t.region_code", f.regions, len(args)+1)
+			args = append(args, cargs...)
+			parts = append(parts, cond)
+		}
+		for _, id := range f.ids {
+			parts = append(parts, "t.id = "+arg(id))
+		}
+		if len(parts) == 0 {
+			return nil, nil
+		}
+		where = append(where, "("+strings.Join(parts, " OR ")+")")
+	}
+	if f.state != "" {
+		where = append(where, "t.status = "+arg(f.state))
+	}
+	if f.region != "" {
+		lo, hi := db.PrefixRange(f.region)
+		where = append(where, "t.region_code >= "+arg(lo)+" AND t.region_code < "+arg(hi))
+	}
+	if f.name != "" {
+		where = append(where, "t.name LIKE "+arg("%"+escapeLike(f.name)+"%")+" ESCAPE '\\'")
+	}
+	if f.after > 0 {
+		where = append(where, "t.id > "+arg(f.after))
+	}
+	if len(where) == 0 {
+		where = append(where, "1 = 1")
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+teamColumns+` FROM teams t WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY t.id LIMIT `+arg(f.limit), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Team
+	for rows.Next() {
+		t, err := scanTeam(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// membership is one team_members row.
+type membership struct {
+	role, status string
+	found        bool
+}
+
+func memberOf(ctx context.Context, q db.Querier, teamID, volunteerID int64) (membership, error) {
+	var m membership
+	err := q.QueryRowContext(ctx, `SELECT role, status FROM team_members WHERE team_id = $1 AND volunteer_id = $2`, teamID, volunteerID).
+		Scan(&m.role, &m.status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, nil
+	}
+	m.found = err == nil
+	return m, err
+}
+
+// putMember inserts or updates a membership row.
+func putMember(ctx context.Context, q db.Querier, teamID, volunteerID int64, role, status, region string, now int64) error {
+	joined := int64(0)
+	if status == MemberActive {
+		joined = now
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO team_members (team_id, volunteer_id, role, status, region_code, joined_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+		ON CONFLICT (team_id, volunteer_id) DO UPDATE SET role = excluded.role, status = excluded.status,
+		joined_at = CASE WHEN excluded.status = 'active' AND team_members.status <> 'active' THEN excluded.joined_at ELSE team_members.joined_at END,
+		left_at = CASE WHEN excluded.status IN ('left', 'removed') THEN excluded.updated_at ELSE team_members.left_at END,
+		updated_at = excluded.updated_at`,
+		teamID, volunteerID, role, status, region, joined, now)
+	return err
+}
+
+func listMembers(ctx context.Context, q db.Querier, teamID int64, status string, after int64, limit int) ([]Member, error) {
+	args := []any{teamID}
+	where := "m.team_id = $1"
+	if status != "" {
+		args = append(args, status)
+		where += fmt.Sprintf(" AND m.status = $%d", len(args))
+	} else {
+		where += " AND m.status IN ('active', 'pending', 'invited')"
+	}
+	if after > 0 {
+		args = append(args, after)
+		where += fmt.Sprintf(" AND m.volunteer_id > $%d", len(args))
+	}
+	args = append(args, limit)
+	rows, err := q.QueryContext(ctx, `SELECT m.team_id, m.volunteer_id, v.volunteer_no, v.real_name, v.phone_masked, v.region_code,
+		m.role, m.status, m.joined_at, CASE WHEN v.account_id IS NULL THEN 0 ELSE 1 END
+		FROM team_members m JOIN volunteers v ON v.id = m.volunteer_id WHERE `+where+
+		fmt.Sprintf(` ORDER BY m.volunteer_id LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		var m Member
+		var joined int64
+		var claimed int
+		if err := rows.Scan(&m.TeamID, &m.VolunteerID, &m.VolunteerNo, &m.RealName, &m.PhoneMasked, &m.RegionCode,
+			&m.Role, &m.Status, &joined, &claimed); err != nil {
+			return nil, err
+		}
+		if joined > 0 {
+			m.JoinedAt = time.Unix(joined, 0)
+		}
+		m.Claimed = claimed == 1
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// teamsOfVolunteer lists the teams a volunteer is in or has asked to join.
+func teamsOfVolunteer(ctx context.Context, q db.Querier, volunteerID int64) ([]Team, []Member, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+teamColumns+`, m.role, m.status FROM team_members m JOIN teams t ON t.id = m.team_id
+		WHERE m.volunteer_id = $1 AND m.status IN ('active', 'pending', 'invited') ORDER BY t.id`, volunteerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var teams []Team
+	var ms []Member
+	for rows.Next() {
+		var t Team
+		var m Member
+		var created, updated int64
+		if err := rows.Scan(&t.ID, &t.Name, &t.RegionCode, &t.State, &t.Type, &t.CreditCode, &t.ParentID, &t.ContactName,
+			&t.ContactPhoneMasked, &t.JoinMode, &t.Description, &t.FounderVolunteerID, &t.CreatedBy, &t.RejectReason,
+			&created, &updated, &t.MemberCount, &m.Role, &m.Status); err != nil {
+			return nil, nil, err
+		}
+		t.CreatedAt, t.UpdatedAt = time.Unix(created, 0), time.Unix(updated, 0)
+		m.TeamID, m.VolunteerID = t.ID, volunteerID
+		teams, ms = append(teams, t), append(ms, m)
+	}
+	return teams, ms, rows.Err()
+}
+
+// accountOfVolunteer returns the account of a volunteer, 0 if unclaimed.
+func accountOfVolunteer(ctx context.Context, q db.Querier, volunteerID int64) (int64, string, error) {
+	var acc sql.NullInt64
+	var region string
+	err := q.QueryRowContext(ctx, `SELECT account_id, region_code FROM volunteers WHERE id = $1`, volunteerID).Scan(&acc, &region)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", db.ErrNotFound
+	}
+	return acc.Int64, region, err
+}

@@ -1,0 +1,324 @@
+package volunteer
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"zhiyuan/internal/db"
+	"zhiyuan/internal/pii"
+)
+
+// record is a volunteer row as written.
+type record struct {
+	no                  string
+	accountID           int64
+	realName            string
+	gender              pii.Gender
+	birthDate           string
+	idType              pii.IDType
+	idEnc, idHash       []byte
+	idMasked            string
+	phoneEnc, phoneHash []byte
+	phoneMasked         string
+	region              string
+	skills, languages   []string
+	availableTime       string
+	guardianName        string
+	guardianPhoneEnc    []byte
+	guardianPhoneMasked string
+	guardianConsentAt   int64
+	publishConsent      bool
+	source              string
+	teamID              int64
+	tagIDs, categoryIDs []int64
+}
+
+func nullInt(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func jsonList(l []string) string {
+	if len(l) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
+// insertVolunteer writes a volunteer and its searchable lists.
+func insertVolunteer(ctx context.Context, q db.Querier, r record, now int64) (int64, error) {
+	var id int64
+	claimed := int64(0)
+	if r.accountID != 0 {
+		claimed = now
+	}
+	err := q.QueryRowContext(ctx, `INSERT INTO volunteers
+		(volunteer_no, account_id, real_name, gender, birth_date, id_type, id_number_enc, id_number_hash, id_number_masked,
+		 phone_enc, phone_hash, phone_masked, region_code, skills, languages, available_time, guardian_name,
+		 guardian_phone_enc, guardian_phone_masked, guardian_consent_at, publish_consent, source, registered_by_team_id,
+		 claimed_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)
+		RETURNING id`,
+		r.no, nullInt(r.accountID), r.realName, string(r.gender), r.birthDate, string(r.idType), r.idEnc, r.idHash, r.idMasked,
+		nullBytes(r.phoneEnc), nullBytes(r.phoneHash), r.phoneMasked, r.region, jsonList(r.skills), jsonList(r.languages),
+		r.availableTime, r.guardianName, nullBytes(r.guardianPhoneEnc), r.guardianPhoneMasked, r.guardianConsentAt,
+		boolInt(r.publishConsent), r.source, nullInt(r.teamID), claimed, now).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	for _, t := range r.tagIDs {
+		if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_tags (volunteer_id, tag_id, region_code) VALUES ($1, $2, $3)`, id, t, r.region); err != nil {
+			return 0, err
+		}
+	}
+	for _, c := range r.categoryIDs {
+		if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_categories (volunteer_id, category_id, region_code) VALUES ($1, $2, $3)`, id, c, r.region); err != nil {
+			return 0, err
+		}
+	}
+	for _, sk := range r.skills {
+		if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_skills (volunteer_id, skill, region_code) VALUES ($1, $2, $3)`, id, sk, r.region); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// existing is what a lookup by ID number or phone finds.
+type existing struct {
+	id        int64
+	accountID int64
+	phoneHash []byte
+}
+
+func findBy(ctx context.Context, q db.Querier, column string, hash []byte) (existing, error) {
+	var e existing
+	var acc sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT id, account_id, phone_hash FROM volunteers WHERE `+column+` = $1`, hash).
+		Scan(&e.id, &acc, &e.phoneHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, db.ErrNotFound
+	}
+	e.accountID = acc.Int64
+	return e, err
+}
+
+func numberTaken(ctx context.Context, q db.Querier, no string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM volunteers WHERE volunteer_no = $1`, no).Scan(&n)
+	return n > 0, err
+}
+
+func setAccount(ctx context.Context, q db.Querier, id, accountID, now int64) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE volunteers SET account_id = $1, claimed_at = $2, updated_at = $2
+		WHERE id = $3 AND account_id IS NULL`, accountID, now, id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// usernameFor returns the account username of the volunteer found by column.
+func usernameFor(ctx context.Context, q db.Querier, column string, value any) (string, error) {
+	var u string
+	err := q.QueryRowContext(ctx, `SELECT a.username FROM volunteers v JOIN accounts a ON a.id = v.account_id WHERE v.`+column+` = $1`, value).Scan(&u)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", db.ErrNotFound
+	}
+	return u, err
+}
+
+const listColumns = `v.id, v.volunteer_no, COALESCE(v.account_id, 0), v.real_name, v.gender, v.birth_date, v.id_type,
+	v.id_number_masked, v.phone_masked, v.region_code, v.skills, v.languages, v.available_time, v.guardian_name,
+	v.guardian_phone_masked, v.publish_consent, v.source, v.created_at`
+
+func scanVolunteer(row interface{ Scan(...any) error }) (Volunteer, error) {
+	var v Volunteer
+	var skills, langs string
+	var publish int
+	var created int64
+	err := row.Scan(&v.ID, &v.No, &v.AccountID, &v.RealName, &v.Gender, &v.BirthDate, &v.IDType, &v.IDNumberMasked,
+		&v.PhoneMasked, &v.RegionCode, &skills, &langs, &v.AvailableTime, &v.GuardianName, &v.GuardianPhoneMasked,
+		&publish, &v.Source, &created)
+	if err != nil {
+		return v, err
+	}
+	_ = json.Unmarshal([]byte(skills), &v.Skills)
+	_ = json.Unmarshal([]byte(langs), &v.Languages)
+	v.PublishConsent = publish != 0
+	v.CreatedAt = time.Unix(created, 0)
+	return v, nil
+}
+
+func byID(ctx context.Context, q db.Querier, id int64) (Volunteer, error) {
+	v, err := scanVolunteer(q.QueryRowContext(ctx, `SELECT `+listColumns+` FROM volunteers v WHERE v.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, db.ErrNotFound
+	}
+	return v, err
+}
+
+func byAccount(ctx context.Context, q db.Querier, accountID int64) (Volunteer, error) {
+	v, err := scanVolunteer(q.QueryRowContext(ctx, `SELECT `+listColumns+` FROM volunteers v WHERE v.account_id = $1`, accountID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, db.ErrNotFound
+	}
+	return v, err
+}
+
+// catalogIDs returns the tag or category ids of a volunteer.
+func catalogIDs(ctx context.Context, q db.Querier, table, column string, id int64) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+column+` FROM `+table+` WHERE volunteer_id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var x int64
+		if err := rows.Scan(&x); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// teamsOf returns the teams a volunteer belongs to or has asked to join.
+func teamsOf(ctx context.Context, q db.Querier, id int64) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT team_id FROM team_members WHERE volunteer_id = $1 AND status IN ('active', 'pending', 'invited') ORDER BY team_id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var x int64
+		if err := rows.Scan(&x); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// sealedNumbers returns a volunteer's encrypted numbers.
+func sealedNumbers(ctx context.Context, q db.Querier, id int64) (idType string, idEnc, phoneEnc, guardianEnc []byte, err error) {
+	err = q.QueryRowContext(ctx, `SELECT id_type, id_number_enc, phone_enc, guardian_phone_enc FROM volunteers WHERE id = $1`, id).
+		Scan(&idType, &idEnc, &phoneEnc, &guardianEnc)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = db.ErrNotFound
+	}
+	return
+}
+
+// Filter selects volunteers for a list. Regions and TeamIDs restrict to the
+// caller's scope (All lifts the region restriction).
+type Filter struct {
+	All        bool
+	Regions    []string
+	TeamIDs    []int64
+	RegionCode string
+	TagID      int64
+	Skill      string
+	Name       string
+	IDHash     []byte
+	PhoneHash  []byte
+	No         string
+	After      int64
+	Limit      int
+}
+
+// search lists volunteers matching f, by id.
+func search(ctx context.Context, q db.Querier, f Filter) ([]Volunteer, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	from := "volunteers v"
+	if len(f.TeamIDs) > 0 {
+		ph := make([]string, len(f.TeamIDs))
+		for i, t := range f.TeamIDs {
+			ph[i] = arg(t)
+		}
+		where = append(where, "v.id IN (SELECT m.volunteer_id FROM team_members m WHERE m.team_id IN ("+strings.Join(ph, ", ")+") AND m.status IN ('active', 'pending', 'invited'))")
+	} else if !f.All {
+		cond, cargs := db.ScopeFilter("v.region_code", f.Regions, len(args)+1)
+		where = append(where, cond)
+		args = append(args, cargs...)
+	}
+	if f.RegionCode != "" {
+		lo, hi := db.PrefixRange(f.RegionCode)
+		where = append(where, "v.region_code >= "+arg(lo)+" AND v.region_code < "+arg(hi))
+	}
+	if f.TagID != 0 {
+		where = append(where, "v.id IN (SELECT t.volunteer_id FROM volunteer_tags t WHERE t.tag_id = "+arg(f.TagID)+")")
+	}
+	if f.Skill != "" {
+		where = append(where, "v.id IN (SELECT s.volunteer_id FROM volunteer_skills s WHERE s.skill = "+arg(f.Skill)+")")
+	}
+	if f.Name != "" {
+		where = append(where, "v.real_name LIKE "+arg(likePrefix(f.Name))+" ESCAPE '\\'")
+	}
+	if f.IDHash != nil {
+		where = append(where, "v.id_number_hash = "+arg(f.IDHash))
+	}
+	if f.PhoneHash != nil {
+		where = append(where, "v.phone_hash = "+arg(f.PhoneHash))
+	}
+	if f.No != "" {
+		where = append(where, "v.volunteer_no = "+arg(f.No))
+	}
+	if f.After > 0 {
+		where = append(where, "v.id > "+arg(f.After))
+	}
+	if len(where) == 0 {
+		where = append(where, "1 = 1")
+	}
+	query := `SELECT ` + listColumns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY v.id LIMIT ` + arg(f.Limit)
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Volunteer
+	for rows.Next() {
+		v, err := scanVolunteer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// likePrefix escapes s for a LIKE pattern that matches values starting with s.
+func likePrefix(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s) + "%"
+}
