@@ -27,6 +27,7 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/api/v1/volunteers/claim", Perm: auth.PermPublic, Handler: s.volunteerClaim},
 		{Method: "GET", Pattern: "/api/v1/volunteers", Perm: auth.PermVolunteerSearch, Handler: s.volunteerList},
 		{Method: "GET", Pattern: "/api/v1/volunteers/me", Perm: auth.PermSignedIn, Handler: s.volunteerMe},
+		{Method: "POST", Pattern: "/api/v1/volunteers/me", Perm: auth.PermSignedIn, Handler: s.volunteerCompleteProfile},
 		{Method: "GET", Pattern: "/api/v1/volunteers/{id}", Perm: auth.PermVolunteerView, Handler: s.volunteerGet},
 		{Method: "POST", Pattern: "/api/v1/volunteers/{id}/reveal", Perm: auth.PermVolunteerReveal, Handler: s.volunteerReveal},
 

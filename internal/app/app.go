@@ -18,6 +18,7 @@ import (
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/demo"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/i18n"
 	"zhiyuan/internal/pii"
@@ -65,6 +66,11 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	}
 	a.handler = a.buildHandler()
 	return a, nil
+}
+
+// DemoServices returns the services demo data is loaded through.
+func (a *App) DemoServices() demo.Services {
+	return demo.Services{DB: a.DB, Auth: a.Auth, Volunteers: a.Volunteers, Teams: a.Teams}
 }
 
 // Routes returns every route of every surface, for the route-policy test.

@@ -36,8 +36,10 @@ func (o outcome) want(user string) int {
 
 // call is one request of a scenario; path and body may depend on the user.
 type call struct {
-	path   func(env *apptest.Env, user string) string
-	body   func(user string) any // JSON value, or url.Values for forms
+	path func(env *apptest.Env, user string) string
+	body func(user string) any // JSON value, or url.Values for forms
+	// bodyOf, if set, is used instead of body when the body needs the environment.
+	bodyOf func(env *apptest.Env, user string) any
 	expect outcome
 }
 
@@ -208,7 +210,7 @@ func opsScenarios() map[string][]call {
 
 func allScenarios() map[string][]call {
 	all := map[string][]call{}
-	for _, m := range []map[string][]call{apiScenarios(), webScenarios(), opsScenarios()} {
+	for _, m := range []map[string][]call{apiScenarios(), registryScenarios(), webScenarios(), opsScenarios()} {
 		for k, v := range m {
 			all[k] = v
 		}
@@ -282,6 +284,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				var body any
 				if c.body != nil {
 					body = c.body(u)
+				}
+				if c.bodyOf != nil {
+					body = c.bodyOf(env, u)
 				}
 				var status int
 				var got string

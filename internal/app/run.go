@@ -46,7 +46,7 @@ func Serve(ctx context.Context, c Config, out io.Writer, log *slog.Logger) error
 		return err
 	}
 	if c.Demo {
-		accounts, err := demo.Load(ctx, d, a.Auth)
+		accounts, err := demo.Load(ctx, a.DemoServices())
 		switch err {
 		case nil:
 			demo.Print(out, accounts)

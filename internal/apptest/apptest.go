@@ -71,7 +71,7 @@ func New(t testing.TB) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accounts, err := demo.Load(context.Background(), d, a.Auth)
+	accounts, err := demo.Load(context.Background(), a.DemoServices())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,4 +25,4 @@ func BornYearsAgo(years, days int) time.Time {
 }
 
 // Mobile returns a distinct valid mobile number for n.
-func Mobile(n int) string { return fmt.Sprintf("139%08d", n%100000000) }
+func Mobile(n int) string { return fmt.Sprintf("137%08d", n%100000000) }

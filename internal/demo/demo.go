@@ -15,6 +15,8 @@ import (
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/team"
+	"zhiyuan/internal/volunteer"
 )
 
 // Account is a demo login, printed once at load.
@@ -44,9 +46,19 @@ var departments = []struct{ name, kind, region string }{
 	{"和平区市政工程管理所", "市政", "120101"},
 }
 
+// Services are what the demo is loaded through: the same services as the
+// platform's screens use, so the demo data obeys the platform's rules.
+type Services struct {
+	DB         *db.DB
+	Auth       *auth.Service
+	Volunteers *volunteer.Service
+	Teams      *team.Service
+}
+
 // Load fills an empty database and returns the demo accounts with their
 // generated passwords.
-func Load(ctx context.Context, d *db.DB, svc *auth.Service) ([]Account, error) {
+func Load(ctx context.Context, svc Services) ([]Account, error) {
+	d := svc.DB
 	var n int
 	if err := d.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&n); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
@@ -80,7 +92,7 @@ func Load(ctx context.Context, d *db.DB, svc *auth.Service) ([]Account, error) {
 		if err != nil {
 			return nil, err
 		}
-		_, err = svc.CreateAccount(ctx, auth.System, auth.NewAccount{Username: p.username, DisplayName: p.name,
+		_, err = svc.Auth.CreateAccount(ctx, auth.System, auth.NewAccount{Username: p.username, DisplayName: p.name,
 			Password: pw, RegionCode: p.region, Grant: p.grant})
 		if err != nil {
 			return nil, fmt.Errorf("demo: account %s: %w", p.username, err)
@@ -93,6 +105,9 @@ func Load(ctx context.Context, d *db.DB, svc *auth.Service) ([]Account, error) {
 			scope = fmt.Sprintf("department %d", p.grant.DepartmentID)
 		}
 		out = append(out, Account{Username: p.username, Password: pw, Role: p.grant.Role, Scope: scope})
+	}
+	if err := loadPeople(ctx, svc, teamIDs); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -302,3 +302,15 @@ func (s *Service) Preregister(ctx context.Context, p *auth.Principal, teamID int
 		return err
 	})
 }
+
+// Enrol makes a volunteer an active member with a team role, acting as the
+// system (demo data, migrations from other registers).
+func (s *Service) Enrol(ctx context.Context, teamID, volunteerID int64, role string) error {
+	t, err := s.get(ctx, teamID)
+	if err != nil {
+		return err
+	}
+	return s.db.Tx(ctx, func(tx db.Querier) error {
+		return s.setMember(ctx, tx, t, volunteerID, role, MemberActive)
+	})
+}

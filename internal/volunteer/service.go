@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"zhiyuan/internal/apperr"
@@ -430,4 +431,49 @@ func (s *Service) ResolveLogin(ctx context.Context, login string) (string, bool,
 		return "", false, nil
 	}
 	return u, err == nil, err
+}
+
+var errHasRecord = apperr.New(apperr.Conflict, "volunteer.profile_exists")
+
+// CompleteProfile gives a signed-in account without a volunteer record its
+// real-name record (an account an office created for someone, who then fills
+// in their own details). The same rules as self-registration apply.
+func (s *Service) CompleteProfile(ctx context.Context, p *auth.Principal, in Registration) (Volunteer, error) {
+	if p == nil || p.AccountID == 0 {
+		return Volunteer{}, errForbidden
+	}
+	if _, err := s.Mine(ctx, p); err == nil {
+		return Volunteer{}, errHasRecord
+	}
+	in.Password = strings.Repeat("x", auth.MinPasswordLen) // the account already has one
+	c, err := s.check(ctx, in, modeSelf)
+	if err != nil {
+		return Volunteer{}, err
+	}
+	r, err := s.record(c, SourceSelf)
+	if err != nil {
+		return Volunteer{}, apperr.Wrap(err, "volunteer: seal")
+	}
+	r.accountID = p.AccountID
+	var id int64
+	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		if err := conflictsOf(ctx, tx, r); err != nil {
+			return err
+		}
+		if r.no, err = freeNumber(ctx, tx); err != nil {
+			return apperr.Wrap(err, "volunteer: number")
+		}
+		if id, err = s.insert(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := s.auth.EnsureGrantTx(ctx, tx, auth.System, p.AccountID, auth.Grant{Role: auth.RoleVolunteer}); err != nil {
+			return err
+		}
+		return audit.Write(ctx, tx, audit.Entry{Action: "register", Entity: "volunteer", EntityID: strconv.FormatInt(id, 10),
+			RegionCode: r.region, Detail: map[string]any{"volunteer_no": r.no, "source": "profile"}})
+	})
+	if err != nil {
+		return Volunteer{}, err
+	}
+	return s.get(ctx, id)
 }
