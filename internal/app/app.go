@@ -97,7 +97,6 @@ func (a *App) buildHandler() http.Handler {
 	a.web.Mount(mux)
 	var h http.Handler = mux
 	h = httpx.Authenticate(h, a.Auth, a.Config.SecureCookies)
-	h = httpx.LimitBody(h)
 	h = httpx.SecurityHeaders(h, a.Config.SecureCookies)
 	return httpx.Observe(h, a.Log, httpx.NewMetrics(a.reg), a.Config.TrustProxy)
 }

@@ -173,13 +173,13 @@ func SecurityHeaders(next http.Handler, tls bool) http.Handler {
 }
 
 // MaxBody is the default limit on request bodies; routes that take uploads
-// raise it themselves.
+// set their own in the route table.
 const MaxBody = 1 << 20
 
-// LimitBody caps request bodies at MaxBody.
-func LimitBody(next http.Handler) http.Handler {
+// limitBody caps a route's request bodies.
+func limitBody(next http.Handler, limit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

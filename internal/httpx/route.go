@@ -17,19 +17,30 @@ type Route struct {
 	Pattern string
 	Perm    auth.Permission
 	Handler http.HandlerFunc
+	// MaxBody limits the request body; 0 means MaxBody (1 MiB).
+	MaxBody int64
 }
 
 // Deny writes the refusal for a request that lacks the route's permission:
 // err is Unauthenticated (nobody signed in) or Forbidden.
 type Deny func(w http.ResponseWriter, r *http.Request, err error)
 
-// Mount registers routes on mux, each behind the policy guard.
-func Mount(mux *http.ServeMux, routes []Route, deny Deny) {
+// Mount registers routes on mux, each behind the policy guard and its body
+// limit, then the surface's own middleware (the web surface's CSRF check).
+func Mount(mux *http.ServeMux, routes []Route, deny Deny, mw ...func(http.Handler) http.Handler) {
 	for _, rt := range routes {
 		if !rt.Perm.Known() {
 			panic("httpx: route " + rt.Method + " " + rt.Pattern + " has no known permission")
 		}
-		mux.Handle(rt.Method+" "+rt.Pattern, guard(rt.Method+" "+rt.Pattern, rt.Perm, rt.Handler, deny))
+		limit := rt.MaxBody
+		if limit == 0 {
+			limit = MaxBody
+		}
+		var h http.Handler = rt.Handler
+		for i := len(mw) - 1; i >= 0; i-- {
+			h = mw[i](h)
+		}
+		mux.Handle(rt.Method+" "+rt.Pattern, guard(rt.Method+" "+rt.Pattern, rt.Perm, limitBody(h, limit), deny))
 	}
 }
 

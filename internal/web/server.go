@@ -46,8 +46,8 @@ func New(cfg Config, a *auth.Service, d *db.DB, cat *i18n.Catalog, log *slog.Log
 // Mount registers the web routes on mux behind the policy guard and CSRF check.
 func (s *Server) Mount(mux *http.ServeMux) {
 	sub := http.NewServeMux()
-	httpx.Mount(sub, s.Routes(), s.fail)
-	mux.Handle("/", s.checkCSRF(sub))
+	httpx.Mount(sub, s.Routes(), s.fail, s.checkCSRF)
+	mux.Handle("/", sub)
 }
 
 func (s *Server) static() http.HandlerFunc {
