@@ -5,6 +5,7 @@ import (
 
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/roster"
 )
 
 // Routes is the whole JSON surface; the OpenAPI document lists exactly these.
@@ -23,11 +24,15 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/api/v1/audit", Perm: auth.PermAuditView, Handler: s.auditList},
 
 		{Method: "GET", Pattern: "/api/v1/catalogs/{kind}", Perm: auth.PermPublic, Handler: s.catalogList},
+		{Method: "POST", Pattern: "/api/v1/catalogs/{kind}", Perm: auth.PermCatalogManage, Handler: s.catalogAdd},
+		{Method: "DELETE", Pattern: "/api/v1/catalogs/{kind}/{name}", Perm: auth.PermCatalogManage, Handler: s.catalogRemove},
 		{Method: "POST", Pattern: "/api/v1/volunteers", Perm: auth.PermPublic, Handler: s.volunteerRegister},
 		{Method: "POST", Pattern: "/api/v1/volunteers/claim", Perm: auth.PermPublic, Handler: s.volunteerClaim},
 		{Method: "GET", Pattern: "/api/v1/volunteers", Perm: auth.PermVolunteerSearch, Handler: s.volunteerList},
 		{Method: "GET", Pattern: "/api/v1/volunteers/me", Perm: auth.PermSignedIn, Handler: s.volunteerMe},
 		{Method: "POST", Pattern: "/api/v1/volunteers/me", Perm: auth.PermSignedIn, Handler: s.volunteerCompleteProfile},
+		{Method: "PUT", Pattern: "/api/v1/volunteers/me", Perm: auth.PermSignedIn, Handler: s.volunteerUpdateProfile},
+		{Method: "GET", Pattern: "/api/v1/volunteers.xlsx", Perm: auth.PermVolunteerSearch, Handler: s.volunteersXLSX},
 		{Method: "GET", Pattern: "/api/v1/volunteers/{id}", Perm: auth.PermVolunteerView, Handler: s.volunteerGet},
 		{Method: "POST", Pattern: "/api/v1/volunteers/{id}/reveal", Perm: auth.PermVolunteerReveal, Handler: s.volunteerReveal},
 
@@ -43,6 +48,19 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "PUT", Pattern: "/api/v1/teams/{id}/members/{volunteer}/role", Perm: auth.PermTeamManage, Handler: s.teamSetRole},
 		{Method: "DELETE", Pattern: "/api/v1/teams/{id}/members/{volunteer}", Perm: auth.PermTeamManage, Handler: s.teamRemoveMember},
 		{Method: "POST", Pattern: "/api/v1/teams/{id}/volunteers", Perm: auth.PermTeamManage, Handler: s.teamPreregister},
+		{Method: "GET", Pattern: "/api/v1/teams/{id}/members.xlsx", Perm: auth.PermTeamManage, Handler: s.teamMembersXLSX},
+		{Method: "POST", Pattern: "/api/v1/teams/{id}/imports", Perm: auth.PermTeamManage, Handler: s.teamImport, MaxBody: roster.MaxUpload},
+		{Method: "GET", Pattern: "/api/v1/imports/template.xlsx", Perm: auth.PermPublic, Handler: s.importTemplate},
+		{Method: "GET", Pattern: "/api/v1/imports/{id}/report.xlsx", Perm: auth.PermTeamManage, Handler: s.importReport},
+		{Method: "GET", Pattern: "/api/v1/projects", Perm: auth.PermPublic, Handler: s.projectList},
+		{Method: "POST", Pattern: "/api/v1/projects", Perm: auth.PermProjectManage, Handler: s.projectCreate},
+		{Method: "GET", Pattern: "/api/v1/projects/{id}", Perm: auth.PermPublic, Handler: s.projectGet},
+		{Method: "POST", Pattern: "/api/v1/projects/{id}/submit", Perm: auth.PermProjectManage, Handler: s.projectSubmit},
+		{Method: "POST", Pattern: "/api/v1/projects/{id}/review", Perm: auth.PermProjectReview, Handler: s.projectReview},
+		{Method: "GET", Pattern: "/api/v1/projects/{id}/shifts", Perm: auth.PermPublic, Handler: s.shiftList},
+		{Method: "POST", Pattern: "/api/v1/projects/{id}/shifts", Perm: auth.PermProjectManage, Handler: s.shiftCreate},
+		{Method: "POST", Pattern: "/api/v1/shifts/{id}/signups", Perm: auth.PermSignup, Handler: s.signupCreate},
+		{Method: "DELETE", Pattern: "/api/v1/signups/{id}", Perm: auth.PermSignedIn, Handler: s.signupCancel},
 		{Method: "POST", Pattern: "/api/v1/teams/{id}/join", Perm: auth.PermTeamJoin, Handler: s.teamJoin},
 		{Method: "POST", Pattern: "/api/v1/teams/{id}/leave", Perm: auth.PermTeamJoin, Handler: s.teamLeave},
 	}

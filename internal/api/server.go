@@ -10,6 +10,8 @@ import (
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/i18n"
+	"zhiyuan/internal/project"
+	"zhiyuan/internal/roster"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
 )
@@ -20,6 +22,8 @@ type Services struct {
 	Catalog    *catalog.Catalog
 	Volunteers *volunteer.Service
 	Teams      *team.Service
+	Roster     *roster.Service
+	Projects   *project.Service
 }
 
 // Server holds what the JSON handlers need.

@@ -279,3 +279,38 @@ func (s *Server) catalogList(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	writeJSON(w, http.StatusOK, page[catalogJSON]{Items: out})
 }
+
+type catalogRequest struct {
+	Name   string `json:"name"`
+	NameEn string `json:"name_en"`
+}
+
+func (s *Server) catalogAdd(w http.ResponseWriter, r *http.Request) {
+	if !knownCatalog(r.PathValue("kind")) {
+		s.fail(w, r, errNoRoute)
+		return
+	}
+	var in catalogRequest
+	if err := decode(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	it, err := s.Catalog.AddItem(r.Context(), httpx.Principal(r), catalogKind(r.PathValue("kind")), in.Name, in.NameEn)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, catalogJSON{Name: it.Name, NameEn: it.NameEn})
+}
+
+func (s *Server) catalogRemove(w http.ResponseWriter, r *http.Request) {
+	if !knownCatalog(r.PathValue("kind")) {
+		s.fail(w, r, errNoRoute)
+		return
+	}
+	if err := s.Catalog.RemoveItem(r.Context(), httpx.Principal(r), catalogKind(r.PathValue("kind")), r.PathValue("name")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -103,6 +103,20 @@ func (s *Server) volunteerCompleteProfile(w http.ResponseWriter, r *http.Request
 	writeJSON(w, http.StatusCreated, toVolunteerJSON(v))
 }
 
+func (s *Server) volunteerUpdateProfile(w http.ResponseWriter, r *http.Request) {
+	var in volunteer.ProfileUpdate
+	if err := decode(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.Volunteers.UpdateProfile(r.Context(), httpx.Principal(r), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toVolunteerJSON(v))
+}
+
 func (s *Server) volunteerGet(w http.ResponseWriter, r *http.Request) {
 	v, err := s.Volunteers.Get(r.Context(), httpx.Principal(r), pathID(r, "id"))
 	if err != nil {

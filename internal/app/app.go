@@ -22,6 +22,8 @@ import (
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/i18n"
 	"zhiyuan/internal/pii"
+	"zhiyuan/internal/project"
+	"zhiyuan/internal/roster"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
 	"zhiyuan/internal/web"
@@ -36,6 +38,8 @@ type App struct {
 	Catalog    *catalog.Catalog
 	Volunteers *volunteer.Service
 	Teams      *team.Service
+	Roster     *roster.Service
+	Projects   *project.Service
 	Log        *slog.Logger
 	web        *web.Server
 	api        *api.Server
@@ -51,15 +55,18 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	}
 	a := &App{Config: c, DB: d, Keys: keys, Log: log, reg: prometheus.NewRegistry()}
 	a.Auth = auth.NewService(d, log)
-	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies}, a.Auth, d, cat, log, keys.Derive("csrf v1"))
-	if err != nil {
-		return nil, err
-	}
 	a.Catalog = catalog.New(d)
 	a.Volunteers = volunteer.NewService(d, keys, a.Auth, a.Catalog, log)
 	a.Teams = team.NewService(d, keys, a.Auth, a.Volunteers, log)
+	a.Roster = roster.NewService(d, a.Volunteers, a.Teams, cat, log)
+	a.Projects = project.NewService(d, keys, a.Catalog, a.Teams, a.Volunteers, log)
 	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
-	a.api = api.New(api.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams}, cat, log)
+	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies},
+		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams}, d, cat, log, keys.Derive("csrf v1"))
+	if err != nil {
+		return nil, err
+	}
+	a.api = api.New(api.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Projects: a.Projects}, cat, log)
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for name, pool := range d.Pools() {
 		a.reg.MustRegister(collectors.NewDBStatsCollector(pool, name))

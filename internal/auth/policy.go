@@ -30,6 +30,10 @@ const (
 	PermTeamReview           Permission = "team:review"           // approve, reject or suspend teams
 	PermTeamManage           Permission = "team:manage"           // members, roles, imports and rosters of a team
 	PermTeamJoin             Permission = "team:join"             // join or leave teams as oneself
+	PermCatalogManage        Permission = "catalog:manage"        // add and retire catalogue items
+	PermProjectManage        Permission = "project:manage"        // draft and submit projects, add shifts
+	PermProjectReview        Permission = "project:review"        // approve (认证) or reject projects
+	PermSignup               Permission = "signup:self"           // sign up for shifts as oneself
 )
 
 // rolesFor says which roles hold each permission (in their own scope).
@@ -47,6 +51,10 @@ var rolesFor = map[Permission][]Role{
 	PermTeamReview:           {RolePlatformAdmin, RoleOfficeAdmin},
 	PermTeamManage:           {RolePlatformAdmin, RoleOfficeAdmin, RoleTeamAdmin},
 	PermTeamJoin:             {RoleVolunteer},
+	PermCatalogManage:        {RolePlatformAdmin},
+	PermProjectManage:        {RolePlatformAdmin, RoleOfficeAdmin, RoleTeamAdmin},
+	PermProjectReview:        {RolePlatformAdmin, RoleOfficeAdmin},
+	PermSignup:               {RoleVolunteer},
 }
 
 // Known reports whether p is a permission the policy decides.

@@ -133,19 +133,12 @@ func grantsOf(ctx context.Context, q db.Querier, accountID int64) ([]Grant, erro
 	return out, rows.Err()
 }
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 func insertGrant(ctx context.Context, q db.Querier, accountID int64, g Grant, by int64, now int64) (int64, error) {
 	var id int64
 	err := q.QueryRowContext(ctx, `INSERT INTO role_grants
 		(account_id, role, region_code, team_id, department_id, granted_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		accountID, g.Role, g.RegionCode, nullID(g.TeamID), nullID(g.DepartmentID), nullID(by), now).Scan(&id)
+		accountID, g.Role, g.RegionCode, db.NullID(g.TeamID), db.NullID(g.DepartmentID), db.NullID(by), now).Scan(&id)
 	return id, err
 }
 

@@ -9,7 +9,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/audit"
+	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
 )
 
@@ -155,6 +159,86 @@ func SplitList(s string) []string {
 		if x = strings.TrimSpace(x); x != "" {
 			out = append(out, x)
 		}
+	}
+	return out
+}
+
+// AddItem adds (or re-activates) an item, for a platform admin.
+func (c *Catalog) AddItem(ctx context.Context, p *auth.Principal, k Kind, name, nameEn string) (Item, error) {
+	if !auth.Can(p, auth.PermCatalogManage, auth.Target{}) {
+		return Item{}, apperr.New(apperr.Forbidden, "error.forbidden")
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(name)); n == 0 || n > 20 {
+		f := apperr.Fields{}
+		f.Add("name", "length", "catalog.name_length")
+		return Item{}, f.Err()
+	}
+	var it Item
+	err := c.db.Tx(ctx, func(tx db.Querier) error {
+		var err error
+		if it, err = c.add(ctx, tx, k, name, nameEn); err != nil {
+			return apperr.Wrap(err, "catalog: add")
+		}
+		return audit.Write(ctx, tx, audit.Entry{Action: "create", Entity: "catalog", EntityID: string(k) + ":" + it.Name})
+	})
+	return it, err
+}
+
+// RemoveItem deactivates an item, for a platform admin.
+func (c *Catalog) RemoveItem(ctx context.Context, p *auth.Principal, k Kind, name string) error {
+	if !auth.Can(p, auth.PermCatalogManage, auth.Target{}) {
+		return apperr.New(apperr.Forbidden, "error.forbidden")
+	}
+	return c.db.Tx(ctx, func(tx db.Querier) error {
+		ok, err := c.deactivate(ctx, tx, k, name)
+		if err != nil {
+			return apperr.Wrap(err, "catalog: remove")
+		}
+		if !ok {
+			return apperr.New(apperr.NotFound, "catalog.not_found")
+		}
+		return audit.Write(ctx, tx, audit.Entry{Action: "disable", Entity: "catalog", EntityID: string(k) + ":" + name})
+	})
+}
+
+// add appends an item to a catalogue (or re-activates one of that name).
+func (c *Catalog) add(ctx context.Context, q db.Querier, k Kind, name, nameEn string) (Item, error) {
+	name, nameEn = strings.TrimSpace(name), strings.TrimSpace(nameEn)
+	var it Item
+	err := q.QueryRowContext(ctx, `INSERT INTO catalog_items (kind, name, name_en, sort, active, created_at)
+		VALUES ($1, $2, $3, 1000, 1, $4)
+		ON CONFLICT (kind, name) DO UPDATE SET active = 1, name_en = excluded.name_en
+		RETURNING id, kind, name, name_en`, k, name, nameEn, time.Now().Unix()).Scan(&it.ID, &it.Kind, &it.Name, &it.NameEn)
+	if err != nil {
+		return it, fmt.Errorf("catalog: add: %w", err)
+	}
+	it.Active = true
+	c.invalidate()
+	return it, nil
+}
+
+// deactivate hides an item from new choices; records that use it keep it.
+func (c *Catalog) deactivate(ctx context.Context, q db.Querier, k Kind, name string) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE catalog_items SET active = 0 WHERE kind = $1 AND name = $2 AND active = 1`, k, strings.TrimSpace(name))
+	if err != nil {
+		return false, fmt.Errorf("catalog: deactivate: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	c.invalidate()
+	return n == 1, nil
+}
+
+func (c *Catalog) invalidate() {
+	c.mu.Lock()
+	c.items = nil
+	c.mu.Unlock()
+}
+
+// IDs returns the ids of items.
+func IDs(items []Item) []int64 {
+	out := make([]int64, 0, len(items))
+	for _, it := range items {
+		out = append(out, it.ID)
 	}
 	return out
 }

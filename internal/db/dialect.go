@@ -156,3 +156,14 @@ func RedactDSN(dsn string) string {
 	}
 	return u.Redacted()
 }
+
+// LockRow takes a write lock on one row for the rest of the transaction, to
+// serialise checks that no constraint can express (a volunteer's overlapping
+// sign-ups). SQLite needs nothing: its write transactions are already serial.
+func (d Dialect) LockRow(ctx context.Context, tx Querier, table string, id int64) error {
+	if d != Postgres {
+		return nil
+	}
+	var got int64
+	return tx.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE id = $1 FOR UPDATE`, id).Scan(&got)
+}

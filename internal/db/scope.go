@@ -45,3 +45,11 @@ func ScopeFilter(column string, prefixes []string, argN int) (string, []any) {
 	sb.WriteByte(')')
 	return sb.String(), args
 }
+
+// NullID stores an id of 0 (nobody: the system, an unset reference) as NULL.
+func NullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"golang.org/x/net/html/charset"
 )
 
 // Limits on what Open unpacks. The zip reader refuses entries longer than
@@ -16,15 +18,9 @@ const (
 	// maxUnzipped caps the total unpacked size: a 500,000-row sheet is a few
 	// hundred MB of XML.
 	maxUnzipped int64 = 1 << 30
-	// xmlSpill is the size above which excelize unpacks a worksheet or the
-	// shared strings to a temporary file instead of memory.
-	xmlSpill int64 = 4 << 20
-	// maxInMemory caps the parts excelize keeps in memory: everything except
-	// worksheets and shared strings larger than xmlSpill.
-	maxInMemory int64 = 64 << 20
 	// maxEntries caps the number of parts.
 	maxEntries = 10000
-	// maxSmallPart caps the package parts this package parses itself.
+	// maxSmallPart caps the parts read whole: workbook, relationships, styles.
 	maxSmallPart int64 = 8 << 20
 )
 
@@ -44,47 +40,48 @@ func sniff(r io.ReaderAt, size int64) error {
 }
 
 // checkArchive refuses zips that are not a spreadsheet package or that
-// unpack to more than the limits allow.
+// unpack to more than the limits allow (zip bombs).
 func checkArchive(zr *zip.Reader) error {
 	if len(zr.File) > maxEntries {
 		return fmt.Errorf("%w: %d parts", ErrTooLarge, len(zr.File))
 	}
-	var total, inMemory int64
+	var total uint64
 	contentTypes, workbook := false, false
 	for _, f := range zr.File {
-		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
+		name := partName(f.Name)
 		contentTypes = contentTypes || name == "[content_types].xml"
 		workbook = workbook || (strings.HasPrefix(name, "xl/") && strings.HasSuffix(name, ".xml"))
-		size := int64(f.UncompressedSize64)
-		if f.UncompressedSize64 > uint64(maxUnzipped) {
-			size = maxUnzipped + 1
-		}
-		total += size
-		spilled := (strings.HasPrefix(name, "xl/worksheets/sheet") || name == "xl/sharedstrings.xml") && size > xmlSpill
-		if !spilled {
-			inMemory += size
-		}
+		total += min(f.UncompressedSize64, uint64(maxUnzipped)+1)
 	}
 	if !contentTypes || !workbook {
 		return fmt.Errorf("%w: a zip but not a spreadsheet package", ErrNotXLSX)
 	}
-	if total > maxUnzipped || inMemory > maxInMemory {
-		return fmt.Errorf("%w: unpacks to %d bytes (%d in memory)", ErrTooLarge, total, inMemory)
+	if total > uint64(maxUnzipped) {
+		return fmt.Errorf("%w: unpacks to %d bytes", ErrTooLarge, total)
 	}
 	return nil
 }
 
-// firstSheetPath resolves the part name of the workbook's first sheet the
-// way excelize does: _rels/.rels names the workbook, the workbook lists its
-// sheets in order, and the workbook's rels map the first one to a part.
-func firstSheetPart(zr *zip.Reader) (*zip.File, bool) {
-	parts := make(map[string]*zip.File, len(zr.File))
+// workbookParts are the package parts the Reader uses.
+type workbookParts struct {
+	sheet    *zip.File // the first sheet in workbook order
+	sst      *zip.File // shared strings, or nil
+	styles   *zip.File // styles, or nil
+	date1904 bool      // dates count from 1904
+}
+
+// findParts resolves the parts the way Excel does: _rels/.rels names the
+// workbook, the workbook lists its sheets in order, and the workbook's
+// relationships map them, the shared strings and the styles to parts.
+func findParts(zr *zip.Reader) (workbookParts, error) {
+	var p workbookParts
+	byName := make(map[string]*zip.File, len(zr.File))
 	for _, f := range zr.File {
-		parts[strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))] = f
+		byName[partName(f.Name)] = f
 	}
 	wb := "xl/workbook.xml"
 	var root relsXML
-	if readPart(parts, "_rels/.rels", &root) {
+	if readPart(byName, "_rels/.rels", &root) {
 		for _, r := range root.Rels {
 			if strings.HasSuffix(r.Type, "/officeDocument") {
 				wb = resolvePart("", r.Target)
@@ -92,26 +89,41 @@ func firstSheetPart(zr *zip.Reader) (*zip.File, bool) {
 		}
 	}
 	var book workbookXML
-	if !readPart(parts, wb, &book) || len(book.Sheets) == 0 {
-		return nil, false
+	if !readPart(byName, wb, &book) {
+		return p, fmt.Errorf("%w: no readable workbook part %s", ErrCorrupt, wb)
 	}
-	var id string
+	if len(book.Sheets) == 0 {
+		return p, fmt.Errorf("%w: the workbook lists no sheet", ErrCorrupt)
+	}
+	p.date1904 = book.Pr.Date1904 == "1" || book.Pr.Date1904 == "true"
+	var rels relsXML
+	readPart(byName, path.Join(path.Dir(wb), "_rels", path.Base(wb)+".rels"), &rels)
+	first := ""
 	for _, a := range book.Sheets[0].Attrs {
 		if a.Name.Local == "id" && a.Name.Space != "" {
-			id = a.Value
+			first = a.Value
 		}
-	}
-	var rels relsXML
-	if !readPart(parts, path.Join(path.Dir(wb), "_rels", path.Base(wb)+".rels"), &rels) {
-		return nil, false
 	}
 	for _, r := range rels.Rels {
-		if r.ID == id {
-			f, ok := parts[strings.ToLower(resolvePart(path.Dir(wb), r.Target))]
-			return f, ok
+		f := byName[partName(resolvePart(path.Dir(wb), r.Target))]
+		switch {
+		case r.ID == first:
+			p.sheet = f
+		case strings.HasSuffix(r.Type, "/sharedStrings"):
+			p.sst = f
+		case strings.HasSuffix(r.Type, "/styles"):
+			p.styles = f
 		}
 	}
-	return nil, false
+	if p.sheet == nil {
+		return p, fmt.Errorf("%w: the first sheet has no part", ErrCorrupt)
+	}
+	return p, nil
+}
+
+// partName normalises a zip entry name for lookup.
+func partName(name string) string {
+	return strings.ToLower(strings.ReplaceAll(name, "\\", "/"))
 }
 
 // resolvePart resolves a relationship target against the directory of its
@@ -132,8 +144,11 @@ type relsXML struct {
 	} `xml:"Relationship"`
 }
 
-// workbookXML is the part of xl/workbook.xml that lists the sheets.
+// workbookXML is what the Reader needs of xl/workbook.xml.
 type workbookXML struct {
+	Pr struct {
+		Date1904 string `xml:"date1904,attr"`
+	} `xml:"workbookPr"`
 	Sheets []struct {
 		Attrs []xml.Attr `xml:",any,attr"`
 	} `xml:"sheets>sheet"`
@@ -141,14 +156,24 @@ type workbookXML struct {
 
 // readPart decodes a small package part found by case-insensitive name.
 func readPart(parts map[string]*zip.File, name string, v any) bool {
-	f, ok := parts[strings.ToLower(name)]
-	if !ok {
-		return false
-	}
+	f, ok := parts[partName(name)]
+	return ok && decodePart(f, v)
+}
+
+// decodePart decodes a small package part.
+func decodePart(f *zip.File, v any) bool {
 	rc, err := f.Open()
 	if err != nil {
 		return false
 	}
 	defer rc.Close()
-	return xml.NewDecoder(io.LimitReader(rc, maxSmallPart)).Decode(v) == nil
+	return newDecoder(io.LimitReader(rc, maxSmallPart)).Decode(v) == nil
+}
+
+// newDecoder returns an XML decoder that also reads the legacy encodings
+// some generators declare (the same charset reader excelize uses).
+func newDecoder(r io.Reader) *xml.Decoder {
+	d := xml.NewDecoder(r)
+	d.CharsetReader = charset.NewReaderLabel
+	return d
 }

@@ -60,6 +60,8 @@ var messages = []struct {
 		"The file is too large once unpacked. Remove other worksheets and pictures, or split it into several files."},
 	{ErrEmpty, "第一个工作表是空的，找不到表头行。请使用导入模板填写。",
 		"The first worksheet is empty: there is no header row. Please fill in the import template."},
+	{ErrTooManyRows, "行数超过 Excel 工作表的上限（1,048,576 行），请分批导出。",
+		"More rows than an Excel worksheet holds (1,048,576); export in several parts."},
 }
 
 // Message returns the text to show the user for an error from this package,

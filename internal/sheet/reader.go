@@ -2,15 +2,12 @@ package sheet
 
 import (
 	"archive/zip"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"path/filepath"
 	"slices"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // NoteMangled is the Row.Notes value for an ID number that Excel stored as a
@@ -18,7 +15,7 @@ import (
 // user must re-enter the number in a cell formatted as text.
 const NoteMangled = "mangled"
 
-// Row is one non-empty data row of the first worksheet.
+// Row is one non-blank data row of the first worksheet.
 type Row struct {
 	// Number is the 1-based row number as Excel shows it (blank rows count).
 	// Report it to the user, also when a value repeats within the file.
@@ -27,6 +24,8 @@ type Row struct {
 	// cleaned value, "" when the cell is blank.
 	Fields map[string]string
 	// Raw holds the cells as read, one per header column, for the report.
+	// Numbers are written in full ("110105194912310000", not
+	// "1.10105E+17") and dates as 2006-01-02.
 	Raw []string
 	// Notes maps a field to a finding such as NoteMangled; nil when none.
 	Notes map[string]string
@@ -35,24 +34,22 @@ type Row struct {
 // Reader streams the rows of an uploaded workbook's first worksheet. It is
 // not safe for concurrent use.
 type Reader struct {
-	dir     string // private temporary directory, removed by Close
-	tmp     *os.File
-	book    *excelize.File
-	rows    *excelize.Rows
-	types   *cellScanner // nil if the worksheet part could not be located
-	watched []string     // field of each cellScanner slot
+	sheet   io.ReadCloser
+	rows    *rowReader
+	sst     *sharedStrings
+	dir     string // temporary files of a large shared string table
 	headers []string
 	fields  []string // canonical field of each column, "" for others
-	num     int      // row number of the last row excelize returned
-	err     error    // sticky end: io.EOF or the error that ended reading
+	err     error    // sticky end: io.EOF or what ended reading
 }
 
-// Open reads an uploaded .xlsx (by content, whatever its name) and its
-// header row. The upload is copied to a temporary file and the first
-// worksheet is read as a stream, so memory does not grow with the number of
-// rows. Errors wrap ErrNotXLSX, ErrCorrupt, ErrTooLarge, ErrEmpty,
-// ErrMissingColumns or ErrDuplicateColumn (the last two as *ColumnError).
-// Close the Reader when done.
+// Open reads the header row of an uploaded .xlsx, recognised by content
+// whatever its name. The Reader reads r (which must stay readable until
+// Close) as a stream: the first worksheet is decompressed and decoded row by
+// row, and a large shared string table is unpacked to temporary files, so
+// memory stays flat however many rows the sheet has. Errors wrap
+// ErrNotXLSX, ErrCorrupt, ErrTooLarge, ErrEmpty, ErrMissingColumns or
+// ErrDuplicateColumn (the last two as *ColumnError). Close the Reader.
 func Open(r io.ReaderAt, size int64) (*Reader, error) {
 	if err := sniff(r, size); err != nil {
 		return nil, err
@@ -66,68 +63,68 @@ func Open(r io.ReaderAt, size int64) (*Reader, error) {
 }
 
 func (rd *Reader) open(r io.ReaderAt, size int64) error {
-	var err error
-	if rd.dir, err = os.MkdirTemp("", "zhiyuan-sheet-"); err != nil {
-		return fmt.Errorf("sheet: temporary directory: %w", err)
-	}
-	if rd.tmp, err = os.Create(filepath.Join(rd.dir, "upload.xlsx")); err != nil {
-		return fmt.Errorf("sheet: temporary file: %w", err)
-	}
-	if _, err = io.Copy(rd.tmp, io.NewSectionReader(r, 0, size)); err != nil {
-		return fmt.Errorf("sheet: copying the upload: %w", err)
-	}
-	zr, err := zip.NewReader(rd.tmp, size)
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	if err = checkArchive(zr); err != nil {
 		return err
 	}
-	rd.book, err = excelize.OpenFile(rd.tmp.Name(), excelize.Options{
-		UnzipSizeLimit:    maxUnzipped,
-		UnzipXMLSizeLimit: xmlSpill,
-		TmpDir:            rd.dir,
-		ShortDatePattern:  "yyyy-mm-dd",
-	})
+	parts, err := findParts(zr)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	sheets := rd.book.GetSheetList()
-	if len(sheets) == 0 {
-		return fmt.Errorf("%w: no worksheet", ErrCorrupt)
-	}
-	if rd.rows, err = rd.book.Rows(sheets[0]); err != nil {
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	if err = rd.readHeader(); err != nil {
 		return err
 	}
-	return rd.startScanner(zr)
+	rd.rows = &rowReader{date1904: parts.date1904}
+	if parts.styles != nil {
+		var styles stylesXML
+		if decodePart(parts.styles, &styles) {
+			rd.rows.dates = styles.dateStyles()
+		}
+	}
+	if parts.sst != nil {
+		if parts.sst.UncompressedSize64 > smallSST {
+			if rd.dir, err = os.MkdirTemp("", "zhiyuan-sheet-"); err != nil {
+				return fmt.Errorf("sheet: temporary directory: %w", err)
+			}
+		}
+		rd.sst, err = loadSharedStrings(parts.sst, rd.dir)
+		if err != nil {
+			return fmt.Errorf("%w: shared strings: %v", ErrCorrupt, err)
+		}
+		rd.rows.sst = rd.sst
+	}
+	if rd.sheet, err = parts.sheet.Open(); err != nil {
+		return fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	rd.rows.x = newXMLStream(bufio.NewReaderSize(rd.sheet, 64<<10))
+	return rd.readHeader()
 }
 
 // readHeader takes the first non-blank row as the header row and maps its
 // cells to fields.
 func (rd *Reader) readHeader() error {
-	for rd.rows.Next() {
-		rd.num++
-		cells, err := rd.rows.Columns()
-		if err != nil {
-			return fmt.Errorf("%w: row %d: %v", ErrCorrupt, rd.num, err)
+	for {
+		num, cells, err := rd.rows.next(maxColumns)
+		if errors.Is(err, io.EOF) {
+			return ErrEmpty
 		}
-		if !slices.ContainsFunc(cells, func(c string) bool { return Clean(c) != "" }) {
+		if err != nil {
+			return fmt.Errorf("%w: row %d: %v", ErrCorrupt, num, err)
+		}
+		if !slices.ContainsFunc(cells, func(c cellValue) bool { return Clean(c.text) != "" }) {
 			continue
 		}
-		rd.headers = cells
-		rd.fields = make([]string, len(cells))
-		for i, h := range cells {
-			rd.fields[i] = FieldForHeader(h)
+		for len(cells) > 0 && Clean(cells[len(cells)-1].text) == "" {
+			cells = cells[:len(cells)-1]
 		}
-		return checkHeader(cells, rd.fields)
+		rd.headers = make([]string, len(cells))
+		rd.fields = make([]string, len(cells))
+		for i, c := range cells {
+			rd.headers[i] = c.text
+			rd.fields[i] = FieldForHeader(c.text)
+		}
+		return checkHeader(rd.headers, rd.fields)
 	}
-	if err := rd.rows.Error(); err != nil {
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	return ErrEmpty
 }
 
 // checkHeader reports missing required fields, then fields named twice.
@@ -160,78 +157,56 @@ func checkHeader(headers, fields []string) error {
 	return nil
 }
 
-// startScanner starts the cell-type scanner on the ID, phone and region
-// columns. Without the worksheet part, rows are still read, and ID numbers
-// are judged by their shape alone.
-func (rd *Reader) startScanner(zr *zip.Reader) error {
-	part, ok := firstSheetPart(zr)
-	if !ok {
-		return nil
-	}
-	var cols []int
-	for i, f := range rd.fields {
-		if f == FieldIDNumber || f == FieldPhone || f == FieldRegion {
-			cols = append(cols, i+1)
-			rd.watched = append(rd.watched, f)
-		}
-	}
-	var err error
-	if rd.types, err = newCellScanner(part, rd.book.CharsetReader, cols); err != nil {
-		return fmt.Errorf("%w: %v", ErrCorrupt, err)
-	}
-	return nil
-}
-
 // Headers returns the header cells as written in the sheet.
 func (rd *Reader) Headers() []string { return slices.Clone(rd.headers) }
 
 // Next returns the next non-blank data row, or io.EOF after the last one.
-// Rows whose cells are all blank are skipped (their numbers are not reused).
-// An error wrapping ErrCorrupt means the rest of the sheet cannot be read.
+// Rows whose cells are all blank are skipped (their numbers are not reused);
+// cells right of the last header cell are ignored.
+// An error wrapping ErrCorrupt means the rest of the sheet cannot be read;
+// the rows returned before it were read whole.
 func (rd *Reader) Next() (Row, error) {
 	if rd.err != nil {
 		return Row{}, rd.err
 	}
-	for rd.rows.Next() {
-		rd.num++
-		cells, err := rd.rows.Columns()
-		if err != nil {
-			rd.err = fmt.Errorf("%w: row %d: %v", ErrCorrupt, rd.num, err)
+	for {
+		num, cells, err := rd.rows.next(len(rd.headers))
+		if errors.Is(err, io.EOF) {
+			rd.err = io.EOF
 			return Row{}, rd.err
 		}
-		row, ok := rd.build(cells)
-		if !ok {
-			continue
+		if err != nil {
+			rd.err = fmt.Errorf("%w: row %d: %v", ErrCorrupt, num, err)
+			return Row{}, rd.err
 		}
-		if err := rd.applyTypes(&row); err != nil {
-			rd.err = err
-			return Row{}, err
+		if row, ok := rd.build(num, cells); ok {
+			return row, nil
 		}
-		return row, nil
 	}
-	rd.err = rd.finish()
-	return Row{}, rd.err
 }
 
 // build cleans the cells of one row; it reports false for a blank row.
-func (rd *Reader) build(cells []string) (Row, bool) {
-	raw := make([]string, len(rd.headers))
-	copy(raw, cells)
-	fields := make(map[string]string, 8)
+func (rd *Reader) build(num int, cells []cellValue) (Row, bool) {
+	row := Row{Number: num, Fields: make(map[string]string, 8), Raw: make([]string, len(rd.headers))}
 	blank := true
 	for i, f := range rd.fields {
+		var c cellValue
+		if i < len(cells) {
+			c = cells[i]
+		}
+		row.Raw[i] = c.text
 		if f == "" {
-			blank = blank && Clean(raw[i]) == ""
+			blank = blank && Clean(c.text) == ""
 			continue
 		}
-		v := cleanField(f, raw[i])
+		v := cleanField(f, c.text)
 		blank = blank && v == ""
-		fields[f] = v
+		row.Fields[f] = v
+		if f == FieldIDNumber && (isScientific(v) || (c.numeric && IDNumberLooksMangled(v))) {
+			row.Notes = map[string]string{FieldIDNumber: NoteMangled}
+		}
 	}
-	if blank {
-		return Row{}, false
-	}
-	return Row{Number: rd.num, Fields: fields, Raw: raw}, true
+	return row, !blank
 }
 
 // cleanField applies Clean and the field's own tidying.
@@ -245,72 +220,14 @@ func cleanField(field, v string) string {
 	return Clean(v)
 }
 
-// applyTypes replaces the values of numeric ID, phone and region cells with
-// the exact stored number and notes ID numbers Excel has mangled.
-func (rd *Reader) applyTypes(row *Row) error {
-	id := row.Fields[FieldIDNumber]
-	if rd.types == nil {
-		if IDNumberLooksMangled(id) {
-			row.Notes = map[string]string{FieldIDNumber: NoteMangled}
-		}
-		return nil
-	}
-	cells, err := rd.types.at(row.Number)
-	if err != nil {
-		return err
-	}
-	numericID := false
-	for i, c := range cells {
-		if !c.numeric || c.raw == "" {
-			continue
-		}
-		digits, ok := expandInteger(c.raw)
-		if !ok {
-			continue
-		}
-		f := rd.watched[i]
-		row.Fields[f] = digits
-		if f == FieldIDNumber {
-			numericID, id = true, digits
-		}
-	}
-	if (numericID && IDNumberLooksMangled(id)) || isScientific(id) {
-		row.Notes = map[string]string{FieldIDNumber: NoteMangled}
-	}
-	return nil
-}
-
-// finish checks that the sheet was read to its end.
-func (rd *Reader) finish() error {
-	if err := rd.rows.Error(); err != nil {
-		return fmt.Errorf("%w: after row %d: %v", ErrCorrupt, rd.num, err)
-	}
-	if rd.types == nil {
-		return io.EOF
-	}
-	if _, err := rd.types.at(math.MaxInt); err != nil {
-		return err
-	}
-	if rd.types.maxRow > rd.num {
-		return fmt.Errorf("%w: reading stopped at row %d of %d", ErrCorrupt, rd.num, rd.types.maxRow)
-	}
-	return io.EOF
-}
-
-// Close releases the workbook and removes its temporary files.
+// Close releases the Reader and removes its temporary files.
 func (rd *Reader) Close() error {
 	var errs []error
-	if rd.types != nil {
-		errs = append(errs, rd.types.close())
+	if rd.sheet != nil {
+		errs = append(errs, rd.sheet.Close())
 	}
-	if rd.rows != nil {
-		_ = rd.rows.Close() // returns the iterator's read error, already reported by Next
-	}
-	if rd.book != nil {
-		errs = append(errs, rd.book.Close())
-	}
-	if rd.tmp != nil {
-		errs = append(errs, rd.tmp.Close())
+	if rd.sst != nil {
+		errs = append(errs, rd.sst.close())
 	}
 	if rd.dir != "" {
 		errs = append(errs, os.RemoveAll(rd.dir))

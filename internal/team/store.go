@@ -26,20 +26,13 @@ func scanTeam(row interface{ Scan(...any) error }) (Team, error) {
 	return t, err
 }
 
-func nullInt(v int64) any {
-	if v == 0 {
-		return nil
-	}
-	return v
-}
-
 func insertTeam(ctx context.Context, q db.Querier, c checkedTeam, phoneEnc []byte, phoneMasked string, founder, createdBy, now int64) (int64, error) {
 	var id int64
 	err := q.QueryRowContext(ctx, `INSERT INTO teams (name, region_code, status, team_type, credit_code, parent_id,
 		contact_name, contact_phone_enc, contact_phone_masked, join_mode, description, founder_volunteer_id, created_by,
 		created_at, updated_at) VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
-		c.Name, c.RegionCode, c.Type, c.CreditCode, nullInt(c.ParentID), c.ContactName, phoneEnc, phoneMasked, c.JoinMode,
-		c.Description, nullInt(founder), nullInt(createdBy), now).Scan(&id)
+		c.Name, c.RegionCode, c.Type, c.CreditCode, db.NullID(c.ParentID), c.ContactName, phoneEnc, phoneMasked, c.JoinMode,
+		c.Description, db.NullID(founder), db.NullID(createdBy), now).Scan(&id)
 	return id, err
 }
 
@@ -63,7 +56,7 @@ func setState(ctx context.Context, q db.Querier, id int64, from, to, reason stri
 
 func insertReview(ctx context.Context, q db.Querier, teamID int64, r ReviewRecord) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO team_reviews (team_id, decision, from_status, to_status, reason, reviewer_id, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, teamID, r.Decision, r.FromState, r.ToState, r.Reason, nullInt(r.ReviewerID), r.At.Unix())
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, teamID, r.Decision, r.FromState, r.ToState, r.Reason, db.NullID(r.ReviewerID), r.At.Unix())
 	return err
 }
 

@@ -91,12 +91,7 @@ func (s *Service) record(c checked, source string) (record, error) {
 			return r, err
 		}
 	}
-	for _, t := range c.tags {
-		r.tagIDs = append(r.tagIDs, t.ID)
-	}
-	for _, x := range c.categories {
-		r.categoryIDs = append(r.categoryIDs, x.ID)
-	}
+	r.tagIDs, r.categoryIDs = catalog.IDs(c.tags), catalog.IDs(c.categories)
 	return r, nil
 }
 

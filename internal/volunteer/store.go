@@ -38,13 +38,6 @@ type record struct {
 	tagIDs, categoryIDs []int64
 }
 
-func nullInt(v int64) any {
-	if v == 0 {
-		return nil
-	}
-	return v
-}
-
 func nullBytes(b []byte) any {
 	if len(b) == 0 {
 		return nil
@@ -81,29 +74,37 @@ func insertVolunteer(ctx context.Context, q db.Querier, r record, now int64) (in
 		 claimed_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)
 		RETURNING id`,
-		r.no, nullInt(r.accountID), r.realName, string(r.gender), r.birthDate, string(r.idType), r.idEnc, r.idHash, r.idMasked,
+		r.no, db.NullID(r.accountID), r.realName, string(r.gender), r.birthDate, string(r.idType), r.idEnc, r.idHash, r.idMasked,
 		nullBytes(r.phoneEnc), nullBytes(r.phoneHash), r.phoneMasked, r.region, jsonList(r.skills), jsonList(r.languages),
 		r.availableTime, r.guardianName, nullBytes(r.guardianPhoneEnc), r.guardianPhoneMasked, r.guardianConsentAt,
-		boolInt(r.publishConsent), r.source, nullInt(r.teamID), claimed, now).Scan(&id)
+		boolInt(r.publishConsent), r.source, db.NullID(r.teamID), claimed, now).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
-	for _, t := range r.tagIDs {
-		if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_tags (volunteer_id, tag_id, region_code) VALUES ($1, $2, $3)`, id, t, r.region); err != nil {
-			return 0, err
-		}
-	}
-	for _, c := range r.categoryIDs {
-		if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_categories (volunteer_id, category_id, region_code) VALUES ($1, $2, $3)`, id, c, r.region); err != nil {
-			return 0, err
-		}
-	}
-	for _, sk := range r.skills {
-		if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_skills (volunteer_id, skill, region_code) VALUES ($1, $2, $3)`, id, sk, r.region); err != nil {
-			return 0, err
-		}
+	if err := insertLists(ctx, q, id, r.region, r.tagIDs, r.categoryIDs, r.skills); err != nil {
+		return 0, err
 	}
 	return id, nil
+}
+
+// insertLists writes a volunteer's searchable tags, categories and skills.
+func insertLists(ctx context.Context, q db.Querier, id int64, region string, tagIDs, categoryIDs []int64, skills []string) error {
+	for _, t := range tagIDs {
+		if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_tags (volunteer_id, tag_id, region_code) VALUES ($1, $2, $3)`, id, t, region); err != nil {
+			return err
+		}
+	}
+	for _, c := range categoryIDs {
+		if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_categories (volunteer_id, category_id, region_code) VALUES ($1, $2, $3)`, id, c, region); err != nil {
+			return err
+		}
+	}
+	for _, sk := range skills {
+		if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_skills (volunteer_id, skill, region_code) VALUES ($1, $2, $3)`, id, sk, region); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // existing is what a lookup by ID number or phone finds.

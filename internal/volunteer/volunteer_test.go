@@ -307,3 +307,35 @@ func TestSearchIsScoped(t *testing.T) {
 		}
 	}
 }
+
+func TestUpdateProfile(t *testing.T) {
+	env := apptest.New(t)
+	in := adult(1)
+	register(t, env, in)
+	status, body := env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": in["phone"].(string), "password": "password-123"})
+	if status != 200 {
+		t.Fatal(status)
+	}
+	var tok struct{ Token string }
+	_ = json.Unmarshal(body, &tok)
+	status, body = env.JSON("PUT", "/api/v1/volunteers/me", tok.Token, map[string]any{"tags": []string{"宇航员"}, "region_code": "99"})
+	var e errJSON
+	_ = json.Unmarshal(body, &e)
+	if status != 422 || e.Error.Fields["tags"].Code != "unknown" || e.Error.Fields["region_code"].Code != "unknown" {
+		t.Fatalf("bad update: %d %s", status, body)
+	}
+	status, body = env.JSON("PUT", "/api/v1/volunteers/me", tok.Token, map[string]any{"tags": []string{"退役军人"}, "skills": []string{"驾驶"}, "region_code": "120101002"})
+	var v vjson
+	_ = json.Unmarshal(body, &v)
+	if status != 200 || len(v.Tags) != 1 || v.Tags[0] != "退役军人" {
+		t.Fatalf("update: %d %s", status, body)
+	}
+	status, body = env.JSON("GET", "/api/v1/volunteers?q=测试&tag=退役军人&skill=驾驶&region_code=120101002", env.Token("heping-office"), nil)
+	if status != 200 || !strings.Contains(string(body), v.VolunteerNo) {
+		t.Fatalf("search after update: %d %s", status, body)
+	}
+	status, _ = env.JSON("GET", "/api/v1/volunteers?q=测试&tag=党员", env.Token("heping-office"), nil)
+	if status != 200 {
+		t.Fatal(status)
+	}
+}

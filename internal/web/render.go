@@ -84,6 +84,10 @@ func (p *Page) Can(perm string) bool { return auth.Allowed(p.Principal, auth.Per
 // templates maps a page name to its parsed template set (layout + page).
 type templates map[string]*template.Template
 
+// partialSet names the set of the partials alone, for htmx fragments; no page
+// can have the name, since files named partial_* are not pages.
+const partialSet = "partial_*"
+
 func parseTemplates() (templates, error) {
 	pages, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
@@ -95,6 +99,13 @@ func parseTemplates() (templates, error) {
 		return nil, err
 	}
 	t := templates{}
+	if len(partials) > 0 {
+		set, err := template.New(partialSet).ParseFS(templateFiles, partials...)
+		if err != nil {
+			return nil, fmt.Errorf("web: partials: %w", err)
+		}
+		t[partialSet] = set
+	}
 	for _, p := range pages {
 		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")
 		if name == "layout" || strings.HasPrefix(name, "partial_") {
@@ -141,6 +152,19 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, _ = buf.WriteTo(w)
 }
 
+// renderPartial executes one partial template on its own: an htmx fragment.
+func (s *Server) renderPartial(w http.ResponseWriter, r *http.Request, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.tmpl[partialSet].ExecuteTemplate(&buf, name, data); err != nil {
+		s.log.ErrorContext(r.Context(), "template failed", "template", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = buf.WriteTo(w)
+}
+
 // fail renders an error page (or redirects to login when not signed in).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := apperr.From(err)
@@ -157,7 +181,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, e.Kind.Status(), "error", p)
 }
 
-// formError re-renders a form page with the error's messages beside its fields.
+// formError re-renders a form page (or a search page, from its query) with
+// the error's messages beside its fields.
 func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, p *Page, err error) {
 	e := apperr.From(err)
 	if e.Kind == apperr.Internal {
@@ -165,6 +190,9 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, 
 		return
 	}
 	p.Form = r.PostForm
+	if r.Method == http.MethodGet {
+		p.Form = r.URL.Query()
+	}
 	p.Error = p.T(e.Key, flatten(e.Args)...)
 	p.Errors = map[string]string{}
 	for field, fe := range e.Fields {

@@ -27,6 +27,32 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/admin/accounts/{id}/enable", Perm: auth.PermAccountsAdmin, Handler: s.accountEnable},
 		{Method: "GET", Pattern: "/admin/audit", Perm: auth.PermAuditView, Handler: s.auditList},
 
+		{Method: "GET", Pattern: "/register", Perm: auth.PermPublic, Handler: s.registerForm},
+		{Method: "POST", Pattern: "/register", Perm: auth.PermPublic, Handler: s.register},
+		{Method: "GET", Pattern: "/regions/options", Perm: auth.PermPublic, Handler: s.regionOptions},
+		{Method: "GET", Pattern: "/claim", Perm: auth.PermPublic, Handler: s.claimForm},
+		{Method: "POST", Pattern: "/claim", Perm: auth.PermPublic, Handler: s.claim},
+		{Method: "GET", Pattern: "/me/volunteer", Perm: auth.PermSignedIn, Handler: s.myVolunteer},
+		{Method: "POST", Pattern: "/me/volunteer", Perm: auth.PermSignedIn, Handler: s.completeProfile},
+		{Method: "GET", Pattern: "/admin/volunteers", Perm: auth.PermVolunteerSearch, Handler: s.volunteerSearch},
+		{Method: "GET", Pattern: "/admin/volunteers/{id}", Perm: auth.PermVolunteerView, Handler: s.volunteerDetail},
+
+		{Method: "GET", Pattern: "/teams", Perm: auth.PermPublic, Handler: s.teamList},
+		{Method: "GET", Pattern: "/teams/new", Perm: auth.PermTeamCreate, Handler: s.teamNewForm},
+		{Method: "POST", Pattern: "/teams", Perm: auth.PermTeamCreate, Handler: s.teamCreate},
+		{Method: "GET", Pattern: "/teams/{id}", Perm: auth.PermPublic, Handler: s.teamPage},
+		{Method: "POST", Pattern: "/teams/{id}/join", Perm: auth.PermTeamJoin, Handler: s.teamJoin},
+		{Method: "POST", Pattern: "/teams/{id}/leave", Perm: auth.PermTeamJoin, Handler: s.teamLeave},
+		{Method: "POST", Pattern: "/teams/{id}/review", Perm: auth.PermTeamReview, Handler: s.teamReview},
+		{Method: "GET", Pattern: "/my/teams", Perm: auth.PermSignedIn, Handler: s.myTeams},
+		{Method: "GET", Pattern: "/admin/teams/review", Perm: auth.PermTeamReview, Handler: s.reviewQueue},
+		{Method: "GET", Pattern: "/teams/{id}/members", Perm: auth.PermTeamManage, Handler: s.memberList},
+		{Method: "POST", Pattern: "/teams/{id}/members/{volunteer}/approve", Perm: auth.PermTeamManage, Handler: s.memberApprove()},
+		{Method: "POST", Pattern: "/teams/{id}/members/{volunteer}/role", Perm: auth.PermTeamManage, Handler: s.memberSetRole()},
+		{Method: "POST", Pattern: "/teams/{id}/members/{volunteer}/remove", Perm: auth.PermTeamManage, Handler: s.memberRemove()},
+		{Method: "GET", Pattern: "/teams/{id}/members/new", Perm: auth.PermTeamManage, Handler: s.preregisterForm},
+		{Method: "POST", Pattern: "/teams/{id}/members/new", Perm: auth.PermTeamManage, Handler: s.preregister},
+
 		{Method: "GET", Pattern: "/", Perm: auth.PermPublic, Handler: s.notFound},
 	}
 }

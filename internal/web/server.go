@@ -9,9 +9,12 @@ import (
 	"net/http"
 
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/i18n"
+	"zhiyuan/internal/team"
+	"zhiyuan/internal/volunteer"
 )
 
 //go:embed static
@@ -23,24 +26,36 @@ type Config struct {
 	SecureCookies bool
 }
 
+// Services are the domain services the HTML handlers call.
+type Services struct {
+	Auth       *auth.Service
+	Catalog    *catalog.Catalog
+	Volunteers *volunteer.Service
+	Teams      *team.Service
+}
+
 // Server holds what the HTML handlers need.
 type Server struct {
-	cfg     Config
-	auth    *auth.Service
-	db      *db.DB
-	cat     *i18n.Catalog
-	log     *slog.Logger
-	tmpl    templates
-	csrfKey []byte
+	cfg        Config
+	auth       *auth.Service
+	catalog    *catalog.Catalog
+	volunteers *volunteer.Service
+	teams      *team.Service
+	db         *db.DB
+	cat        *i18n.Catalog
+	log        *slog.Logger
+	tmpl       templates
+	csrfKey    []byte
 }
 
 // New returns the web surface. csrfKey is a 32-byte secret.
-func New(cfg Config, a *auth.Service, d *db.DB, cat *i18n.Catalog, log *slog.Logger, csrfKey []byte) (*Server, error) {
+func New(cfg Config, svc Services, d *db.DB, cat *i18n.Catalog, log *slog.Logger, csrfKey []byte) (*Server, error) {
 	t, err := parseTemplates()
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, auth: a, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
+	return &Server{cfg: cfg, auth: svc.Auth, catalog: svc.Catalog, volunteers: svc.Volunteers, teams: svc.Teams,
+		db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
 }
 
 // Mount registers the web routes on mux behind the policy guard and CSRF check.

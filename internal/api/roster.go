@@ -1,0 +1,102 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/roster"
+)
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+var errNoFile = &apperr.Error{Kind: apperr.Invalid, Key: "import.file_required",
+	Fields: map[string]apperr.Field{"file": {Code: "required", Key: "import.file_required"}}}
+
+// importResponse is the import result with where to fetch its report.
+type importResponse struct {
+	roster.Result
+	ReportURL string `json:"report_url,omitempty"`
+}
+
+func (s *Server) teamImport(w http.ResponseWriter, r *http.Request) {
+	if err := s.Roster.CanImport(r.Context(), httpx.Principal(r), pathID(r, "id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.fail(w, r, errTooLarge)
+			return
+		}
+		s.fail(w, r, errNoFile)
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		s.fail(w, r, errNoFile)
+		return
+	}
+	defer file.Close()
+	res, err := s.Roster.Import(r.Context(), httpx.Principal(r), pathID(r, "id"), file, header.Size, header.Filename, lang(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := importResponse{Result: res}
+	if res.Failed > 0 {
+		out.ReportURL = fmt.Sprintf("/api/v1/imports/%d/report.xlsx", res.BatchID)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// sendXLSX writes a workbook as a download.
+func sendXLSX(w http.ResponseWriter, name string, data []byte) {
+	w.Header().Set("Content-Type", xlsxType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	_, _ = w.Write(data)
+}
+
+func (s *Server) importReport(w http.ResponseWriter, r *http.Request) {
+	data, err := s.Roster.Report(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendXLSX(w, fmt.Sprintf("import-%d-errors.xlsx", pathID(r, "id")), data)
+}
+
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := s.Roster.Template(&buf, lang(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendXLSX(w, "volunteer-import-template.xlsx", buf.Bytes())
+}
+
+func (s *Server) teamMembersXLSX(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := s.Roster.ExportMembers(r.Context(), httpx.Principal(r), pathID(r, "id"), &buf, lang(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendXLSX(w, fmt.Sprintf("team-%d-members.xlsx", pathID(r, "id")), buf.Bytes())
+}
+
+func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := s.Roster.ExportVolunteers(r.Context(), httpx.Principal(r), volunteerQuery(r), &buf, lang(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendXLSX(w, "volunteers.xlsx", buf.Bytes())
+}

@@ -1,0 +1,184 @@
+package project
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"time"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/audit"
+	"zhiyuan/internal/auth"
+	"zhiyuan/internal/db"
+)
+
+var (
+	errFull          = apperr.New(apperr.Conflict, "signup.full")
+	errAlreadySigned = apperr.New(apperr.Conflict, "signup.already")
+	errNotOpen       = apperr.New(apperr.Conflict, "signup.not_open")
+	errClosed        = apperr.New(apperr.Conflict, "signup.closed")
+	errSignupMissing = apperr.New(apperr.NotFound, "signup.not_found")
+)
+
+// SignUp gives the principal (a volunteer) a seat on a shift, or a place on
+// its waiting list when the seats are gone. The seat counter is taken with a
+// conditional update, so under any number of concurrent sign-ups the last
+// seat goes to exactly one person. A shift overlapping one the volunteer is
+// already on is refused, naming it; back-to-back shifts are fine.
+func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) (Signup, error) {
+	v, err := s.volunteers.Mine(ctx, p)
+	if err != nil {
+		return Signup{}, apperr.New(apperr.Forbidden, "team.need_volunteer_record")
+	}
+	sh, err := s.Shift(ctx, p, shiftID)
+	if err != nil {
+		return Signup{}, err
+	}
+	pr, err := s.get(ctx, sh.ProjectID)
+	if err != nil {
+		return Signup{}, err
+	}
+	now := s.Now()
+	switch {
+	case pr.State != StatePublished:
+		return Signup{}, apperr.New(apperr.Conflict, "signup.project_not_published")
+	case !sh.SignupOpensAt.IsZero() && now.Before(sh.SignupOpensAt):
+		return Signup{}, errNotOpen
+	case !now.Before(sh.SignupClosesAt) || !now.Before(sh.StartsAt):
+		return Signup{}, errClosed
+	}
+	out := Signup{ShiftID: sh.ID, VolunteerID: v.ID, StartsAt: sh.StartsAt, EndsAt: sh.EndsAt, CreatedAt: now}
+	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", v.ID); err != nil {
+			return apperr.Wrap(err, "signup: lock")
+		}
+		if err := overlap(ctx, tx, v.ID, sh); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE shifts SET taken = taken + 1 WHERE id = $1 AND taken < capacity`, sh.ID)
+		if err != nil {
+			return apperr.Wrap(err, "signup: seat")
+		}
+		out.Status = SignupConfirmed
+		if n, _ := res.RowsAffected(); n == 0 {
+			res, err = tx.ExecContext(ctx, `UPDATE shifts SET waiting = waiting + 1 WHERE id = $1 AND waiting < waitlist`, sh.ID)
+			if err != nil {
+				return apperr.Wrap(err, "signup: waitlist")
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return errFull
+			}
+			out.Status = SignupWaitlisted
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO signups (shift_id, volunteer_id, status, starts_at, ends_at, region_code, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, sh.ID, v.ID, out.Status, sh.StartsAt.Unix(), sh.EndsAt.Unix(),
+			sh.RegionCode, now.Unix()).Scan(&out.ID)
+		if db.IsUniqueViolation(err) {
+			return errAlreadySigned
+		}
+		if err != nil {
+			return apperr.Wrap(err, "signup: insert")
+		}
+		return audit.Write(ctx, tx, audit.Entry{Action: "signup", Entity: "shift", EntityID: strconv.FormatInt(sh.ID, 10),
+			RegionCode: sh.RegionCode, Detail: map[string]any{"volunteer_id": v.ID, "status": out.Status}})
+	})
+	return out, err
+}
+
+// overlap refuses a shift that overlaps one the volunteer is on (or waiting
+// for), naming the other shift.
+func overlap(ctx context.Context, q db.Querier, volunteerID int64, sh Shift) error {
+	var other int64
+	var name string
+	var start, end int64
+	err := q.QueryRowContext(ctx, `SELECT s.shift_id, p.name, s.starts_at, s.ends_at FROM signups s
+		JOIN shifts x ON x.id = s.shift_id JOIN projects p ON p.id = x.project_id
+		WHERE s.volunteer_id = $1 AND s.status <> 'cancelled' AND s.starts_at < $2 AND s.ends_at > $3 LIMIT 1`,
+		volunteerID, sh.EndsAt.Unix(), sh.StartsAt.Unix()).Scan(&other, &name, &start, &end)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return apperr.Wrap(err, "signup: overlap")
+	}
+	if other == sh.ID {
+		return errAlreadySigned
+	}
+	return apperr.New(apperr.Conflict, "signup.overlap").With(map[string]any{
+		"Project": name, "Start": time.Unix(start, 0).In(shanghai).Format("01-02 15:04"),
+		"End": time.Unix(end, 0).In(shanghai).Format("15:04")})
+}
+
+// Cancel gives a seat up (the volunteer's own, or any on a shift the
+// principal manages); the first on the waiting list takes it.
+func (s *Service) Cancel(ctx context.Context, p *auth.Principal, signupID int64) error {
+	var shiftID, volunteerID int64
+	var status string
+	err := s.db.Read().QueryRowContext(ctx, `SELECT shift_id, volunteer_id, status FROM signups WHERE id = $1`, signupID).
+		Scan(&shiftID, &volunteerID, &status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errSignupMissing
+	}
+	if err != nil {
+		return apperr.Wrap(err, "signup: cancel")
+	}
+	sh, err := s.Shift(ctx, p, shiftID)
+	if err != nil {
+		return errSignupMissing
+	}
+	mine := false
+	if v, err := s.volunteers.Mine(ctx, p); err == nil && v.ID == volunteerID {
+		mine = true
+	}
+	if !mine {
+		pr, err := s.get(ctx, sh.ProjectID)
+		if err != nil || !s.canManage(p, pr) {
+			return errSignupMissing
+		}
+	}
+	if status == SignupCancelled {
+		return apperr.New(apperr.Conflict, "signup.already_cancelled")
+	}
+	return s.db.Tx(ctx, func(tx db.Querier) error {
+		now := s.Now().Unix()
+		res, err := tx.ExecContext(ctx, `UPDATE signups SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND status = $3`, now, signupID, status)
+		if err != nil {
+			return apperr.Wrap(err, "signup: cancel")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.New(apperr.Conflict, "signup.already_cancelled")
+		}
+		counter := "taken"
+		if status == SignupWaitlisted {
+			counter = "waiting"
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE shifts SET `+counter+` = `+counter+` - 1 WHERE id = $1`, shiftID); err != nil {
+			return apperr.Wrap(err, "signup: free seat")
+		}
+		if status == SignupConfirmed {
+			if err := promote(ctx, tx, shiftID, now); err != nil {
+				return err
+			}
+		}
+		return audit.Write(ctx, tx, audit.Entry{Action: "cancel", Entity: "shift", EntityID: strconv.FormatInt(shiftID, 10),
+			RegionCode: sh.RegionCode, Detail: map[string]any{"signup_id": signupID, "volunteer_id": volunteerID}})
+	})
+}
+
+// promote moves the first waiting volunteer onto a freed seat.
+func promote(ctx context.Context, tx db.Querier, shiftID, now int64) error {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM signups WHERE shift_id = $1 AND status = 'waitlisted' ORDER BY id LIMIT 1`, shiftID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return apperr.Wrap(err, "signup: promote")
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE signups SET status = 'confirmed', updated_at = $1 WHERE id = $2`, now, id); err != nil {
+		return apperr.Wrap(err, "signup: promote")
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE shifts SET taken = taken + 1, waiting = waiting - 1 WHERE id = $1`, shiftID)
+	return apperr.Wrap(err, "signup: promote")
+}

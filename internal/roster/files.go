@@ -1,0 +1,173 @@
+package roster
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"strconv"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/audit"
+	"zhiyuan/internal/auth"
+	"zhiyuan/internal/db"
+	"zhiyuan/internal/pii"
+	"zhiyuan/internal/region"
+	"zhiyuan/internal/sheet"
+	"zhiyuan/internal/volunteer"
+)
+
+var errNoReport = apperr.New(apperr.NotFound, "import.no_report")
+
+// Report returns the error report of an import batch, to those who may
+// manage its team.
+func (s *Service) Report(ctx context.Context, p *auth.Principal, batchID int64) ([]byte, error) {
+	var teamID int64
+	var report []byte
+	err := s.db.Read().QueryRowContext(ctx, `SELECT team_id, report FROM import_batches WHERE id = $1`, batchID).Scan(&teamID, &report)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoReport
+	}
+	if err != nil {
+		return nil, apperr.Wrap(err, "roster: report")
+	}
+	if _, err := s.teams.Manageable(ctx, p, teamID); err != nil {
+		return nil, errNoReport
+	}
+	if len(report) == 0 {
+		return nil, errNoReport
+	}
+	return report, nil
+}
+
+// Template writes the import template.
+func (s *Service) Template(w io.Writer, lang string) error {
+	return apperr.Wrap(sheet.WriteTemplate(w, lang), "roster: template")
+}
+
+// exportPage is how many rows an export reads at a time.
+const exportPage = 1000
+
+// ExportMembers writes a team's roster as .xlsx, numbers masked.
+func (s *Service) ExportMembers(ctx context.Context, p *auth.Principal, teamID int64, w io.Writer, lang string) error {
+	t, err := s.teams.Manageable(ctx, p, teamID)
+	if err != nil {
+		return err
+	}
+	x, err := sheet.NewExport(s.cat.T(lang, "export.sheet_members", nil), s.headers(lang,
+		"export.volunteer_no", "export.real_name", "export.phone", "export.region", "export.team_role", "export.member_status", "export.joined_at", "export.claimed"))
+	if err != nil {
+		return apperr.Wrap(err, "roster: export")
+	}
+	defer x.Close()
+	var after int64
+	n := 0
+	for {
+		list, err := s.teams.Members(ctx, p, teamID, "", after, exportPage)
+		if err != nil {
+			return err
+		}
+		for _, m := range list {
+			joined := ""
+			if !m.JoinedAt.IsZero() {
+				joined = m.JoinedAt.In(shanghai).Format("2006-01-02")
+			}
+			if err := x.Add(m.VolunteerNo, m.RealName, m.PhoneMasked, region.FullName(m.RegionCode),
+				s.cat.T(lang, "roster.role."+m.Role, nil), s.cat.T(lang, "roster.status."+m.Status, nil), joined,
+				s.yesNo(lang, m.Claimed)); err != nil {
+				return apperr.Wrap(err, "roster: export row")
+			}
+		}
+		n += len(list)
+		if len(list) < exportPage {
+			break
+		}
+		after = list[len(list)-1].VolunteerID
+	}
+	if err := s.audit(ctx, "export", "team", strconv.FormatInt(t.ID, 10), t.RegionCode, map[string]any{"rows": n}); err != nil {
+		return err
+	}
+	_, err = x.WriteTo(w)
+	return apperr.Wrap(err, "roster: export write")
+}
+
+// ExportVolunteers writes the volunteers a search finds as .xlsx, numbers
+// masked; the export is audited with its filter.
+func (s *Service) ExportVolunteers(ctx context.Context, p *auth.Principal, q volunteer.Query, w io.Writer, lang string) error {
+	x, err := sheet.NewExport(s.cat.T(lang, "export.sheet_volunteers", nil), s.headers(lang,
+		"export.volunteer_no", "export.real_name", "export.gender", "export.birth_date", "export.id_type", "export.id_number",
+		"export.phone", "export.region", "export.skills", "export.claimed"))
+	if err != nil {
+		return apperr.Wrap(err, "roster: export")
+	}
+	defer x.Close()
+	n := 0
+	q.After, q.Limit = 0, volunteer.MaxPage
+	for {
+		list, err := s.volunteers.Search(ctx, p, q)
+		if err != nil {
+			return err
+		}
+		for _, v := range list {
+			if err := x.Add(v.No, v.RealName, s.cat.T(lang, "roster.gender."+genderKey(v.Gender), nil), v.BirthDate,
+				s.cat.T(lang, "roster.id_type."+string(v.IDType), nil), v.IDNumberMasked, v.PhoneMasked, region.FullName(v.RegionCode),
+				joinList(v.Skills), s.yesNo(lang, v.Claimed())); err != nil {
+				return apperr.Wrap(err, "roster: export row")
+			}
+		}
+		n += len(list)
+		if len(list) < q.Limit {
+			break
+		}
+		q.After = list[len(list)-1].ID
+	}
+	detail := map[string]any{"rows": n, "region_code": q.RegionCode, "tag": q.Tag, "skill": q.Skill, "team_id": q.TeamID}
+	regionCode := q.RegionCode
+	if scopes, _ := auth.RegionScopes(p, auth.PermVolunteerSearch); regionCode == "" && len(scopes) > 0 {
+		regionCode = scopes[0]
+	}
+	if err := s.audit(ctx, "export", "volunteer", "", regionCode, detail); err != nil {
+		return err
+	}
+	_, err = x.WriteTo(w)
+	return apperr.Wrap(err, "roster: export write")
+}
+
+func (s *Service) headers(lang string, keys ...string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = s.cat.T(lang, k, nil)
+	}
+	return out
+}
+
+func (s *Service) yesNo(lang string, b bool) string {
+	if b {
+		return s.cat.T(lang, "export.yes", nil)
+	}
+	return s.cat.T(lang, "export.no", nil)
+}
+
+func joinList(l []string) string {
+	out := ""
+	for i, x := range l {
+		if i > 0 {
+			out += "、"
+		}
+		out += x
+	}
+	return out
+}
+
+func (s *Service) audit(ctx context.Context, action, entity, id, regionCode string, detail map[string]any) error {
+	return s.db.Tx(ctx, func(tx db.Querier) error {
+		return audit.Write(ctx, tx, audit.Entry{Action: action, Entity: entity, EntityID: id, RegionCode: regionCode, Detail: detail})
+	})
+}
+
+func genderKey(g pii.Gender) string {
+	if g == "" {
+		return "unknown"
+	}
+	return string(g)
+}

@@ -1,0 +1,43 @@
+// Package roster moves volunteers in and out of spreadsheets: the import of
+// a team's volunteers from an .xlsx file with a per-row error report, the
+// import template, and the masked exports of rosters and volunteer lists.
+package roster
+
+import (
+	"log/slog"
+	"time"
+
+	"zhiyuan/internal/db"
+	"zhiyuan/internal/i18n"
+	"zhiyuan/internal/team"
+	"zhiyuan/internal/volunteer"
+)
+
+// Service is the spreadsheet side of the register.
+type Service struct {
+	db         *db.DB
+	volunteers *volunteer.Service
+	teams      *team.Service
+	cat        *i18n.Catalog
+	log        *slog.Logger
+}
+
+// NewService returns the roster service.
+func NewService(d *db.DB, v *volunteer.Service, t *team.Service, cat *i18n.Catalog, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{db: d, volunteers: v, teams: t, cat: cat, log: log}
+}
+
+// MaxUpload is the largest import file accepted (a 500,000-row sheet is
+// about 30 MB).
+const MaxUpload = 128 << 20
+
+// shanghai is where dates in exports are reckoned.
+var shanghai = func() *time.Location {
+	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return l
+	}
+	return time.FixedZone("CST", 8*3600)
+}()

@@ -1,0 +1,63 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"zhiyuan/internal/catalog"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/volunteer"
+)
+
+// volunteerListData is the volunteer search page.
+type volunteerListData struct {
+	Volunteers []volunteer.Volunteer
+	Tags       []catalog.Item
+	NextURL    string
+}
+
+func (s *Server) volunteerSearch(w http.ResponseWriter, r *http.Request) {
+	ctx, q := r.Context(), r.URL.Query()
+	p := s.page(w, r, "volunteer.search_title")
+	p.Form = q
+	tags, err := s.catalog.List(ctx, catalog.Tag)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
+	teamID, _ := strconv.ParseInt(q.Get("team_id"), 10, 64)
+	list, err := s.volunteers.Search(ctx, httpx.Principal(r), volunteer.Query{Q: q.Get("q"), RegionCode: q.Get("region_code"),
+		Tag: q.Get("tag"), Skill: q.Get("skill"), TeamID: teamID, After: after, Limit: pageSize})
+	d := volunteerListData{Volunteers: list, Tags: tags}
+	if len(list) == pageSize {
+		d.NextURL = nextPage(r.URL.Path, q, list[len(list)-1].ID)
+	}
+	p.Data = d
+	if err != nil {
+		s.formError(w, r, "volunteers", p, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "volunteers", p)
+}
+
+func (s *Server) volunteerDetail(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.volunteers.Get(r.Context(), httpx.Principal(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(w, r, "volunteer.detail_title")
+	if err := s.localize(r.Context(), p, &v); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Title = v.RealName
+	p.Data = profileData{Volunteer: &v}
+	s.render(w, r, http.StatusOK, "volunteer_detail", p)
+}
