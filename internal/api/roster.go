@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/roster"
+	"zhiyuan/internal/volunteer"
 )
-
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 var errNoFile = &apperr.Error{Kind: apperr.Invalid, Key: "import.file_required",
 	Fields: map[string]apperr.Field{"file": {Code: "required", Key: "import.file_required"}}}
@@ -56,22 +54,13 @@ func (s *Server) teamImport(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// sendXLSX writes a workbook as a download.
-func sendXLSX(w http.ResponseWriter, name string, data []byte) {
-	w.Header().Set("Content-Type", xlsxType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
-	_, _ = w.Write(data)
-}
-
 func (s *Server) importReport(w http.ResponseWriter, r *http.Request) {
 	data, err := s.Roster.Report(r.Context(), httpx.Principal(r), pathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sendXLSX(w, fmt.Sprintf("import-%d-errors.xlsx", pathID(r, "id")), data)
+	httpx.SendXLSX(w, fmt.Sprintf("import-%d-errors.xlsx", pathID(r, "id")), data)
 }
 
 func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
@@ -80,7 +69,7 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sendXLSX(w, "volunteer-import-template.xlsx", buf.Bytes())
+	httpx.SendXLSX(w, "volunteer-import-template.xlsx", buf.Bytes())
 }
 
 func (s *Server) teamMembersXLSX(w http.ResponseWriter, r *http.Request) {
@@ -89,14 +78,14 @@ func (s *Server) teamMembersXLSX(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sendXLSX(w, fmt.Sprintf("team-%d-members.xlsx", pathID(r, "id")), buf.Bytes())
+	httpx.SendXLSX(w, fmt.Sprintf("team-%d-members.xlsx", pathID(r, "id")), buf.Bytes())
 }
 
 func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
-	if err := s.Roster.ExportVolunteers(r.Context(), httpx.Principal(r), volunteerQuery(r), &buf, lang(r)); err != nil {
+	if err := s.Roster.ExportVolunteers(r.Context(), httpx.Principal(r), volunteer.QueryOf(r.URL.Query()), &buf, lang(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sendXLSX(w, "volunteers.xlsx", buf.Bytes())
+	httpx.SendXLSX(w, "volunteers.xlsx", buf.Bytes())
 }

@@ -142,20 +142,13 @@ func (s *Server) volunteerReveal(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, revealJSON{IDType: string(out.IDType), IDNumber: out.IDNumber, Phone: out.Phone, GuardianPhone: out.GuardianPhone})
 }
 
-// volunteerQuery reads the search parameters shared by the list and its export.
-func volunteerQuery(r *http.Request) volunteer.Query {
-	q := r.URL.Query()
-	teamID, _ := strconv.ParseInt(q.Get("team_id"), 10, 64)
-	return volunteer.Query{RegionCode: q.Get("region_code"), Tag: q.Get("tag"), Skill: q.Get("skill"), Q: q.Get("q"), TeamID: teamID}
-}
-
 func (s *Server) volunteerList(w http.ResponseWriter, r *http.Request) {
 	limit, after, err := pageParams(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	q := volunteerQuery(r)
+	q := volunteer.QueryOf(r.URL.Query())
 	q.After, q.Limit = after, limit
 	found, err := s.Volunteers.Search(r.Context(), httpx.Principal(r), q)
 	if err != nil {

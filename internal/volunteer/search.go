@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"zhiyuan/internal/apperr"
@@ -129,4 +131,11 @@ func (s *Service) teamRegion(ctx context.Context, teamID int64) (string, error) 
 		return "", apperr.New(apperr.NotFound, "team.not_found")
 	}
 	return code, apperr.Wrap(err, "volunteer: team region")
+}
+
+// QueryOf reads a search from URL parameters (region_code, tag, skill,
+// team_id, q): one reading for the screens, the API and the exports.
+func QueryOf(v url.Values) Query {
+	teamID, _ := strconv.ParseInt(v.Get("team_id"), 10, 64)
+	return Query{RegionCode: v.Get("region_code"), Tag: v.Get("tag"), Skill: v.Get("skill"), Q: v.Get("q"), TeamID: teamID}
 }

@@ -25,10 +25,10 @@ func (s *Server) volunteerSearch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
-	teamID, _ := strconv.ParseInt(q.Get("team_id"), 10, 64)
-	list, err := s.volunteers.Search(ctx, httpx.Principal(r), volunteer.Query{Q: q.Get("q"), RegionCode: q.Get("region_code"),
-		Tag: q.Get("tag"), Skill: q.Get("skill"), TeamID: teamID, After: after, Limit: pageSize})
+	query := volunteer.QueryOf(q)
+	query.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
+	query.Limit = pageSize
+	list, err := s.volunteers.Search(ctx, httpx.Principal(r), query)
 	d := volunteerListData{Volunteers: list, Tags: tags}
 	if len(list) == pageSize {
 		d.NextURL = nextPage(r.URL.Path, q, list[len(list)-1].ID)

@@ -3,6 +3,7 @@ package web
 import (
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/roster"
 )
 
 // Routes is the whole HTML surface: every route names its permission.
@@ -46,6 +47,12 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/teams/{id}/review", Perm: auth.PermTeamReview, Handler: s.teamReview},
 		{Method: "GET", Pattern: "/my/teams", Perm: auth.PermSignedIn, Handler: s.myTeams},
 		{Method: "GET", Pattern: "/admin/teams/review", Perm: auth.PermTeamReview, Handler: s.reviewQueue},
+		{Method: "GET", Pattern: "/teams/{id}/import", Perm: auth.PermTeamManage, Handler: s.importForm},
+		{Method: "POST", Pattern: "/teams/{id}/import", Perm: auth.PermTeamManage, Handler: s.importUpload, MaxBody: roster.MaxUpload},
+		{Method: "GET", Pattern: "/teams/{id}/members.xlsx", Perm: auth.PermTeamManage, Handler: s.membersXLSX},
+		{Method: "GET", Pattern: "/imports/template.xlsx", Perm: auth.PermPublic, Handler: s.importTemplate},
+		{Method: "GET", Pattern: "/imports/{id}/report.xlsx", Perm: auth.PermTeamManage, Handler: s.importReport},
+		{Method: "GET", Pattern: "/admin/volunteers.xlsx", Perm: auth.PermVolunteerSearch, Handler: s.volunteersXLSX},
 		{Method: "GET", Pattern: "/teams/{id}/members", Perm: auth.PermTeamManage, Handler: s.memberList},
 		{Method: "POST", Pattern: "/teams/{id}/members/{volunteer}/approve", Perm: auth.PermTeamManage, Handler: s.memberApprove()},
 		{Method: "POST", Pattern: "/teams/{id}/members/{volunteer}/role", Perm: auth.PermTeamManage, Handler: s.memberSetRole()},

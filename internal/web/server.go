@@ -13,6 +13,7 @@ import (
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/i18n"
+	"zhiyuan/internal/roster"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
 )
@@ -32,6 +33,7 @@ type Services struct {
 	Catalog    *catalog.Catalog
 	Volunteers *volunteer.Service
 	Teams      *team.Service
+	Roster     *roster.Service
 }
 
 // Server holds what the HTML handlers need.
@@ -41,6 +43,7 @@ type Server struct {
 	catalog    *catalog.Catalog
 	volunteers *volunteer.Service
 	teams      *team.Service
+	roster     *roster.Service
 	db         *db.DB
 	cat        *i18n.Catalog
 	log        *slog.Logger
@@ -55,7 +58,7 @@ func New(cfg Config, svc Services, d *db.DB, cat *i18n.Catalog, log *slog.Logger
 		return nil, err
 	}
 	return &Server{cfg: cfg, auth: svc.Auth, catalog: svc.Catalog, volunteers: svc.Volunteers, teams: svc.Teams,
-		db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
+		roster: svc.Roster, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
 }
 
 // Mount registers the web routes on mux behind the policy guard and CSRF check.

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/roster"
+	"zhiyuan/internal/team"
+	"zhiyuan/internal/volunteer"
+)
+
+// importData is the import page, before and after an upload.
+type importData struct {
+	Team   team.Team
+	Result *roster.Result
+}
+
+func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	t, err := s.teams.Manageable(r.Context(), httpx.Principal(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(w, r, "import.title")
+	p.Data = importData{Team: t}
+	s.render(w, r, http.StatusOK, "team_import", p)
+}
+
+func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, pr := r.Context(), httpx.Principal(r)
+	t, err := s.teams.Manageable(ctx, pr, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(w, r, "import.title")
+	p.Data = importData{Team: t}
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.formError(w, r, "team_import", p, apperr.New(apperr.TooLarge, "error.too_large"))
+			return
+		}
+		s.formError(w, r, "team_import", p, &apperr.Error{Kind: apperr.Invalid, Key: "import.file_required",
+			Fields: map[string]apperr.Field{"file": {Code: "required", Key: "import.file_required"}}})
+		return
+	}
+	defer file.Close()
+	res, err := s.roster.Import(ctx, pr, id, file, header.Size, header.Filename, p.Lang)
+	if err != nil {
+		s.formError(w, r, "team_import", p, err)
+		return
+	}
+	p.Data = importData{Team: t, Result: &res}
+	s.render(w, r, http.StatusOK, "team_import", p)
+}
+
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := s.roster.Template(&buf, s.lang(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	httpx.SendXLSX(w, "volunteer-import-template.xlsx", buf.Bytes())
+}
+
+func (s *Server) importReport(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data, err := s.roster.Report(r.Context(), httpx.Principal(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	httpx.SendXLSX(w, fmt.Sprintf("import-%d-errors.xlsx", id), data)
+}
+
+func (s *Server) membersXLSX(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := s.roster.ExportMembers(r.Context(), httpx.Principal(r), id, &buf, s.lang(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	httpx.SendXLSX(w, fmt.Sprintf("team-%d-members.xlsx", id), buf.Bytes())
+}
+
+func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := s.roster.ExportVolunteers(r.Context(), httpx.Principal(r), volunteer.QueryOf(r.URL.Query()), &buf, s.lang(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	httpx.SendXLSX(w, "volunteers.xlsx", buf.Bytes())
+}
