@@ -73,7 +73,7 @@ func (s *Service) ExportMembers(ctx context.Context, p *auth.Principal, teamID i
 				joined = m.JoinedAt.In(shanghai).Format("2006-01-02")
 			}
 			if err := x.Add(m.VolunteerNo, m.RealName, m.PhoneMasked, region.FullName(m.RegionCode),
-				s.cat.T(lang, "roster.role."+m.Role, nil), s.cat.T(lang, "roster.status."+m.Status, nil), joined,
+				s.cat.T(lang, "team.role."+m.Role, nil), s.cat.T(lang, "team.member_status."+m.Status, nil), joined,
 				s.yesNo(lang, m.Claimed)); err != nil {
 				return apperr.Wrap(err, "roster: export row")
 			}
@@ -109,8 +109,8 @@ func (s *Service) ExportVolunteers(ctx context.Context, p *auth.Principal, q vol
 			return err
 		}
 		for _, v := range list {
-			if err := x.Add(v.No, v.RealName, s.cat.T(lang, "roster.gender."+genderKey(v.Gender), nil), v.BirthDate,
-				s.cat.T(lang, "roster.id_type."+string(v.IDType), nil), v.IDNumberMasked, v.PhoneMasked, region.FullName(v.RegionCode),
+			if err := x.Add(v.No, v.RealName, s.cat.T(lang, genderKey(v.Gender), nil), v.BirthDate,
+				s.cat.T(lang, "volunteer.idtype."+string(v.IDType), nil), v.IDNumberMasked, v.PhoneMasked, region.FullName(v.RegionCode),
 				joinList(v.Skills), s.yesNo(lang, v.Claimed())); err != nil {
 				return apperr.Wrap(err, "roster: export row")
 			}
@@ -165,9 +165,13 @@ func (s *Service) audit(ctx context.Context, action, entity, id, regionCode stri
 	})
 }
 
+// genderKey names a gender with the keys the screens use.
 func genderKey(g pii.Gender) string {
-	if g == "" {
-		return "unknown"
+	switch g {
+	case pii.GenderMale:
+		return "volunteer.gender_male"
+	case pii.GenderFemale:
+		return "volunteer.gender_female"
 	}
-	return string(g)
+	return "volunteer.gender_unknown"
 }
