@@ -17,12 +17,14 @@ import (
 	"zhiyuan/internal/api"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
+	"zhiyuan/internal/checkin"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/demo"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/i18n"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/project"
+	"zhiyuan/internal/record"
 	"zhiyuan/internal/roster"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
@@ -40,6 +42,7 @@ type App struct {
 	Teams      *team.Service
 	Roster     *roster.Service
 	Projects   *project.Service
+	Records    *record.Service
 	Log        *slog.Logger
 	web        *web.Server
 	api        *api.Server
@@ -60,6 +63,11 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	a.Teams = team.NewService(d, keys, a.Auth, a.Volunteers, log)
 	a.Roster = roster.NewService(d, a.Volunteers, a.Teams, cat, log)
 	a.Projects = project.NewService(d, keys, a.Catalog, a.Teams, a.Volunteers, log)
+	codes, err := checkin.NewCodes(keys.Derive("checkin v1"), checkin.DefaultPeriod, nil)
+	if err != nil {
+		return nil, err
+	}
+	a.Records = record.NewService(d, codes, a.Volunteers, log)
 	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
 	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies},
 		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster}, d, cat, log, keys.Derive("csrf v1"))

@@ -34,6 +34,10 @@ const (
 	PermProjectManage        Permission = "project:manage"        // draft and submit projects, add shifts
 	PermProjectReview        Permission = "project:review"        // approve (认证) or reject projects
 	PermSignup               Permission = "signup:self"           // sign up for shifts as oneself
+	PermCheckin              Permission = "checkin:self"          // scan a shift's code, see one's hours, ask for certificates
+	PermAttendanceManage     Permission = "attendance:manage"     // shift codes, leader scans, confirm and void records
+	PermCertificateIssue     Permission = "certificate:issue"     // issue certificates for others
+	PermStarsManage          Permission = "stars:manage"          // set a region's star-level thresholds
 )
 
 // rolesFor says which roles hold each permission (in their own scope).
@@ -55,6 +59,10 @@ var rolesFor = map[Permission][]Role{
 	PermProjectManage:        {RolePlatformAdmin, RoleOfficeAdmin, RoleTeamAdmin},
 	PermProjectReview:        {RolePlatformAdmin, RoleOfficeAdmin},
 	PermSignup:               {RoleVolunteer},
+	PermCheckin:              {RoleVolunteer},
+	PermAttendanceManage:     {RolePlatformAdmin, RoleOfficeAdmin, RoleTeamAdmin},
+	PermCertificateIssue:     {RolePlatformAdmin, RoleOfficeAdmin, RoleTeamAdmin},
+	PermStarsManage:          {RolePlatformAdmin, RoleOfficeAdmin},
 }
 
 // Known reports whether p is a permission the policy decides.

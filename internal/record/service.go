@@ -1,0 +1,242 @@
+package record
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/audit"
+	"zhiyuan/internal/auth"
+	"zhiyuan/internal/checkin"
+	"zhiyuan/internal/db"
+	"zhiyuan/internal/volunteer"
+)
+
+// Service is attendance and the record of service hours.
+type Service struct {
+	db         *db.DB
+	codes      *checkin.Codes
+	volunteers *volunteer.Service
+	log        *slog.Logger
+	// RoundTo is the rounding rule: minutes are rounded down to a multiple
+	// of it (1 keeps every minute, 15 counts quarter hours).
+	RoundTo int
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// NewService returns the record service; codes signs the check-in QR codes.
+func NewService(d *db.DB, codes *checkin.Codes, v *volunteer.Service, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{db: d, codes: codes, volunteers: v, log: log, RoundTo: 1, Now: time.Now}
+}
+
+var shanghai = func() *time.Location {
+	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return l
+	}
+	return time.FixedZone("CST", 8*3600)
+}()
+
+var (
+	errShiftMissing  = apperr.New(apperr.NotFound, "shift.not_found")
+	errNotSignedUp   = apperr.New(apperr.Forbidden, "checkin.not_signed_up")
+	errTooEarly      = apperr.New(apperr.Conflict, "checkin.too_early")
+	errShiftOver     = apperr.New(apperr.Conflict, "checkin.shift_over")
+	errTooManyPairs  = apperr.New(apperr.Conflict, "checkin.too_many_pairs")
+	errRecordMissing = apperr.New(apperr.NotFound, "record.not_found")
+	errForbidden     = apperr.New(apperr.Forbidden, "error.forbidden")
+)
+
+// codeError turns a refused QR code into a field error naming why.
+func codeError(err error) error {
+	code := checkin.ErrorCode(err)
+	if code == "" {
+		code = "malformed"
+	}
+	f := apperr.Fields{}
+	f.Add("code", code, "checkin.code_"+code)
+	return f.Err()
+}
+
+// SetCodes replaces the code signer (tests give it their own clock).
+func (s *Service) SetCodes(c *checkin.Codes) { s.codes = c }
+
+// ShiftCode is the current QR code of a shift, for its leader's phone.
+func (s *Service) ShiftCode(ctx context.Context, p *auth.Principal, shiftID int64) (checkin.Code, error) {
+	if _, err := s.managedShift(ctx, p, shiftID); err != nil {
+		return checkin.Code{}, err
+	}
+	return s.codes.Issue(shiftID), nil
+}
+
+// PersonalCode is the principal's own QR code, for a leader to scan.
+func (s *Service) PersonalCode(ctx context.Context, p *auth.Principal) (checkin.Code, error) {
+	v, err := s.volunteers.Mine(ctx, p)
+	if err != nil {
+		return checkin.Code{}, err
+	}
+	return s.codes.IssuePersonal(v.ID), nil
+}
+
+// managedShift returns a shift whose team the principal manages.
+func (s *Service) managedShift(ctx context.Context, p *auth.Principal, shiftID int64) (shiftInfo, error) {
+	sh, err := loadShift(ctx, s.db.Read(), shiftID)
+	if errors.Is(err, db.ErrNotFound) {
+		return sh, errShiftMissing
+	}
+	if err != nil {
+		return sh, apperr.Wrap(err, "record: shift")
+	}
+	if !auth.Can(p, auth.PermAttendanceManage, auth.Target{RegionCode: sh.region, TeamID: sh.teamID}) {
+		return sh, errForbidden
+	}
+	return sh, nil
+}
+
+// ScanCode is a volunteer scanning the shift's QR code: a check-in, or the
+// check-out that closes it and creates the service record.
+func (s *Service) ScanCode(ctx context.Context, p *auth.Principal, code string) (Scan, error) {
+	shiftID, err := s.codes.Parse(code)
+	if err != nil {
+		return Scan{}, codeError(err)
+	}
+	v, err := s.volunteers.Mine(ctx, p)
+	if err != nil {
+		return Scan{}, apperr.New(apperr.Forbidden, "team.need_volunteer_record")
+	}
+	sh, err := loadShift(ctx, s.db.Read(), shiftID)
+	if err != nil {
+		return Scan{}, errShiftMissing
+	}
+	return s.attend(ctx, sh, v.ID, "qr", "", p.AccountID, s.Now(), true)
+}
+
+// LeaderScan is the shift's leader scanning a volunteer's personal code.
+func (s *Service) LeaderScan(ctx context.Context, p *auth.Principal, shiftID int64, personalCode string) (Scan, error) {
+	sh, err := s.managedShift(ctx, p, shiftID)
+	if err != nil {
+		return Scan{}, err
+	}
+	volunteerID, err := s.codes.ParsePersonal(personalCode)
+	if err != nil {
+		return Scan{}, codeError(err)
+	}
+	return s.attend(ctx, sh, volunteerID, "leader_scan", "", p.AccountID, s.Now(), true)
+}
+
+// attend records one scan, in one transaction: the check-out of an open
+// attendance, or a new check-in within the window and the daily limit.
+func (s *Service) attend(ctx context.Context, sh shiftInfo, volunteerID int64, method, reason string, by int64, at time.Time, mustSignUp bool) (Scan, error) {
+	out := Scan{At: at, ShiftID: sh.id, VolunteerID: volunteerID}
+	err := s.db.Tx(ctx, func(tx db.Querier) error {
+		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", volunteerID); err != nil {
+			return apperr.Wrap(err, "record: lock")
+		}
+		if mustSignUp {
+			ok, err := signedUp(ctx, tx, sh.id, volunteerID)
+			if err != nil {
+				return apperr.Wrap(err, "record: signup")
+			}
+			if !ok {
+				return errNotSignedUp
+			}
+		}
+		openID, in, err := openAttendance(ctx, tx, sh.id, volunteerID)
+		if err != nil {
+			return apperr.Wrap(err, "record: attendance")
+		}
+		if openID != 0 {
+			if at.After(sh.end.Add(CheckOutGrace)) {
+				return errShiftOver
+			}
+			out.Action = ActionCheckOut
+			out.RecordID, err = s.checkOut(ctx, tx, sh, openID, volunteerID, in, at, by)
+			return err
+		}
+		if at.Before(sh.start.Add(-CheckInOpensBefore)) {
+			return errTooEarly.With(map[string]any{"Time": sh.start.Add(-CheckInOpensBefore).In(shanghai).Format("15:04")})
+		}
+		if !at.Before(sh.end) {
+			return errShiftOver
+		}
+		day := at.In(shanghai).Format("2006-01-02")
+		n, err := pairsOnDay(ctx, tx, volunteerID, sh.projectID, day)
+		if err != nil {
+			return apperr.Wrap(err, "record: pairs")
+		}
+		if n >= MaxPairsPerDay {
+			return errTooManyPairs.With(map[string]any{"Max": MaxPairsPerDay})
+		}
+		out.Action = ActionCheckIn
+		if _, err := tx.ExecContext(ctx, `INSERT INTO attendance (shift_id, volunteer_id, project_id, day, check_in_at, method, reason,
+			recorded_by, region_code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			sh.id, volunteerID, sh.projectID, day, at.Unix(), method, reason, db.NullID(by), sh.region, s.Now().Unix()); err != nil {
+			return apperr.Wrap(err, "record: check in")
+		}
+		return audit.Write(ctx, tx, audit.Entry{Action: ActionCheckIn, Entity: "shift", EntityID: strconv.FormatInt(sh.id, 10),
+			RegionCode: sh.region, Detail: map[string]any{"volunteer_id": volunteerID, "method": method}})
+	})
+	return out, err
+}
+
+// checkOut closes an attendance and creates its record, clipped to the shift.
+func (s *Service) checkOut(ctx context.Context, tx db.Querier, sh shiftInfo, attendanceID, volunteerID int64, in, at time.Time, by int64) (int64, error) {
+	now := s.Now()
+	if _, err := tx.ExecContext(ctx, `UPDATE attendance SET check_out_at = $1 WHERE id = $2`, at.Unix(), attendanceID); err != nil {
+		return 0, apperr.Wrap(err, "record: check out")
+	}
+	start, end := in, at
+	if start.Before(sh.start) {
+		start = sh.start
+	}
+	if end.After(sh.end) {
+		end = sh.end
+	}
+	if end.Before(start) {
+		end = start
+	}
+	r := Record{VolunteerID: volunteerID, TeamID: sh.teamID, ProjectID: sh.projectID, ShiftID: sh.id, RegionCode: sh.region,
+		Activity: sh.project, Place: sh.place, Content: sh.content, StartsAt: start, EndsAt: end,
+		Minutes: s.round(end.Sub(start)), LeaderName: sh.leader, State: StatePending, RecordedBy: by,
+		DueAt: addWorkingDays(now, ConfirmWorkingDays)}
+	id, err := insertRecord(ctx, tx, r, attendanceID, now.Unix())
+	if err != nil {
+		return 0, apperr.Wrap(err, "record: create")
+	}
+	if err := insertHistory(ctx, tx, id, "create", "", "{}", recordJSON(r), by, now.Unix()); err != nil {
+		return 0, apperr.Wrap(err, "record: history")
+	}
+	if err := addHours(ctx, tx, volunteerID, 0, int64(r.Minutes), now.Unix()); err != nil {
+		return 0, apperr.Wrap(err, "record: hours")
+	}
+	return id, audit.Write(ctx, tx, audit.Entry{Action: ActionCheckOut, Entity: "service_record", EntityID: strconv.FormatInt(id, 10),
+		RegionCode: sh.region, Detail: map[string]any{"volunteer_id": volunteerID, "minutes": r.Minutes}})
+}
+
+// round applies the rounding rule to a duration, in whole minutes.
+func (s *Service) round(d time.Duration) int {
+	m := int(d / time.Minute)
+	if s.RoundTo > 1 {
+		m -= m % s.RoundTo
+	}
+	return m
+}
+
+// addWorkingDays counts n weekdays after t (public holidays are not known
+// to the platform yet, so a deadline over a holiday comes early).
+func addWorkingDays(t time.Time, n int) time.Time {
+	d := t.In(shanghai)
+	for n > 0 {
+		d = d.AddDate(0, 0, 1)
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return d
+}

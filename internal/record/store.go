@@ -1,0 +1,135 @@
+package record
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"zhiyuan/internal/db"
+)
+
+// shiftInfo is what attendance needs to know about a shift.
+type shiftInfo struct {
+	id, projectID, teamID   int64
+	region                  string
+	start, end              time.Time
+	place, project, content string
+	leader                  string
+}
+
+func loadShift(ctx context.Context, q db.Querier, id int64) (shiftInfo, error) {
+	var s shiftInfo
+	var start, end int64
+	err := q.QueryRowContext(ctx, `SELECT s.id, s.project_id, p.team_id, s.region_code, s.starts_at, s.ends_at,
+		CASE WHEN s.place <> '' THEN s.place ELSE p.address END, p.name, p.content, p.contact_name
+		FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id).
+		Scan(&s.id, &s.projectID, &s.teamID, &s.region, &start, &end, &s.place, &s.project, &s.content, &s.leader)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, db.ErrNotFound
+	}
+	s.start, s.end = time.Unix(start, 0), time.Unix(end, 0)
+	return s, err
+}
+
+func signedUp(ctx context.Context, q db.Querier, shiftID, volunteerID int64) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE shift_id = $1 AND volunteer_id = $2 AND status = 'confirmed'`,
+		shiftID, volunteerID).Scan(&n)
+	return n > 0, err
+}
+
+// openAttendance returns the volunteer's attendance on the shift that has
+// no check-out yet.
+func openAttendance(ctx context.Context, q db.Querier, shiftID, volunteerID int64) (id int64, in time.Time, err error) {
+	var at int64
+	err = q.QueryRowContext(ctx, `SELECT id, check_in_at FROM attendance WHERE shift_id = $1 AND volunteer_id = $2 AND check_out_at = 0
+		ORDER BY id DESC LIMIT 1`, shiftID, volunteerID).Scan(&id, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, time.Time{}, nil
+	}
+	return id, time.Unix(at, 0), err
+}
+
+func pairsOnDay(ctx context.Context, q db.Querier, volunteerID, projectID int64, day string) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM attendance WHERE volunteer_id = $1 AND project_id = $2 AND day = $3`,
+		volunteerID, projectID, day).Scan(&n)
+	return n, err
+}
+
+const recordColumns = `r.id, r.volunteer_id, r.team_id, t.name, r.project_id, COALESCE(r.shift_id, 0), r.region_code, r.activity,
+	r.place, r.content, r.starts_at, r.ends_at, r.minutes, r.leader_name, r.state, r.backfilled, COALESCE(r.recorded_by, 0),
+	r.confirmed_at, r.due_at, r.version`
+
+func scanRecord(row interface{ Scan(...any) error }) (Record, error) {
+	var r Record
+	var start, end, confirmed, due int64
+	var backfilled int
+	err := row.Scan(&r.ID, &r.VolunteerID, &r.TeamID, &r.TeamName, &r.ProjectID, &r.ShiftID, &r.RegionCode, &r.Activity,
+		&r.Place, &r.Content, &start, &end, &r.Minutes, &r.LeaderName, &r.State, &backfilled, &r.RecordedBy,
+		&confirmed, &due, &r.Version)
+	r.StartsAt, r.EndsAt = time.Unix(start, 0), time.Unix(end, 0)
+	if confirmed > 0 {
+		r.ConfirmedAt = time.Unix(confirmed, 0)
+	}
+	if due > 0 {
+		r.DueAt = time.Unix(due, 0)
+	}
+	r.Backfilled = backfilled != 0
+	return r, err
+}
+
+func recordByID(ctx context.Context, q db.Querier, id int64) (Record, error) {
+	r, err := scanRecord(q.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id WHERE r.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, db.ErrNotFound
+	}
+	return r, err
+}
+
+func insertRecord(ctx context.Context, q db.Querier, r Record, attendanceID int64, now int64) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `INSERT INTO service_records (volunteer_id, team_id, project_id, shift_id, attendance_id, region_code,
+		activity, place, content, starts_at, ends_at, minutes, leader_name, state, backfilled, recorded_by, due_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id`,
+		r.VolunteerID, r.TeamID, r.ProjectID, db.NullID(r.ShiftID), db.NullID(attendanceID), r.RegionCode, r.Activity, r.Place,
+		r.Content, r.StartsAt.Unix(), r.EndsAt.Unix(), r.Minutes, r.LeaderName, r.State, boolInt(r.Backfilled),
+		db.NullID(r.RecordedBy), r.DueAt.Unix(), now).Scan(&id)
+	return id, err
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// addHours moves minutes in a volunteer's running totals.
+func addHours(ctx context.Context, q db.Querier, volunteerID, confirmed, pending, now int64) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO volunteer_hours (volunteer_id, confirmed_minutes, pending_minutes, updated_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (volunteer_id) DO UPDATE SET
+		confirmed_minutes = volunteer_hours.confirmed_minutes + excluded.confirmed_minutes,
+		pending_minutes = volunteer_hours.pending_minutes + excluded.pending_minutes, updated_at = excluded.updated_at`,
+		volunteerID, confirmed, pending, now)
+	return err
+}
+
+func insertHistory(ctx context.Context, q db.Querier, recordID int64, action, reason, before, after string, by, at int64) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO service_record_history (record_id, action, reason, before_json, after_json, by_account, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, recordID, action, reason, before, after, db.NullID(by), at)
+	return err
+}
+
+func setRecordState(ctx context.Context, q db.Querier, id int64, from, to string, by, now int64) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE service_records SET state = $1, version = version + 1, updated_at = $2,
+		confirmed_by = CASE WHEN $1 = 'confirmed' THEN $3 ELSE confirmed_by END,
+		confirmed_at = CASE WHEN $1 = 'confirmed' THEN $2 ELSE confirmed_at END
+		WHERE id = $4 AND state = $5`, to, now, db.NullID(by), id, from)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

@@ -1,0 +1,113 @@
+package record
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/audit"
+	"zhiyuan/internal/auth"
+	"zhiyuan/internal/db"
+	"zhiyuan/internal/region"
+)
+
+// DefaultStarHours are the confirmed hours for one to five stars, where a
+// region has set none of its own.
+var DefaultStarHours = []int64{100, 300, 600, 1000, 1500}
+
+// Summary returns a volunteer's hours and star level, to those who may see
+// the volunteer. It reads the running totals kept with every change.
+func (s *Service) Summary(ctx context.Context, p *auth.Principal, volunteerID int64) (Summary, error) {
+	v, err := s.volunteers.Get(ctx, p, volunteerID)
+	if err != nil {
+		return Summary{}, err
+	}
+	out := Summary{VolunteerID: v.ID}
+	var pending int64
+	err = s.db.Read().QueryRowContext(ctx, `SELECT confirmed_minutes, pending_minutes FROM volunteer_hours WHERE volunteer_id = $1`, v.ID).
+		Scan(&out.ConfirmedMinutes, &pending)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return out, apperr.Wrap(err, "record: summary")
+	}
+	out.TotalMinutes = out.ConfirmedMinutes + pending
+	hours, err := s.starHours(ctx, v.RegionCode)
+	if err != nil {
+		return out, err
+	}
+	out.StarLevel, out.NextStarMinutes = StarLevel(out.ConfirmedMinutes, hours)
+	return out, nil
+}
+
+// StarLevel gives the stars earned by confirmed minutes under thresholds in
+// hours, and the minutes still needed for the next star (0 at the top).
+func StarLevel(confirmedMinutes int64, thresholdHours []int64) (level int, toNext int64) {
+	for _, h := range thresholdHours {
+		if confirmedMinutes >= h*60 {
+			level++
+			continue
+		}
+		return level, h*60 - confirmedMinutes
+	}
+	return level, 0
+}
+
+// starHours returns the thresholds of the nearest region (the code itself,
+// then its ancestors) that set its own, else the defaults.
+func (s *Service) starHours(ctx context.Context, code string) ([]int64, error) {
+	codes := []string{code}
+	for _, a := range region.Ancestors(code) {
+		codes = append([]string{a.Code}, codes...)
+	}
+	for i := len(codes) - 1; i >= 0; i-- {
+		var raw string
+		err := s.db.Read().QueryRowContext(ctx, `SELECT hours FROM star_thresholds WHERE region_code = $1`, codes[i]).Scan(&raw)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, apperr.Wrap(err, "record: stars")
+		}
+		var h []int64
+		if json.Unmarshal([]byte(raw), &h) == nil && len(h) > 0 {
+			return h, nil
+		}
+	}
+	return DefaultStarHours, nil
+}
+
+// SetStarHours sets a region's thresholds (an office, for its region).
+func (s *Service) SetStarHours(ctx context.Context, p *auth.Principal, regionCode string, hours []int64) error {
+	if !auth.Can(p, auth.PermStarsManage, auth.Target{RegionCode: regionCode}) {
+		return errForbidden
+	}
+	f := apperr.Fields{}
+	if !region.Valid(regionCode) {
+		f.Add("region_code", "unknown", "region.unknown")
+	}
+	if len(hours) != 5 || hours[0] <= 0 || !ascending(hours) {
+		f.Add("hours", "invalid", "record.star_hours")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	b, _ := json.Marshal(hours)
+	return s.db.Tx(ctx, func(tx db.Querier) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO star_thresholds (region_code, hours) VALUES ($1, $2)
+			ON CONFLICT (region_code) DO UPDATE SET hours = excluded.hours`, regionCode, string(b)); err != nil {
+			return apperr.Wrap(err, "record: set stars")
+		}
+		return audit.Write(ctx, tx, audit.Entry{Action: "update", Entity: "star_thresholds", EntityID: regionCode,
+			RegionCode: regionCode, Detail: map[string]any{"hours": hours}})
+	})
+}
+
+func ascending(h []int64) bool {
+	for i := 1; i < len(h); i++ {
+		if h[i] <= h[i-1] {
+			return false
+		}
+	}
+	return true
+}
