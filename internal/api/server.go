@@ -11,6 +11,7 @@ import (
 	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/i18n"
 	"zhiyuan/internal/project"
+	"zhiyuan/internal/record"
 	"zhiyuan/internal/roster"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
@@ -24,6 +25,7 @@ type Services struct {
 	Teams      *team.Service
 	Roster     *roster.Service
 	Projects   *project.Service
+	Records    *record.Service
 }
 
 // Server holds what the JSON handlers need.

@@ -97,6 +97,17 @@ func liveSignupOfVolunteer2(env *apptest.Env, _ string) string {
 	return fmt.Sprintf("/api/v1/signups/%d", id)
 }
 
+func shiftPath(suffix string) func(*apptest.Env, string) string {
+	return func(env *apptest.Env, _ string) string {
+		return fmt.Sprintf("/api/v1/shifts/%d%s", fixtureOf(env).shift.ID, suffix)
+	}
+}
+
+// seesVolunteer is who may read 张志愿's pages: the offices over her street,
+// her street's worker, her team's admin and herself.
+var seesVolunteer = with(missing, map[string]int{"admin": ok, "tianjin-office": ok, "heping-office": ok, "quanyechang": ok,
+	"team-admin": ok, "volunteer": ok, "": unauth})
+
 func projectScenarios() map[string][]call {
 	managers := map[string]int{"admin": 0, "tianjin-office": 0, "heping-office": 0, "team-admin": 0}
 	as := func(status int, def int, extra ...any) outcome {
@@ -128,5 +139,23 @@ func projectScenarios() map[string][]call {
 			return fmt.Sprintf("/api/v1/shifts/%d/signups", fixtureOf(env).shift.ID)
 		}, expect: with(denied, map[string]int{"volunteer": created, "team-admin": created, "": unauth})}},
 		"DELETE /api/v1/signups/{id}": {{path: liveSignupOfVolunteer2, expect: as(noBody, missing)}},
+
+		"GET /api/v1/shifts/{id}/checkin-code": {{path: shiftPath("/checkin-code"), expect: as(ok, denied, "hedong-office", denied)}},
+		"POST /api/v1/shifts/{id}/scans": {{path: shiftPath("/scans"), body: func(string) any { return map[string]string{"code": "not-a-code"} },
+			expect: as(422, denied, "hedong-office", denied)}},
+		"POST /api/v1/checkins": {{path: fixed("/api/v1/checkins"), body: func(string) any { return map[string]string{"code": "not-a-code"} },
+			expect: with(denied, map[string]int{"volunteer": 422, "team-admin": 422, "": unauth})}},
+		"GET /api/v1/volunteers/me/code": {{path: fixed("/api/v1/volunteers/me/code"),
+			expect: with(denied, map[string]int{"volunteer": ok, "team-admin": ok, "": unauth})}},
+		"GET /api/v1/volunteers/{id}/service-records": {{path: volunteerPath("volunteer", "/service-records"), expect: seesVolunteer}},
+		"GET /api/v1/volunteers/{id}/summary":         {{path: volunteerPath("volunteer", "/summary"), expect: seesVolunteer}},
+		"GET /api/v1/service-records/{id}":            {{path: fixed("/api/v1/service-records/999999"), expect: with(missing, map[string]int{"": unauth})}},
+		"POST /api/v1/service-records/{id}/confirm": {{path: fixed("/api/v1/service-records/999999/confirm"),
+			expect: as(missing, denied, "hedong-office", missing)}},
+		"POST /api/v1/service-records/{id}/void": {{path: fixed("/api/v1/service-records/999999/void"), body: func(string) any { return map[string]string{"reason": "测试"} },
+			expect: as(missing, denied, "hedong-office", missing)}},
+		"PUT /api/v1/regions/{code}/star-thresholds": {{path: fixed("/api/v1/regions/120101/star-thresholds"),
+			body:   func(string) any { return map[string][]int64{"hours": {100, 300, 600, 1000, 1500}} },
+			expect: with(denied, map[string]int{"admin": noBody, "tianjin-office": noBody, "heping-office": noBody, "": unauth})}},
 	}
 }
