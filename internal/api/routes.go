@@ -71,6 +71,10 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/api/v1/service-records/{id}/confirm", Perm: auth.PermAttendanceManage, Handler: s.recordConfirm},
 		{Method: "POST", Pattern: "/api/v1/service-records/{id}/void", Perm: auth.PermAttendanceManage, Handler: s.recordVoid},
 		{Method: "PUT", Pattern: "/api/v1/regions/{code}/star-thresholds", Perm: auth.PermStarsManage, Handler: s.setStars},
+		{Method: "POST", Pattern: "/api/v1/certificates", Perm: auth.PermSignedIn, Handler: s.certificateIssue},
+		{Method: "GET", Pattern: "/api/v1/certificates/{id}/pdf", Perm: auth.PermSignedIn, Handler: s.certificatePDF},
+		{Method: "GET", Pattern: "/api/v1/certificates/public-key", Perm: auth.PermPublic, Handler: s.certificateKey},
+		{Method: "GET", Pattern: "/api/v1/verify/{code}", Perm: auth.PermPublic, Handler: s.certificateVerify},
 		{Method: "POST", Pattern: "/api/v1/teams/{id}/join", Perm: auth.PermTeamJoin, Handler: s.teamJoin},
 		{Method: "POST", Pattern: "/api/v1/teams/{id}/leave", Perm: auth.PermTeamJoin, Handler: s.teamLeave},
 	}

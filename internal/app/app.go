@@ -17,6 +17,7 @@ import (
 	"zhiyuan/internal/api"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
+	"zhiyuan/internal/certificate"
 	"zhiyuan/internal/checkin"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/demo"
@@ -68,9 +69,14 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 		return nil, err
 	}
 	a.Records = record.NewService(d, codes, a.Volunteers, log)
+	signer, err := certificate.NewSigner(keys.Derive("certificate signing v1"))
+	if err != nil {
+		return nil, err
+	}
+	a.Records.SetSigner(signer)
 	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
 	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies},
-		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster}, d, cat, log, keys.Derive("csrf v1"))
+		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Records: a.Records}, d, cat, log, keys.Derive("csrf v1"))
 	if err != nil {
 		return nil, err
 	}

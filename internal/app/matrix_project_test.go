@@ -154,6 +154,14 @@ func projectScenarios() map[string][]call {
 			expect: as(missing, denied, "hedong-office", missing)}},
 		"POST /api/v1/service-records/{id}/void": {{path: fixed("/api/v1/service-records/999999/void"), body: func(string) any { return map[string]string{"reason": "测试"} },
 			expect: as(missing, denied, "hedong-office", missing)}},
+		"POST /api/v1/certificates": {{path: fixed("/api/v1/certificates"), bodyOf: func(env *apptest.Env, _ string) any {
+			return map[string]int64{"volunteer_id": volunteerOf(env, "volunteer"), "team_id": 1}
+		}, expect: with(missing, map[string]int{"admin": conflict, "tianjin-office": conflict, "heping-office": conflict, "quanyechang": denied,
+			"team-admin": conflict, "volunteer": conflict, "": unauth})}},
+		"GET /api/v1/certificates/{id}/pdf":   {{path: fixed("/api/v1/certificates/999999/pdf"), expect: with(missing, map[string]int{"": unauth})}},
+		"GET /api/v1/certificates/public-key": {{path: fixed("/api/v1/certificates/public-key"), expect: outcome{Default: ok}}},
+		"GET /verify/{code}":                  {{path: fixed("/verify/no-such-code-here"), expect: outcome{Default: missing}}},
+		"GET /api/v1/verify/{code}":           {{path: fixed("/api/v1/verify/no-such-code-here"), expect: outcome{Default: missing}}},
 		"PUT /api/v1/regions/{code}/star-thresholds": {{path: fixed("/api/v1/regions/120101/star-thresholds"),
 			body:   func(string) any { return map[string][]int64{"hours": {100, 300, 600, 1000, 1500}} },
 			expect: with(denied, map[string]int{"admin": noBody, "tianjin-office": noBody, "heping-office": noBody, "": unauth})}},

@@ -31,13 +31,13 @@ type Account struct {
 var ErrNotEmpty = errors.New("demo: the database already has accounts; demo data is only loaded into an empty database")
 
 type org struct {
-	name, region string
+	name, region, contact string
 }
 
 var teams = []org{
-	{"和平区劝业场街道志愿服务队", "120101001"},
-	{"天津蓝天救援队和平分队", "120101"},
-	{"和平区心理援助志愿服务团队", "120101"},
+	{"和平区劝业场街道志愿服务队", "120101001", "王建国"},
+	{"天津蓝天救援队和平分队", "120101", "赵刚"},
+	{"和平区心理援助志愿服务团队", "120101", "李浩"},
 }
 
 var departments = []struct{ name, kind, region string }{
@@ -117,8 +117,8 @@ func insertOrgs(ctx context.Context, d *db.DB) (teamIDs, deptIDs []int64, err er
 	err = d.Tx(ctx, func(tx db.Querier) error {
 		for _, t := range teams {
 			var id int64
-			if err := tx.QueryRowContext(ctx, `INSERT INTO teams (name, region_code, status, created_at, updated_at)
-				VALUES ($1, $2, 'approved', $3, $3) RETURNING id`, t.name, t.region, now).Scan(&id); err != nil {
+			if err := tx.QueryRowContext(ctx, `INSERT INTO teams (name, region_code, status, contact_name, created_at, updated_at)
+				VALUES ($1, $2, 'approved', $3, $4, $4) RETURNING id`, t.name, t.region, t.contact, now).Scan(&id); err != nil {
 				return err
 			}
 			teamIDs = append(teamIDs, id)

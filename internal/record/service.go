@@ -10,6 +10,7 @@ import (
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/certificate"
 	"zhiyuan/internal/checkin"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/volunteer"
@@ -20,6 +21,7 @@ type Service struct {
 	db         *db.DB
 	codes      *checkin.Codes
 	volunteers *volunteer.Service
+	signer     *certificate.Signer
 	log        *slog.Logger
 	// RoundTo is the rounding rule: minutes are rounded down to a multiple
 	// of it (1 keeps every minute, 15 counts quarter hours).

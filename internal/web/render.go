@@ -14,6 +14,7 @@ import (
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/certificate"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/i18n"
 	"zhiyuan/internal/region"
@@ -71,6 +72,12 @@ func (p *Page) RegionName(code string) string {
 	}
 	return code
 }
+
+// Hours shows minutes as hours with one decimal, as certificates do.
+func (p *Page) Hours(minutes int) string { return certificate.FormatHours(minutes) }
+
+// Date formats a date in Asia/Shanghai as 2026年3月5日.
+func (p *Page) Date(t time.Time) string { return certificate.FormatDate(t) }
 
 // Time formats a time in Asia/Shanghai.
 func (p *Page) Time(t time.Time) string { return t.In(shanghai).Format("2006-01-02 15:04") }

@@ -50,6 +50,7 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/teams/{id}/import", Perm: auth.PermTeamManage, Handler: s.importForm},
 		{Method: "POST", Pattern: "/teams/{id}/import", Perm: auth.PermTeamManage, Handler: s.importUpload, MaxBody: roster.MaxUpload},
 		{Method: "GET", Pattern: "/teams/{id}/members.xlsx", Perm: auth.PermTeamManage, Handler: s.membersXLSX},
+		{Method: "GET", Pattern: "/verify/{code}", Perm: auth.PermPublic, Handler: s.verifyCertificate},
 		{Method: "GET", Pattern: "/imports/template.xlsx", Perm: auth.PermPublic, Handler: s.importTemplate},
 		{Method: "GET", Pattern: "/imports/{id}/report.xlsx", Perm: auth.PermTeamManage, Handler: s.importReport},
 		{Method: "GET", Pattern: "/admin/volunteers.xlsx", Perm: auth.PermVolunteerSearch, Handler: s.volunteersXLSX},

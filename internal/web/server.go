@@ -13,6 +13,7 @@ import (
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/i18n"
+	"zhiyuan/internal/record"
 	"zhiyuan/internal/roster"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
@@ -34,6 +35,7 @@ type Services struct {
 	Volunteers *volunteer.Service
 	Teams      *team.Service
 	Roster     *roster.Service
+	Records    *record.Service
 }
 
 // Server holds what the HTML handlers need.
@@ -44,6 +46,7 @@ type Server struct {
 	volunteers *volunteer.Service
 	teams      *team.Service
 	roster     *roster.Service
+	records    *record.Service
 	db         *db.DB
 	cat        *i18n.Catalog
 	log        *slog.Logger
@@ -58,7 +61,7 @@ func New(cfg Config, svc Services, d *db.DB, cat *i18n.Catalog, log *slog.Logger
 		return nil, err
 	}
 	return &Server{cfg: cfg, auth: svc.Auth, catalog: svc.Catalog, volunteers: svc.Volunteers, teams: svc.Teams,
-		roster: svc.Roster, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
+		roster: svc.Roster, records: svc.Records, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
 }
 
 // Mount registers the web routes on mux behind the policy guard and CSRF check.
