@@ -96,32 +96,25 @@ type Filter struct {
 
 // List returns entries matching f, newest first.
 func List(ctx context.Context, q db.Querier, f Filter) ([]Record, error) {
-	where, args := "1 = 1", []any{}
-	if !f.All {
-		var cond string
-		cond, args = db.ScopeFilter("region_code", f.Regions, 1)
-		where = cond
+	var c db.Conds
+	if !f.All && !c.Scope("region_code", f.Regions, "id", nil) {
+		return nil, nil
 	}
 	if f.Entity != "" {
-		args = append(args, f.Entity)
-		where += fmt.Sprintf(" AND entity = $%d", len(args))
+		c.Eq("entity", f.Entity)
 		if f.EntityID != "" {
-			args = append(args, f.EntityID)
-			where += fmt.Sprintf(" AND entity_id = $%d", len(args))
+			c.Eq("entity_id", f.EntityID)
 		}
 	}
 	if f.Before > 0 {
-		args = append(args, f.Before)
-		where += fmt.Sprintf(" AND id < $%d", len(args))
+		c.Add("id < " + c.Arg(f.Before))
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	args = append(args, limit)
 	rows, err := q.QueryContext(ctx, `SELECT id, at, COALESCE(account_id, 0), username, action, entity, entity_id,
-		region_code, ip, request_id, detail FROM audit_log WHERE `+where+
-		fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args)), args...)
+		region_code, ip, request_id, detail FROM audit_log WHERE `+c.SQL()+` ORDER BY id DESC LIMIT `+c.Arg(limit), c.Args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit: list: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -66,21 +65,17 @@ type accountFilter struct {
 }
 
 func listAccounts(ctx context.Context, q db.Querier, f accountFilter) ([]Account, error) {
-	where, args := "1 = 1", []any{}
-	if !f.all {
-		where, args = db.ScopeFilter("region_code", f.regions, 1)
+	var c db.Conds
+	if !f.all && !c.Scope("region_code", f.regions, "id", nil) {
+		return nil, nil
 	}
 	if f.search != "" {
-		args = append(args, "%"+f.search+"%")
-		where += fmt.Sprintf(" AND (username LIKE $%d OR display_name LIKE $%d)", len(args), len(args))
+		c.Contains(f.search, "username", "display_name")
 	}
 	if f.after > 0 {
-		args = append(args, f.after)
-		where += fmt.Sprintf(" AND id > $%d", len(args))
+		c.Add("id > " + c.Arg(f.after))
 	}
-	args = append(args, f.limit)
-	rows, err := q.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE `+where+
-		fmt.Sprintf(` ORDER BY id LIMIT $%d`, len(args)), args...)
+	rows, err := q.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE `+c.SQL()+` ORDER BY id LIMIT `+c.Arg(f.limit), c.Args...)
 	if err != nil {
 		return nil, err
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"zhiyuan/internal/db"
@@ -100,43 +98,25 @@ type listFilter struct {
 }
 
 func listProjects(ctx context.Context, q db.Querier, f listFilter) ([]Project, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	where = append(where, "p.state = "+arg(f.state))
-	if !f.all {
-		var parts []string
-		if len(f.regions) > 0 {
-			cond, cargs := db.ScopeFilter("p.region_code", f.regions, len(args)+1)
-			args = append(args, cargs...)
-			parts = append(parts, cond)
-		}
-		for _, t := range f.teamIDs {
-			parts = append(parts, "p.team_id = "+arg(t))
-		}
-		if len(parts) == 0 {
-			return nil, nil
-		}
-		where = append(where, "("+strings.Join(parts, " OR ")+")")
+	var c db.Conds
+	c.Eq("p.state", f.state)
+	if !f.all && !c.Scope("p.region_code", f.regions, "p.team_id", f.teamIDs) {
+		return nil, nil
 	}
 	if f.region != "" {
-		lo, hi := db.PrefixRange(f.region)
-		where = append(where, "p.region_code >= "+arg(lo)+" AND p.region_code < "+arg(hi))
+		c.Prefix("p.region_code", f.region)
 	}
 	if f.categoryID != 0 {
-		where = append(where, "p.category_id = "+arg(f.categoryID))
+		c.Eq("p.category_id", f.categoryID)
 	}
 	if f.name != "" {
-		where = append(where, "p.name LIKE "+arg("%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.name)+"%")+" ESCAPE '\\'")
+		c.Contains(f.name, "p.name")
 	}
 	if f.after > 0 {
-		where = append(where, "p.id > "+arg(f.after))
+		c.Add("p.id > " + c.Arg(f.after))
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+projectColumns+projectFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY p.id LIMIT `+arg(f.limit), args...)
+	limit := c.Arg(f.limit)
+	rows, err := q.QueryContext(ctx, `SELECT `+projectColumns+projectFrom+` WHERE `+c.SQL()+` ORDER BY p.id LIMIT `+limit, c.Args...)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"zhiyuan/internal/db"
@@ -93,45 +92,24 @@ type listFilter struct {
 }
 
 func listTeams(ctx context.Context, q db.Querier, f listFilter) ([]Team, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	if !f.all {
-		var parts []string
-		if len(f.regions) > 0 {
-			cond, cargs := db.ScopeFilter("t.region_code", f.regions, len(args)+1)
-			args = append(args, cargs...)
-			parts = append(parts, cond)
-		}
-		for _, id := range f.ids {
-			parts = append(parts, "t.id = "+arg(id))
-		}
-		if len(parts) == 0 {
-			return nil, nil
-		}
-		where = append(where, "("+strings.Join(parts, " OR ")+")")
+	var c db.Conds
+	if !f.all && !c.Scope("t.region_code", f.regions, "t.id", f.ids) {
+		return nil, nil
 	}
 	if f.state != "" {
-		where = append(where, "t.status = "+arg(f.state))
+		c.Eq("t.status", f.state)
 	}
 	if f.region != "" {
-		lo, hi := db.PrefixRange(f.region)
-		where = append(where, "t.region_code >= "+arg(lo)+" AND t.region_code < "+arg(hi))
+		c.Prefix("t.region_code", f.region)
 	}
 	if f.name != "" {
-		where = append(where, "t.name LIKE "+arg("%"+escapeLike(f.name)+"%")+" ESCAPE '\\'")
+		c.Contains(f.name, "t.name")
 	}
 	if f.after > 0 {
-		where = append(where, "t.id > "+arg(f.after))
+		c.Add("t.id > " + c.Arg(f.after))
 	}
-	if len(where) == 0 {
-		where = append(where, "1 = 1")
-	}
-	rows, err := q.QueryContext(ctx, `SELECT `+teamColumns+` FROM teams t WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY t.id LIMIT `+arg(f.limit), args...)
+	limit := c.Arg(f.limit)
+	rows, err := q.QueryContext(ctx, `SELECT `+teamColumns+` FROM teams t WHERE `+c.SQL()+` ORDER BY t.id LIMIT `+limit, c.Args...)
 	if err != nil {
 		return nil, err
 	}
@@ -145,10 +123,6 @@ func listTeams(ctx context.Context, q db.Querier, f listFilter) ([]Team, error) 
 		out = append(out, t)
 	}
 	return out, rows.Err()
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // membership is one team_members row.

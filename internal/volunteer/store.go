@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -255,53 +254,44 @@ type Filter struct {
 
 // search lists volunteers matching f, by id.
 func search(ctx context.Context, q db.Querier, f Filter) ([]Volunteer, error) {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	from := "volunteers v"
+	var c db.Conds
 	if len(f.TeamIDs) > 0 {
 		ph := make([]string, len(f.TeamIDs))
 		for i, t := range f.TeamIDs {
-			ph[i] = arg(t)
+			ph[i] = c.Arg(t)
 		}
-		where = append(where, "v.id IN (SELECT m.volunteer_id FROM team_members m WHERE m.team_id IN ("+strings.Join(ph, ", ")+") AND m.status IN ('active', 'pending', 'invited'))")
-	} else if !f.All {
-		cond, cargs := db.ScopeFilter("v.region_code", f.Regions, len(args)+1)
-		where = append(where, cond)
-		args = append(args, cargs...)
+		c.Add("v.id IN (SELECT m.volunteer_id FROM team_members m WHERE m.team_id IN (" + strings.Join(ph, ", ") +
+			") AND m.status IN ('active', 'pending', 'invited'))")
+	} else if !f.All && !c.Scope("v.region_code", f.Regions, "v.id", nil) {
+		return nil, nil
 	}
 	if f.RegionCode != "" {
-		lo, hi := db.PrefixRange(f.RegionCode)
-		where = append(where, "v.region_code >= "+arg(lo)+" AND v.region_code < "+arg(hi))
+		c.Prefix("v.region_code", f.RegionCode)
 	}
 	if f.TagID != 0 {
-		where = append(where, "v.id IN (SELECT t.volunteer_id FROM volunteer_tags t WHERE t.tag_id = "+arg(f.TagID)+")")
+		c.Add("v.id IN (SELECT t.volunteer_id FROM volunteer_tags t WHERE t.tag_id = " + c.Arg(f.TagID) + ")")
 	}
 	if f.Skill != "" {
-		where = append(where, "v.id IN (SELECT s.volunteer_id FROM volunteer_skills s WHERE s.skill = "+arg(f.Skill)+")")
+		c.Add("v.id IN (SELECT s.volunteer_id FROM volunteer_skills s WHERE s.skill = " + c.Arg(f.Skill) + ")")
 	}
 	if f.Name != "" {
-		where = append(where, "v.real_name LIKE "+arg(likePrefix(f.Name))+" ESCAPE '\\'")
+		c.StartsWith("v.real_name", f.Name)
 	}
 	if f.IDHash != nil {
-		where = append(where, "v.id_number_hash = "+arg(f.IDHash))
+		c.Eq("v.id_number_hash", f.IDHash)
 	}
 	if f.PhoneHash != nil {
-		where = append(where, "v.phone_hash = "+arg(f.PhoneHash))
+		c.Eq("v.phone_hash", f.PhoneHash)
 	}
 	if f.No != "" {
-		where = append(where, "v.volunteer_no = "+arg(f.No))
+		c.Eq("v.volunteer_no", f.No)
 	}
 	if f.After > 0 {
-		where = append(where, "v.id > "+arg(f.After))
+		c.Add("v.id > " + c.Arg(f.After))
 	}
-	if len(where) == 0 {
-		where = append(where, "1 = 1")
-	}
-	query := `SELECT ` + listColumns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY v.id LIMIT ` + arg(f.Limit)
+	limit := c.Arg(f.Limit)
+	query := `SELECT ` + listColumns + ` FROM volunteers v WHERE ` + c.SQL() + ` ORDER BY v.id LIMIT ` + limit
+	args := c.Args
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -316,10 +306,4 @@ func search(ctx context.Context, q db.Querier, f Filter) ([]Volunteer, error) {
 		out = append(out, v)
 	}
 	return out, rows.Err()
-}
-
-// likePrefix escapes s for a LIKE pattern that matches values starting with s.
-func likePrefix(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s) + "%"
 }
