@@ -5,6 +5,7 @@ import (
 
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/record"
 	"zhiyuan/internal/roster"
 )
 
@@ -70,6 +71,13 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/api/v1/service-records/{id}", Perm: auth.PermSignedIn, Handler: s.recordGet},
 		{Method: "POST", Pattern: "/api/v1/service-records/{id}/confirm", Perm: auth.PermAttendanceManage, Handler: s.recordConfirm},
 		{Method: "POST", Pattern: "/api/v1/service-records/{id}/void", Perm: auth.PermAttendanceManage, Handler: s.recordVoid},
+		{Method: "POST", Pattern: "/api/v1/uploads", Perm: auth.PermAttendanceManage, Handler: s.upload, MaxBody: record.MaxUpload + 64<<10},
+		{Method: "POST", Pattern: "/api/v1/service-records", Perm: auth.PermAttendanceManage, Handler: s.backfill},
+		{Method: "POST", Pattern: "/api/v1/service-records/{id}/approve", Perm: auth.PermAttendanceManage, Handler: s.recordApprove},
+		{Method: "POST", Pattern: "/api/v1/service-records/{id}/amend", Perm: auth.PermAttendanceManage, Handler: s.recordAmend},
+		{Method: "POST", Pattern: "/api/v1/service-records/{id}/correction", Perm: auth.PermCheckin, Handler: s.recordCorrection},
+		{Method: "POST", Pattern: "/api/v1/shifts/{id}/attendance", Perm: auth.PermAttendanceManage, Handler: s.manualAttendance},
+		{Method: "GET", Pattern: "/api/v1/teams/{id}/overdue-records", Perm: auth.PermAttendanceManage, Handler: s.overdueRecords},
 		{Method: "PUT", Pattern: "/api/v1/regions/{code}/star-thresholds", Perm: auth.PermStarsManage, Handler: s.setStars},
 		{Method: "POST", Pattern: "/api/v1/certificates", Perm: auth.PermSignedIn, Handler: s.certificateIssue},
 		{Method: "GET", Pattern: "/api/v1/certificates/{id}/pdf", Perm: auth.PermSignedIn, Handler: s.certificatePDF},

@@ -1,0 +1,125 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"net/http"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/record"
+)
+
+var errNoUpload = &apperr.Error{Kind: apperr.Invalid, Key: "record.upload_required",
+	Fields: map[string]apperr.Field{"file": {Code: "required", Key: "record.upload_required"}}}
+
+type uploadJSON struct {
+	ID int64 `json:"id"`
+}
+
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseMultipartForm(record.MaxUpload); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.fail(w, r, errTooLarge)
+			return
+		}
+		s.fail(w, r, errNoUpload)
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		s.fail(w, r, errNoUpload)
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, record.MaxUpload+1))
+	if err != nil {
+		s.fail(w, r, errNoUpload)
+		return
+	}
+	id, err := s.Records.Upload(r.Context(), httpx.Principal(r), header.Filename, data)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, uploadJSON{ID: id})
+}
+
+func (s *Server) backfill(w http.ResponseWriter, r *http.Request) {
+	var in record.Backfill
+	if err := decode(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	x, err := s.Records.CreateBackfill(r.Context(), httpx.Principal(r), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toRecordJSON(x))
+}
+
+func (s *Server) recordApprove(w http.ResponseWriter, r *http.Request) {
+	x, err := s.Records.Approve(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toRecordJSON(x))
+}
+
+func (s *Server) recordAmend(w http.ResponseWriter, r *http.Request) {
+	var in record.Amendment
+	if err := decode(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	x, err := s.Records.Amend(r.Context(), httpx.Principal(r), pathID(r, "id"), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toRecordJSON(x))
+}
+
+func (s *Server) recordCorrection(w http.ResponseWriter, r *http.Request) {
+	var in reasonRequest
+	if err := decode(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Records.RequestCorrection(r.Context(), httpx.Principal(r), pathID(r, "id"), in.Reason); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) manualAttendance(w http.ResponseWriter, r *http.Request) {
+	var in record.ManualAttendance
+	if err := decode(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sc, err := s.Records.EnterAttendance(r.Context(), httpx.Principal(r), pathID(r, "id"), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toScanJSON(sc))
+}
+
+func (s *Server) overdueRecords(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Records.Overdue(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items := make([]recordJSON, 0, len(list))
+	for _, x := range list {
+		items = append(items, toRecordJSON(x))
+	}
+	writeJSON(w, http.StatusOK, page[recordJSON]{Items: items})
+}
