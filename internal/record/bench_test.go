@@ -83,7 +83,12 @@ func BenchmarkCheckinBurst(b *testing.B) {
 		if _, err := env.App.Projects.SignUp(ctx, &auth.Principal{AccountID: v.AccountID, Grants: []auth.Grant{{Role: auth.RoleVolunteer}}}, sh.ID); err != nil {
 			b.Fatal(err)
 		}
-		tokens[i] = env.Token(phone)
+		status, raw := env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": phone, "password": "password-123"})
+		var tok struct{ Token string }
+		if json.Unmarshal(raw, &tok) != nil || status != 200 {
+			b.Fatalf("login %s: %d", phone, status)
+		}
+		tokens[i] = tok.Token
 	}
 	code, _ := env.App.Records.ShiftCode(ctx, leader, sh.ID)
 	body, _ := json.Marshal(map[string]string{"code": code.Value})
@@ -95,8 +100,11 @@ func BenchmarkCheckinBurst(b *testing.B) {
 	var elapsed time.Duration
 	for n := 0; n < b.N; n++ {
 		b.StopTimer()
-		env.App.DB.Write().ExecContext(ctx, `DELETE FROM service_records`)
-		env.App.DB.Write().ExecContext(ctx, `DELETE FROM attendance`)
+		for _, table := range []string{"service_record_history", "service_records", "attendance", "volunteer_hours"} {
+			if _, err := env.App.DB.Write().ExecContext(ctx, `DELETE FROM `+table); err != nil {
+				b.Fatal(err)
+			}
+		}
 		code, _ = env.App.Records.ShiftCode(ctx, leader, sh.ID)
 		body, _ = json.Marshal(map[string]string{"code": code.Value})
 		b.StartTimer()
