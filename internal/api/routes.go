@@ -65,6 +65,8 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/api/v1/shifts/{id}/checkin-code", Perm: auth.PermAttendanceManage, Handler: s.shiftCode},
 		{Method: "POST", Pattern: "/api/v1/shifts/{id}/scans", Perm: auth.PermAttendanceManage, Handler: s.leaderScan},
 		{Method: "POST", Pattern: "/api/v1/checkins", Perm: auth.PermCheckin, Handler: s.checkin},
+		{Method: "GET", Pattern: "/api/v1/volunteers/me/shifts", Perm: auth.PermSignedIn, Handler: s.myShifts},
+		{Method: "GET", Pattern: "/api/v1/calendar/{token}", Perm: auth.PermPublic, Handler: s.calendar},
 		{Method: "GET", Pattern: "/api/v1/volunteers/me/code", Perm: auth.PermCheckin, Handler: s.personalCode},
 		{Method: "GET", Pattern: "/api/v1/volunteers/{id}/service-records", Perm: auth.PermSignedIn, Handler: s.volunteerRecords},
 		{Method: "GET", Pattern: "/api/v1/volunteers/{id}/summary", Perm: auth.PermSignedIn, Handler: s.volunteerSummary},

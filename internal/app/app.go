@@ -64,6 +64,7 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	a.Teams = team.NewService(d, keys, a.Auth, a.Volunteers, log)
 	a.Roster = roster.NewService(d, a.Volunteers, a.Teams, cat, log)
 	a.Projects = project.NewService(d, keys, a.Catalog, a.Teams, a.Volunteers, log)
+	a.Projects.SetFeedKey(keys.Derive("ical v1"))
 	codes, err := checkin.NewCodes(keys.Derive("checkin v1"), checkin.DefaultPeriod, nil)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package project_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -241,5 +242,41 @@ func TestOverlapIsRefusedBackToBackIsNot(t *testing.T) {
 	}
 	if _, err := env.App.Projects.SignUp(ctx, p, a.ID); apperr.From(err).Key != "signup.already" {
 		t.Fatalf("twice: %v", err)
+	}
+}
+
+func TestMyShiftsAndCalendarFeed(t *testing.T) {
+	env := apptest.New(t)
+	pr := published(t, env)
+	sh := shiftAt(t, env, pr, 0, 2*time.Hour, 5, 0)
+	p := volunteers(t, env, 1)[0]
+	ctx := context.Background()
+	if _, err := env.App.Projects.SignUp(ctx, p, sh.ID); err != nil {
+		t.Fatal(err)
+	}
+	list, err := env.App.Projects.MyShifts(ctx, p, false)
+	if err != nil || len(list) != 1 || list[0].ShiftID != sh.ID || list[0].ProjectName != pr.Name {
+		t.Fatalf("my shifts: %+v %v", list, err)
+	}
+	token, err := env.App.Projects.FeedToken(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ics, err := env.App.Projects.Feed(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"BEGIN:VCALENDAR\r\n", "BEGIN:VEVENT\r\n", "SUMMARY:" + pr.Name, "DTSTART:" + sh.StartsAt.UTC().Format("20060102T150405Z"), "END:VCALENDAR\r\n"} {
+		if !strings.Contains(ics, want) {
+			t.Errorf("feed lacks %q:\n%s", want, ics)
+		}
+	}
+	if _, err := env.App.Projects.Feed(ctx, token[:len(token)-1]+"x"); !apperr.Is(err, apperr.NotFound) {
+		t.Fatalf("forged token: %v", err)
+	}
+	for _, l := range strings.Split(project.ICal([]project.MyShift{{ProjectName: strings.Repeat("长名称", 40), StartsAt: sh.StartsAt, EndsAt: sh.EndsAt}}, time.Now()), "\r\n") {
+		if len(l) > 75 {
+			t.Fatalf("line of %d octets not folded", len(l))
+		}
 	}
 }

@@ -28,6 +28,7 @@ type Service struct {
 	catalog    *catalog.Catalog
 	teams      *team.Service
 	volunteers *volunteer.Service
+	feedKey    []byte
 	log        *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time

@@ -1,0 +1,107 @@
+package project
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/auth"
+)
+
+// A volunteer's shifts as an iCalendar feed (RFC 5545), for the phone's
+// calendar app: the app cannot log in, so the feed's URL carries a token
+// that names the volunteer and is signed with the platform's key.
+
+var errFeedMissing = apperr.New(apperr.NotFound, "ical.not_found")
+
+// SetFeedKey gives the service the key that signs calendar feed tokens.
+func (s *Service) SetFeedKey(key []byte) { s.feedKey = key }
+
+func (s *Service) feedToken(volunteerID int64) string {
+	m := hmac.New(sha256.New, s.feedKey)
+	fmt.Fprintf(m, "ical|%d", volunteerID)
+	return strconv.FormatInt(volunteerID, 10) + "-" + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
+}
+
+// FeedToken returns the principal's calendar feed token.
+func (s *Service) FeedToken(ctx context.Context, p *auth.Principal) (string, error) {
+	if len(s.feedKey) == 0 {
+		return "", apperr.Wrap(fmt.Errorf("no feed key"), "project: feed")
+	}
+	v, err := s.volunteers.Mine(ctx, p)
+	if err != nil {
+		return "", err
+	}
+	return s.feedToken(v.ID), nil
+}
+
+// Feed returns the iCalendar text of the volunteer the token names.
+func (s *Service) Feed(ctx context.Context, token string) (string, error) {
+	if len(s.feedKey) == 0 {
+		return "", errFeedMissing
+	}
+	idPart, _, ok := strings.Cut(token, "-")
+	id, err := strconv.ParseInt(idPart, 10, 64)
+	if !ok || err != nil || id <= 0 || !hmac.Equal([]byte(s.feedToken(id)), []byte(token)) {
+		return "", errFeedMissing
+	}
+	upcoming, err := s.shiftsOf(ctx, id, false)
+	if err != nil {
+		return "", err
+	}
+	past, err := s.shiftsOf(ctx, id, true)
+	if err != nil {
+		return "", err
+	}
+	return ICal(append(upcoming, past...), s.Now()), nil
+}
+
+// ICal renders shifts as an iCalendar document.
+func ICal(shifts []MyShift, now time.Time) string {
+	var b strings.Builder
+	line := func(s string) {
+		// Fold lines longer than 75 octets (RFC 5545 §3.1), not inside a UTF-8 sequence.
+		for len(s) > 75 {
+			cut := 75
+			for cut > 0 && s[cut]&0xC0 == 0x80 {
+				cut--
+			}
+			b.WriteString(s[:cut] + "\r\n")
+			s = " " + s[cut:]
+		}
+		b.WriteString(s + "\r\n")
+	}
+	stamp := now.UTC().Format("20060102T150405Z")
+	line("BEGIN:VCALENDAR")
+	line("VERSION:2.0")
+	line("PRODID:-//Zhiyuan//Volunteer shifts//ZH")
+	line("CALSCALE:GREGORIAN")
+	line("X-WR-CALNAME:" + escapeText("我的志愿服务班次"))
+	for _, m := range shifts {
+		line("BEGIN:VEVENT")
+		line(fmt.Sprintf("UID:signup-%d@zhiyuan", m.SignupID))
+		line("DTSTAMP:" + stamp)
+		line("DTSTART:" + m.StartsAt.UTC().Format("20060102T150405Z"))
+		line("DTEND:" + m.EndsAt.UTC().Format("20060102T150405Z"))
+		summary := m.ProjectName
+		if m.Status == SignupWaitlisted {
+			summary = "（候补）" + summary
+		}
+		line("SUMMARY:" + escapeText(summary))
+		line("LOCATION:" + escapeText(m.Place))
+		line("END:VEVENT")
+	}
+	line("END:VCALENDAR")
+	return b.String()
+}
+
+// escapeText escapes an iCalendar TEXT value.
+func escapeText(s string) string {
+	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`).Replace(s)
+}
