@@ -34,11 +34,11 @@ func (s *Service) FeedToken(ctx context.Context, p *auth.Principal) (string, err
 	if len(s.feedKey) == 0 {
 		return "", apperr.Wrap(fmt.Errorf("no feed key"), "project: feed")
 	}
-	v, err := s.volunteers.Mine(ctx, p)
+	id, err := s.volunteers.MyID(ctx, p)
 	if err != nil {
 		return "", err
 	}
-	return s.feedToken(v.ID), nil
+	return s.feedToken(id), nil
 }
 
 // Feed returns the iCalendar text of the volunteer the token names.

@@ -23,11 +23,11 @@ type MyShift struct {
 // MyShifts lists the principal's live sign-ups, soonest first, from a day
 // ago on (upcoming) or before that (past).
 func (s *Service) MyShifts(ctx context.Context, p *auth.Principal, past bool) ([]MyShift, error) {
-	v, err := s.volunteers.Mine(ctx, p)
+	id, err := s.volunteers.MyID(ctx, p)
 	if err != nil {
 		return nil, err
 	}
-	return s.shiftsOf(ctx, v.ID, past)
+	return s.shiftsOf(ctx, id, past)
 }
 
 func (s *Service) shiftsOf(ctx context.Context, volunteerID int64, past bool) ([]MyShift, error) {

@@ -27,7 +27,7 @@ var (
 // seat goes to exactly one person. A shift overlapping one the volunteer is
 // already on is refused, naming it; back-to-back shifts are fine.
 func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) (Signup, error) {
-	v, err := s.volunteers.Mine(ctx, p)
+	volunteerID, err := s.volunteers.MyID(ctx, p)
 	if err != nil {
 		return Signup{}, apperr.New(apperr.Forbidden, "team.need_volunteer_record")
 	}
@@ -48,12 +48,12 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) 
 	case !now.Before(sh.SignupClosesAt) || !now.Before(sh.StartsAt):
 		return Signup{}, errClosed
 	}
-	out := Signup{ShiftID: sh.ID, VolunteerID: v.ID, StartsAt: sh.StartsAt, EndsAt: sh.EndsAt, CreatedAt: now}
+	out := Signup{ShiftID: sh.ID, VolunteerID: volunteerID, StartsAt: sh.StartsAt, EndsAt: sh.EndsAt, CreatedAt: now}
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
-		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", v.ID); err != nil {
+		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", volunteerID); err != nil {
 			return apperr.Wrap(err, "signup: lock")
 		}
-		if err := overlap(ctx, tx, v.ID, sh); err != nil {
+		if err := overlap(ctx, tx, volunteerID, sh); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE shifts SET taken = taken + 1 WHERE id = $1 AND taken < capacity`, sh.ID)
@@ -72,7 +72,7 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) 
 			out.Status = SignupWaitlisted
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO signups (shift_id, volunteer_id, status, starts_at, ends_at, region_code, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, sh.ID, v.ID, out.Status, sh.StartsAt.Unix(), sh.EndsAt.Unix(),
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, sh.ID, volunteerID, out.Status, sh.StartsAt.Unix(), sh.EndsAt.Unix(),
 			sh.RegionCode, now.Unix()).Scan(&out.ID)
 		if db.IsUniqueViolation(err) {
 			return errAlreadySigned
@@ -81,7 +81,7 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) 
 			return apperr.Wrap(err, "signup: insert")
 		}
 		return audit.Write(ctx, tx, audit.Entry{Action: "signup", Entity: "shift", EntityID: strconv.FormatInt(sh.ID, 10),
-			RegionCode: sh.RegionCode, Detail: map[string]any{"volunteer_id": v.ID, "status": out.Status}})
+			RegionCode: sh.RegionCode, Detail: map[string]any{"volunteer_id": volunteerID, "status": out.Status}})
 	})
 	return out, err
 }
@@ -128,7 +128,7 @@ func (s *Service) Cancel(ctx context.Context, p *auth.Principal, signupID int64)
 		return errSignupMissing
 	}
 	mine := false
-	if v, err := s.volunteers.Mine(ctx, p); err == nil && v.ID == volunteerID {
+	if id, err := s.volunteers.MyID(ctx, p); err == nil && id == volunteerID {
 		mine = true
 	}
 	if !mine {

@@ -43,8 +43,8 @@ func (s *Service) manages(p *auth.Principal, r Record) bool {
 }
 
 func (s *Service) isOwn(ctx context.Context, p *auth.Principal, r Record) bool {
-	v, err := s.volunteers.Mine(ctx, p)
-	return err == nil && v.ID == r.VolunteerID
+	id, err := s.volunteers.MyID(ctx, p)
+	return err == nil && id == r.VolunteerID
 }
 
 // Confirm is the team confirming a record. Nobody confirms their own hours.

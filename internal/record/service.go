@@ -79,11 +79,11 @@ func (s *Service) ShiftCode(ctx context.Context, p *auth.Principal, shiftID int6
 
 // PersonalCode is the principal's own QR code, for a leader to scan.
 func (s *Service) PersonalCode(ctx context.Context, p *auth.Principal) (checkin.Code, error) {
-	v, err := s.volunteers.Mine(ctx, p)
+	id, err := s.volunteers.MyID(ctx, p)
 	if err != nil {
 		return checkin.Code{}, err
 	}
-	return s.codes.IssuePersonal(v.ID), nil
+	return s.codes.IssuePersonal(id), nil
 }
 
 // managedShift returns a shift whose team the principal manages.
@@ -108,7 +108,7 @@ func (s *Service) ScanCode(ctx context.Context, p *auth.Principal, code string) 
 	if err != nil {
 		return Scan{}, codeError(err)
 	}
-	v, err := s.volunteers.Mine(ctx, p)
+	volunteerID, err := s.volunteers.MyID(ctx, p)
 	if err != nil {
 		return Scan{}, apperr.New(apperr.Forbidden, "team.need_volunteer_record")
 	}
@@ -116,7 +116,7 @@ func (s *Service) ScanCode(ctx context.Context, p *auth.Principal, code string) 
 	if err != nil {
 		return Scan{}, errShiftMissing
 	}
-	return s.attend(ctx, sh, v.ID, "qr", "", p.AccountID, s.Now(), true)
+	return s.attend(ctx, sh, volunteerID, "qr", "", p.AccountID, s.Now(), true)
 }
 
 // LeaderScan is the shift's leader scanning a volunteer's personal code.

@@ -2,6 +2,7 @@ package volunteer
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -471,4 +472,18 @@ func (s *Service) CompleteProfile(ctx context.Context, p *auth.Principal, in Reg
 		return Volunteer{}, err
 	}
 	return s.get(ctx, id)
+}
+
+// MyID returns the id of the principal's own volunteer record, with one
+// indexed lookup (for hot paths that need no more than the id).
+func (s *Service) MyID(ctx context.Context, p *auth.Principal) (int64, error) {
+	if p == nil || p.AccountID == 0 {
+		return 0, errNotFound
+	}
+	var id int64
+	err := s.db.Read().QueryRowContext(ctx, `SELECT id FROM volunteers WHERE account_id = $1`, p.AccountID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errNotFound
+	}
+	return id, apperr.Wrap(err, "volunteer: my id")
 }
