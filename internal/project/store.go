@@ -15,7 +15,7 @@ const projectColumns = `p.id, p.team_id, t.name, p.name, c.name, p.content, p.re
 
 const projectFrom = ` FROM projects p JOIN teams t ON t.id = p.team_id JOIN catalog_items c ON c.id = p.category_id`
 
-func scanProject(row interface{ Scan(...any) error }) (Project, error) {
+func scanProject(row db.Scanner) (Project, error) {
 	var p Project
 	var lat, lng sql.NullInt64
 	var insured int
@@ -116,18 +116,5 @@ func listProjects(ctx context.Context, q db.Querier, f listFilter) ([]Project, e
 		c.Add("p.id > " + c.Arg(f.after))
 	}
 	limit := c.Arg(f.limit)
-	rows, err := q.QueryContext(ctx, `SELECT `+projectColumns+projectFrom+` WHERE `+c.SQL()+` ORDER BY p.id LIMIT `+limit, c.Args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Project
-	for rows.Next() {
-		p, err := scanProject(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return db.QueryAll(ctx, q, scanProject, `SELECT `+projectColumns+projectFrom+` WHERE `+c.SQL()+` ORDER BY p.id LIMIT `+limit, c.Args...)
 }

@@ -156,19 +156,7 @@ func (s *Service) Overdue(ctx context.Context, p *auth.Principal, teamID int64) 
 	if !auth.Can(p, auth.PermAttendanceManage, auth.Target{TeamID: teamID, RegionCode: region}) {
 		return nil, errForbidden
 	}
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id
+	list, err := db.QueryAll(ctx, s.db.Read(), scanRecord, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id
 		WHERE r.team_id = $1 AND r.state = 'pending' AND r.due_at < $2 ORDER BY r.due_at, r.id LIMIT 1000`, teamID, s.Now().Unix())
-	if err != nil {
-		return nil, apperr.Wrap(err, "record: overdue")
-	}
-	defer rows.Close()
-	var out []Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, apperr.Wrap(err, "record: overdue")
-		}
-		out = append(out, r)
-	}
-	return out, apperr.Wrap(rows.Err(), "record: overdue")
+	return list, apperr.Wrap(err, "record: overdue")
 }

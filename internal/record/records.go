@@ -127,21 +127,9 @@ func (s *Service) OfVolunteer(ctx context.Context, p *auth.Principal, volunteerI
 	if _, err := s.volunteers.Get(ctx, p, volunteerID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id
+	list, err := db.QueryAll(ctx, s.db.Read(), scanRecord, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id
 		WHERE r.volunteer_id = $1 ORDER BY r.starts_at DESC, r.id DESC LIMIT 1000`, volunteerID)
-	if err != nil {
-		return nil, apperr.Wrap(err, "record: list")
-	}
-	defer rows.Close()
-	var out []Record
-	for rows.Next() {
-		r, err := scanRecord(rows)
-		if err != nil {
-			return nil, apperr.Wrap(err, "record: list")
-		}
-		out = append(out, r)
-	}
-	return out, apperr.Wrap(rows.Err(), "record: list")
+	return list, apperr.Wrap(err, "record: list")
 }
 
 // History returns a record's changes, oldest first.

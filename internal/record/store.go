@@ -62,7 +62,7 @@ const recordColumns = `r.id, r.volunteer_id, r.team_id, t.name, r.project_id, CO
 	r.place, r.content, r.starts_at, r.ends_at, r.minutes, r.leader_name, r.state, r.backfilled, COALESCE(r.recorded_by, 0),
 	r.confirmed_at, r.due_at, r.version`
 
-func scanRecord(row interface{ Scan(...any) error }) (Record, error) {
+func scanRecord(row db.Scanner) (Record, error) {
 	var r Record
 	var start, end, confirmed, due int64
 	var backfilled int

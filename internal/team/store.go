@@ -15,7 +15,7 @@ const teamColumns = `t.id, t.name, t.region_code, t.status, t.team_type, t.credi
 	COALESCE(t.created_by, 0), t.reject_reason, t.created_at, t.updated_at,
 	(SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id AND m.status = 'active')`
 
-func scanTeam(row interface{ Scan(...any) error }) (Team, error) {
+func scanTeam(row db.Scanner) (Team, error) {
 	var t Team
 	var created, updated int64
 	err := row.Scan(&t.ID, &t.Name, &t.RegionCode, &t.State, &t.Type, &t.CreditCode, &t.ParentID, &t.ContactName,
@@ -109,20 +109,7 @@ func listTeams(ctx context.Context, q db.Querier, f listFilter) ([]Team, error) 
 		c.Add("t.id > " + c.Arg(f.after))
 	}
 	limit := c.Arg(f.limit)
-	rows, err := q.QueryContext(ctx, `SELECT `+teamColumns+` FROM teams t WHERE `+c.SQL()+` ORDER BY t.id LIMIT `+limit, c.Args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Team
-	for rows.Next() {
-		t, err := scanTeam(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return db.QueryAll(ctx, q, scanTeam, `SELECT `+teamColumns+` FROM teams t WHERE `+c.SQL()+` ORDER BY t.id LIMIT `+limit, c.Args...)
 }
 
 // membership is one team_members row.

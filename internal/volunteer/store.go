@@ -155,7 +155,7 @@ const listColumns = `v.id, v.volunteer_no, COALESCE(v.account_id, 0), v.real_nam
 	v.id_number_masked, v.phone_masked, v.region_code, v.skills, v.languages, v.available_time, v.guardian_name,
 	v.guardian_phone_masked, v.publish_consent, v.source, v.created_at`
 
-func scanVolunteer(row interface{ Scan(...any) error }) (Volunteer, error) {
+func scanVolunteer(row db.Scanner) (Volunteer, error) {
 	var v Volunteer
 	var skills, langs string
 	var publish int
@@ -292,18 +292,5 @@ func search(ctx context.Context, q db.Querier, f Filter) ([]Volunteer, error) {
 	limit := c.Arg(f.Limit)
 	query := `SELECT ` + listColumns + ` FROM volunteers v WHERE ` + c.SQL() + ` ORDER BY v.id LIMIT ` + limit
 	args := c.Args
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Volunteer
-	for rows.Next() {
-		v, err := scanVolunteer(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return db.QueryAll(ctx, q, scanVolunteer, query, args...)
 }
