@@ -30,7 +30,7 @@ func (s *Server) certificateIssue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c, err := s.Records.IssueCertificate(r.Context(), httpx.Principal(r), in.VolunteerID, in.TeamID, baseURL(r))
+	c, err := s.Records.IssueCertificate(r.Context(), httpx.Principal(r), in.VolunteerID, in.TeamID, httpx.BaseURL(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return

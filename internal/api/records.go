@@ -10,16 +10,6 @@ import (
 	"zhiyuan/internal/record"
 )
 
-// baseURL is the platform's address as the caller reached it, for the URL
-// inside a check-in QR code.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 type codeJSON struct {
 	Code      string    `json:"code"`
 	URL       string    `json:"url"`
@@ -27,7 +17,7 @@ type codeJSON struct {
 }
 
 func toCodeJSON(r *http.Request, c checkin.Code) (codeJSON, error) {
-	u, err := checkin.CheckinURL(baseURL(r), c)
+	u, err := checkin.CheckinURL(httpx.BaseURL(r), c)
 	return codeJSON{Code: c.Value, URL: u, ExpiresAt: c.ExpiresAt.UTC()}, err
 }
 

@@ -77,7 +77,7 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	a.Records.SetSigner(signer)
 	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
 	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies},
-		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Records: a.Records}, d, cat, log, keys.Derive("csrf v1"))
+		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Records: a.Records, Projects: a.Projects}, d, cat, log, keys.Derive("csrf v1"))
 	if err != nil {
 		return nil, err
 	}

@@ -242,3 +242,13 @@ func addWorkingDays(t time.Time, n int) time.Time {
 	}
 	return d
 }
+
+// CodeShift returns the shift a check-in code is for, having checked the
+// code (read-only: a page shows the shift before the volunteer confirms).
+func (s *Service) CodeShift(code string) (int64, error) {
+	id, err := s.codes.Parse(code)
+	if err != nil {
+		return 0, codeError(err)
+	}
+	return id, nil
+}

@@ -61,6 +61,28 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/teams/{id}/members/new", Perm: auth.PermTeamManage, Handler: s.preregisterForm},
 		{Method: "POST", Pattern: "/teams/{id}/members/new", Perm: auth.PermTeamManage, Handler: s.preregister},
 
+		{Method: "GET", Pattern: "/projects", Perm: auth.PermPublic, Handler: s.projectList},
+		{Method: "GET", Pattern: "/projects/new", Perm: auth.PermProjectManage, Handler: s.projectNewForm},
+		{Method: "POST", Pattern: "/projects", Perm: auth.PermProjectManage, Handler: s.projectCreate},
+		{Method: "GET", Pattern: "/projects/{id}", Perm: auth.PermPublic, Handler: s.projectPage},
+		{Method: "POST", Pattern: "/projects/{id}/submit", Perm: auth.PermProjectManage, Handler: s.projectSubmit},
+		{Method: "POST", Pattern: "/projects/{id}/review", Perm: auth.PermProjectReview, Handler: s.projectReview},
+		{Method: "POST", Pattern: "/projects/{id}/shifts", Perm: auth.PermProjectManage, Handler: s.shiftCreate},
+		{Method: "POST", Pattern: "/shifts/{id}/signup", Perm: auth.PermSignup, Handler: s.shiftSignup},
+		{Method: "GET", Pattern: "/shifts/{id}/code", Perm: auth.PermAttendanceManage, Handler: s.shiftCodePage},
+		{Method: "GET", Pattern: "/shifts/{id}/code/fragment", Perm: auth.PermAttendanceManage, Handler: s.shiftCodeFragment},
+		{Method: "POST", Pattern: "/shifts/{id}/scan", Perm: auth.PermAttendanceManage, Handler: s.leaderScan},
+		{Method: "GET", Pattern: "/c/{code}", Perm: auth.PermCheckin, Handler: s.checkinPage},
+		{Method: "POST", Pattern: "/c/{code}", Perm: auth.PermCheckin, Handler: s.checkin},
+		{Method: "GET", Pattern: "/me/code", Perm: auth.PermCheckin, Handler: s.myCodePage},
+		{Method: "GET", Pattern: "/me/code/fragment", Perm: auth.PermCheckin, Handler: s.myCodeFragment},
+		{Method: "GET", Pattern: "/me/hours", Perm: auth.PermSignedIn, Handler: s.myHours},
+		{Method: "POST", Pattern: "/me/certificates", Perm: auth.PermSignedIn, Handler: s.myCertificate},
+		{Method: "GET", Pattern: "/certificates/{file}", Perm: auth.PermSignedIn, Handler: s.certificatePDF},
+		{Method: "GET", Pattern: "/records/{id}", Perm: auth.PermSignedIn, Handler: s.recordPage},
+		{Method: "POST", Pattern: "/records/{id}/confirm", Perm: auth.PermAttendanceManage, Handler: s.recordConfirm},
+		{Method: "POST", Pattern: "/records/{id}/void", Perm: auth.PermAttendanceManage, Handler: s.recordVoid},
+
 		{Method: "GET", Pattern: "/", Perm: auth.PermPublic, Handler: s.notFound},
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/i18n"
+	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 	"zhiyuan/internal/roster"
 	"zhiyuan/internal/team"
@@ -36,6 +37,7 @@ type Services struct {
 	Teams      *team.Service
 	Roster     *roster.Service
 	Records    *record.Service
+	Projects   *project.Service
 }
 
 // Server holds what the HTML handlers need.
@@ -47,6 +49,7 @@ type Server struct {
 	teams      *team.Service
 	roster     *roster.Service
 	records    *record.Service
+	projects   *project.Service
 	db         *db.DB
 	cat        *i18n.Catalog
 	log        *slog.Logger
@@ -61,7 +64,7 @@ func New(cfg Config, svc Services, d *db.DB, cat *i18n.Catalog, log *slog.Logger
 		return nil, err
 	}
 	return &Server{cfg: cfg, auth: svc.Auth, catalog: svc.Catalog, volunteers: svc.Volunteers, teams: svc.Teams,
-		roster: svc.Roster, records: svc.Records, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
+		roster: svc.Roster, records: svc.Records, projects: svc.Projects, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
 }
 
 // Mount registers the web routes on mux behind the policy guard and CSRF check.

@@ -1,0 +1,172 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"zhiyuan/internal/checkin"
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/project"
+	"zhiyuan/internal/record"
+)
+
+// qrData is a QR code ready to inline: the SVG, the text it holds, and when
+// the page should fetch a fresh one.
+type qrData struct {
+	SVG       template.HTML
+	Text      string
+	ExpiresAt time.Time
+	Fragment  string // the route that renders a fresh qrData
+	Lang      string
+	Hint      string // the translated help line under the code
+}
+
+// newQR renders text as an inline SVG QR code. checkin.SVG emits only a
+// fixed element structure with numbers, so it is safe to inline.
+func newQR(text string, expires time.Time, fragment string) (qrData, error) {
+	svg, err := checkin.SVG(text)
+	if err != nil {
+		return qrData{}, err
+	}
+	return qrData{SVG: template.HTML(svg), Text: text, ExpiresAt: expires, Fragment: fragment}, nil
+}
+
+// shiftCodeData is the leader's page showing a shift's check-in code.
+type shiftCodeData struct {
+	Shift project.Shift
+	QR    qrData
+	Scan  *record.Scan // the last hand-entered scan, on success
+}
+
+// shiftQR is the current check-in code of the shift in the path.
+func (s *Server) shiftQR(r *http.Request) (project.Shift, qrData, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return project.Shift{}, qrData{}, err
+	}
+	ctx, pr := r.Context(), httpx.Principal(r)
+	c, err := s.records.ShiftCode(ctx, pr, id)
+	if err != nil {
+		return project.Shift{}, qrData{}, err
+	}
+	sh, err := s.projects.Shift(ctx, pr, id)
+	if err != nil {
+		return sh, qrData{}, err
+	}
+	u, err := checkin.CheckinURL(httpx.BaseURL(r), c)
+	if err != nil {
+		return sh, qrData{}, err
+	}
+	q, err := newQR(u, c.ExpiresAt, "/shifts/"+r.PathValue("id")+"/code/fragment")
+	return sh, q, err
+}
+
+func (s *Server) shiftCodePage(w http.ResponseWriter, r *http.Request) {
+	s.showShiftCode(w, r, nil, nil)
+}
+
+// showShiftCode renders the leader's page, with the outcome of a
+// hand-entered personal code if there was one.
+func (s *Server) showShiftCode(w http.ResponseWriter, r *http.Request, sc *record.Scan, err error) {
+	sh, q, qerr := s.shiftQR(r)
+	if qerr != nil {
+		s.fail(w, r, qerr)
+		return
+	}
+	p := s.page(w, r, "checkin.leader_title")
+	q.Lang, q.Hint = p.Lang, p.T("checkin.leader_hint")
+	p.Data = shiftCodeData{Shift: sh, QR: q, Scan: sc}
+	if err != nil {
+		s.formError(w, r, "shift_code", p, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "shift_code", p)
+}
+
+func (s *Server) shiftCodeFragment(w http.ResponseWriter, r *http.Request) {
+	_, q, err := s.shiftQR(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(w, r, "checkin.leader_title")
+	q.Lang, q.Hint = p.Lang, p.T("checkin.leader_hint")
+	s.renderPartial(w, r, "qr", q)
+}
+
+func (s *Server) leaderScan(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sc, err := s.records.LeaderScan(r.Context(), httpx.Principal(r), id, strings.TrimSpace(r.PostFormValue("code")))
+	if err != nil {
+		s.showShiftCode(w, r, nil, err)
+		return
+	}
+	s.showShiftCode(w, r, &sc, nil)
+}
+
+// checkinData is the page a shift's QR code opens on a volunteer's phone.
+type checkinData struct {
+	Code  string
+	Shift *project.Shift // nil when the code names no shift we can show
+	Scan  *record.Scan   // the outcome, after the button
+	// Minutes is the length of the record a check-out created.
+	Minutes int
+}
+
+func (s *Server) checkinPage(w http.ResponseWriter, r *http.Request) {
+	s.showCheckin(w, r, nil, nil)
+}
+
+func (s *Server) showCheckin(w http.ResponseWriter, r *http.Request, sc *record.Scan, err error) {
+	code := r.PathValue("code")
+	d := checkinData{Code: code, Scan: sc}
+	id, _ := s.records.CodeShift(code)
+	if sc != nil {
+		id = sc.ShiftID
+		d.Minutes = s.recordMinutes(r, sc.RecordID)
+	}
+	if id > 0 {
+		if sh, serr := s.projects.Shift(r.Context(), httpx.Principal(r), id); serr == nil {
+			d.Shift = &sh
+		}
+	}
+	title := "checkin.title"
+	if sc != nil {
+		title = "checkin.done_title"
+	}
+	p := s.page(w, r, title)
+	p.Data = d
+	if err != nil {
+		s.formError(w, r, "checkin", p, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "checkin", p)
+}
+
+func (s *Server) checkin(w http.ResponseWriter, r *http.Request) {
+	sc, err := s.records.ScanCode(r.Context(), httpx.Principal(r), r.PathValue("code"))
+	if err != nil {
+		s.showCheckin(w, r, nil, err)
+		return
+	}
+	s.showCheckin(w, r, &sc, nil)
+}
+
+// recordMinutes is the length of the record a check-out created, for the
+// page that says so.
+func (s *Server) recordMinutes(r *http.Request, id int64) int {
+	if id == 0 {
+		return 0
+	}
+	x, err := s.records.Get(r.Context(), httpx.Principal(r), id)
+	if err != nil {
+		return 0
+	}
+	return x.Minutes
+}

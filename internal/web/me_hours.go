@@ -1,0 +1,212 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/record"
+)
+
+func (s *Server) myCodePage(w http.ResponseWriter, r *http.Request) {
+	q, err := s.personalQR(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(w, r, "checkin.my_code_title")
+	q.Lang, q.Hint = p.Lang, p.T("checkin.my_code_hint")
+	p.Data = q
+	s.render(w, r, http.StatusOK, "me_code", p)
+}
+
+func (s *Server) myCodeFragment(w http.ResponseWriter, r *http.Request) {
+	q, err := s.personalQR(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(w, r, "checkin.my_code_title")
+	q.Lang, q.Hint = p.Lang, p.T("checkin.my_code_hint")
+	s.renderPartial(w, r, "qr", q)
+}
+
+// personalQR is the principal's current personal code, for a leader to scan.
+func (s *Server) personalQR(r *http.Request) (qrData, error) {
+	c, err := s.records.PersonalCode(r.Context(), httpx.Principal(r))
+	if err != nil {
+		return qrData{}, err
+	}
+	return newQR(c.Value, c.ExpiresAt, "/me/code/fragment")
+}
+
+// teamRef names a team that recorded confirmed hours.
+type teamRef struct {
+	ID   int64
+	Name string
+}
+
+// hoursData is a volunteer's own hours page.
+type hoursData struct {
+	Summary record.Summary
+	Records []record.Record
+	Teams   []teamRef // the teams that may issue a certificate
+}
+
+func (s *Server) myHours(w http.ResponseWriter, r *http.Request) {
+	s.showHours(w, r, nil)
+}
+
+// showHours renders the volunteer's hours, with err's message if asking for a
+// certificate failed.
+func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
+	ctx, pr := r.Context(), httpx.Principal(r)
+	v, verr := s.volunteers.Mine(ctx, pr)
+	if verr != nil {
+		s.fail(w, r, verr)
+		return
+	}
+	sum, serr := s.records.Summary(ctx, pr, v.ID)
+	if serr != nil {
+		s.fail(w, r, serr)
+		return
+	}
+	list, lerr := s.records.OfVolunteer(ctx, pr, v.ID)
+	if lerr != nil {
+		s.fail(w, r, lerr)
+		return
+	}
+	d := hoursData{Summary: sum, Records: list}
+	seen := map[int64]bool{}
+	for _, x := range list {
+		if x.State == record.StateConfirmed && !seen[x.TeamID] {
+			seen[x.TeamID] = true
+			d.Teams = append(d.Teams, teamRef{ID: x.TeamID, Name: x.TeamName})
+		}
+	}
+	p := s.page(w, r, "hours.title")
+	p.Data = d
+	if err != nil {
+		s.formError(w, r, "me_hours", p, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "me_hours", p)
+}
+
+// issuedData is the page showing a certificate just issued.
+type issuedData struct {
+	ID           int64
+	Serial       string
+	TeamName     string
+	TotalMinutes int
+	VerifyURL    string
+}
+
+func (s *Server) myCertificate(w http.ResponseWriter, r *http.Request) {
+	ctx, pr := r.Context(), httpx.Principal(r)
+	v, err := s.volunteers.Mine(ctx, pr)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	teamID, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("team_id")), 10, 64)
+	c, err := s.records.IssueCertificate(ctx, pr, v.ID, teamID, httpx.BaseURL(r))
+	if err != nil {
+		s.showHours(w, r, err)
+		return
+	}
+	p := s.page(w, r, "certificate.issued_title")
+	p.Data = issuedData{ID: c.ID, Serial: c.Data.Serial, TeamName: c.Data.IssuerTeam, TotalMinutes: c.Data.TotalMinutes,
+		VerifyURL: c.Data.VerifyURL}
+	s.render(w, r, http.StatusOK, "certificate_issued", p)
+}
+
+// certificatePDF serves /certificates/{id}.pdf as a download.
+func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
+	name, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
+	id, err := strconv.ParseInt(name, 10, 64)
+	if !ok || err != nil || id <= 0 {
+		s.fail(w, r, errPageNotFound)
+		return
+	}
+	c, pdf, err := s.records.CertificatePDF(r.Context(), httpx.Principal(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+c.Data.Serial+`.pdf"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
+	_, _ = w.Write(pdf)
+}
+
+// recordPageData is one service record with its history.
+type recordPageData struct {
+	Record    record.Record
+	History   []record.HistoryEntry
+	CanManage bool
+}
+
+func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.showRecord(w, r, id, nil)
+}
+
+// showRecord renders a record's page, with err's messages if confirming or
+// voiding it failed.
+func (s *Server) showRecord(w http.ResponseWriter, r *http.Request, id int64, err error) {
+	ctx, pr := r.Context(), httpx.Principal(r)
+	x, gerr := s.records.Get(ctx, pr, id)
+	if gerr != nil {
+		s.fail(w, r, gerr)
+		return
+	}
+	hist, herr := s.records.History(ctx, pr, id)
+	if herr != nil {
+		s.fail(w, r, herr)
+		return
+	}
+	p := s.page(w, r, "record.title")
+	p.Data = recordPageData{Record: x, History: hist, CanManage: s.canAttend(pr, x.RegionCode, x.TeamID)}
+	if err != nil {
+		s.formError(w, r, "record", p, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "record", p)
+}
+
+func recordURL(id int64, suffix string) string {
+	return "/records/" + strconv.FormatInt(id, 10) + suffix
+}
+
+func (s *Server) recordConfirm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.records.Confirm(r.Context(), httpx.Principal(r), id); err != nil {
+		s.showRecord(w, r, id, err)
+		return
+	}
+	http.Redirect(w, r, recordURL(id, "?flash=flash.record_confirmed"), http.StatusSeeOther)
+}
+
+func (s *Server) recordVoid(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.records.Void(r.Context(), httpx.Principal(r), id, strings.TrimSpace(r.PostFormValue("reason"))); err != nil {
+		s.showRecord(w, r, id, err)
+		return
+	}
+	http.Redirect(w, r, recordURL(id, "?flash=flash.record_voided"), http.StatusSeeOther)
+}
