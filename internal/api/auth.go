@@ -25,7 +25,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess, _, err := s.auth.Login(r.Context(), in.Username, in.Password, auth.SessionAPI,
-		auth.Meta{IP: httpx.ClientIP(r, false), UserAgent: r.UserAgent()})
+		httpx.Meta(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return

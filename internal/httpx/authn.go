@@ -66,3 +66,9 @@ func ClearCookie(w http.ResponseWriter, name string, secure bool) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
 }
+
+// Meta is where the request came from, as the server is configured to see
+// it (X-Real-IP only behind a trusted proxy), for sessions and throttling.
+func Meta(r *http.Request) auth.Meta {
+	return auth.Meta{IP: audit.ActorFrom(r.Context()).IP, UserAgent: r.UserAgent()}
+}

@@ -19,7 +19,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	meta := auth.Meta{IP: httpx.ClientIP(r, false), UserAgent: r.UserAgent()}
+	meta := httpx.Meta(r)
 	sess, _, err := s.auth.Login(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"), auth.SessionWeb, meta)
 	if err != nil {
 		p := s.page(w, r, "login.title")
