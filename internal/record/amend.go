@@ -149,6 +149,12 @@ func (s *Service) EnterAttendance(ctx context.Context, p *auth.Principal, shiftI
 
 // Overdue lists a team's records still unconfirmed past their deadline.
 func (s *Service) Overdue(ctx context.Context, p *auth.Principal, teamID int64) ([]Record, error) {
+	return s.Awaiting(ctx, p, teamID, true)
+}
+
+// Awaiting lists a team's records waiting for confirmation (or a second
+// approver), oldest deadline first; overdueOnly keeps those past it.
+func (s *Service) Awaiting(ctx context.Context, p *auth.Principal, teamID int64, overdueOnly bool) ([]Record, error) {
 	var region string
 	if err := s.db.Read().QueryRowContext(ctx, `SELECT region_code FROM teams WHERE id = $1`, teamID).Scan(&region); err != nil {
 		return nil, apperr.New(apperr.NotFound, "team.not_found")
@@ -156,7 +162,11 @@ func (s *Service) Overdue(ctx context.Context, p *auth.Principal, teamID int64) 
 	if !auth.Can(p, auth.PermAttendanceManage, auth.Target{TeamID: teamID, RegionCode: region}) {
 		return nil, errForbidden
 	}
+	due := int64(1 << 62)
+	if overdueOnly {
+		due = s.Now().Unix()
+	}
 	list, err := db.QueryAll(ctx, s.db.Read(), scanRecord, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id
-		WHERE r.team_id = $1 AND r.state = 'pending' AND r.due_at < $2 ORDER BY r.due_at, r.id LIMIT 1000`, teamID, s.Now().Unix())
-	return list, apperr.Wrap(err, "record: overdue")
+		WHERE r.team_id = $1 AND r.state IN ('pending', 'pending_approval') AND r.due_at < $2 ORDER BY r.due_at, r.id LIMIT 1000`, teamID, due)
+	return list, apperr.Wrap(err, "record: awaiting")
 }

@@ -117,7 +117,7 @@ func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Back
 	}
 	r := Record{VolunteerID: volunteerID, TeamID: teamID, ProjectID: in.ProjectID, RegionCode: regionCode, Activity: project,
 		Place: place, Content: content, StartsAt: start, EndsAt: end, Minutes: s.round(end.Sub(start)), LeaderName: leader,
-		State: StatePendingApproval, Backfilled: true, RecordedBy: p.AccountID}
+		State: StatePendingApproval, Backfilled: true, RecordedBy: p.AccountID, DueAt: addWorkingDays(s.Now(), ConfirmWorkingDays)}
 	var id int64
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
 		now := s.Now().Unix()

@@ -4,8 +4,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
+	"zhiyuan/internal/team"
 
 	"zhiyuan/internal/httpx"
+	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 )
 
@@ -49,9 +52,11 @@ type teamRef struct {
 
 // hoursData is a volunteer's own hours page.
 type hoursData struct {
-	Summary record.Summary
-	Records []record.Record
-	Teams   []teamRef // the teams that may issue a certificate
+	Summary     record.Summary
+	Records     []record.Record
+	Teams       []teamRef // the teams that may issue a certificate
+	Shifts      []project.MyShift
+	CalendarURL string
 }
 
 func (s *Server) myHours(w http.ResponseWriter, r *http.Request) {
@@ -78,6 +83,18 @@ func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	d := hoursData{Summary: sum, Records: list}
+	shifts, merr := s.projects.MyShifts(ctx, pr, false)
+	if merr != nil {
+		s.fail(w, r, merr)
+		return
+	}
+	d.Shifts = shifts
+	token, terr := s.projects.FeedToken(ctx, pr)
+	if terr != nil {
+		s.fail(w, r, terr)
+		return
+	}
+	d.CalendarURL = httpx.BaseURL(r) + "/api/v1/calendar/" + token
 	seen := map[int64]bool{}
 	for _, x := range list {
 		if x.State == record.StateConfirmed && !seen[x.TeamID] {
@@ -209,4 +226,48 @@ func (s *Server) recordVoid(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, recordURL(id, "?flash=flash.record_voided"), http.StatusSeeOther)
+}
+
+// cancelSignup gives up one's seat and returns to the hours page.
+func (s *Server) cancelSignup(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.projects.Cancel(r.Context(), httpx.Principal(r), id); err != nil {
+		s.showHours(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/me/hours?flash=flash.signup_cancelled", http.StatusSeeOther)
+}
+
+// teamRecordsData is a team's records waiting for confirmation.
+type teamRecordsData struct {
+	Team    team.Team
+	Records []record.Record
+	Now     time.Time
+}
+
+// teamRecords lists a team's records awaiting confirmation, overdue first.
+func (s *Server) teamRecords(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, pr := r.Context(), httpx.Principal(r)
+	t, err := s.teams.Manageable(ctx, pr, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := s.records.Awaiting(ctx, pr, id, false)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.page(w, r, "records.awaiting_title")
+	p.Data = teamRecordsData{Team: t, Records: list, Now: time.Now()}
+	s.render(w, r, http.StatusOK, "team_records", p)
 }
