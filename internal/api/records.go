@@ -45,7 +45,17 @@ func (s *Server) personalCode(w http.ResponseWriter, r *http.Request) {
 }
 
 type scanRequest struct {
-	Code string `json:"code"`
+	Code string   `json:"code"`
+	Lat  *float64 `json:"lat"`
+	Lng  *float64 `json:"lng"`
+}
+
+// location is the scan's location, if the phone gave one.
+func (in scanRequest) location() *record.Location {
+	if in.Lat == nil || in.Lng == nil {
+		return nil
+	}
+	return &record.Location{Lat: *in.Lat, Lng: *in.Lng}
 }
 
 type scanJSON struct {
@@ -66,7 +76,7 @@ func (s *Server) checkin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sc, err := s.Records.ScanCode(r.Context(), httpx.Principal(r), in.Code)
+	sc, err := s.Records.ScanCode(r.Context(), httpx.Principal(r), in.Code, in.location())
 	if err != nil {
 		s.fail(w, r, err)
 		return

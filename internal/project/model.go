@@ -93,6 +93,9 @@ type Shift struct {
 	Waiting        int
 	SignupOpensAt  time.Time
 	SignupClosesAt time.Time
+	// Geofence, when Radius > 0: QR check-in only within Radius metres.
+	GeofenceLat, GeofenceLng float64
+	GeofenceRadius           int
 }
 
 // NewShift is the input for adding a shift.
@@ -104,6 +107,10 @@ type NewShift struct {
 	Waitlist       int    `json:"waitlist"`
 	SignupOpensAt  string `json:"signup_opens_at"`
 	SignupClosesAt string `json:"signup_closes_at"`
+	// Optional geofence: the place's coordinates and a radius in metres.
+	GeofenceLat    *float64 `json:"geofence_lat"`
+	GeofenceLng    *float64 `json:"geofence_lng"`
+	GeofenceRadius int      `json:"geofence_radius"`
 }
 
 // Signup is a volunteer's place on a shift.

@@ -14,13 +14,14 @@ import (
 )
 
 const shiftColumns = `s.id, s.project_id, p.name, s.region_code, s.starts_at, s.ends_at, s.place, s.capacity, s.waitlist,
-	s.taken, s.waiting, s.signup_opens_at, s.signup_closes_at`
+	s.taken, s.waiting, s.signup_opens_at, s.signup_closes_at, COALESCE(s.geofence_lat_e6, 0), COALESCE(s.geofence_lng_e6, 0), s.geofence_m`
 
-func scanShift(row interface{ Scan(...any) error }) (Shift, error) {
+func scanShift(row db.Scanner) (Shift, error) {
 	var sh Shift
-	var start, end, opens, closes int64
+	var start, end, opens, closes, lat, lng int64
 	err := row.Scan(&sh.ID, &sh.ProjectID, &sh.ProjectName, &sh.RegionCode, &start, &end, &sh.Place, &sh.Capacity,
-		&sh.Waitlist, &sh.Taken, &sh.Waiting, &opens, &closes)
+		&sh.Waitlist, &sh.Taken, &sh.Waiting, &opens, &closes, &lat, &lng, &sh.GeofenceRadius)
+	sh.GeofenceLat, sh.GeofenceLng = float64(lat)/1e6, float64(lng)/1e6
 	sh.StartsAt, sh.EndsAt = time.Unix(start, 0), time.Unix(end, 0)
 	if opens > 0 {
 		sh.SignupOpensAt = time.Unix(opens, 0)
@@ -59,9 +60,10 @@ func (s *Service) AddShift(ctx context.Context, p *auth.Principal, projectID int
 			opens = c.opens.Unix()
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO shifts (project_id, region_code, starts_at, ends_at, place, capacity, waitlist,
-			signup_opens_at, signup_closes_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			signup_opens_at, signup_closes_at, created_by, created_at, geofence_lat_e6, geofence_lng_e6, geofence_m)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 			pr.ID, pr.RegionCode, c.start.Unix(), c.end.Unix(), c.place, c.capacity, c.waitlist, opens, c.closes.Unix(),
-			db.NullID(p.AccountID), s.Now().Unix()).Scan(&id); err != nil {
+			db.NullID(p.AccountID), s.Now().Unix(), microdegrees(c.lat), microdegrees(c.lng), c.radius).Scan(&id); err != nil {
 			return apperr.Wrap(err, "project: insert shift")
 		}
 		return audit.Write(ctx, tx, audit.Entry{Action: "create", Entity: "shift", EntityID: strconv.FormatInt(id, 10),

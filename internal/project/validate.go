@@ -93,6 +93,8 @@ type checkedShift struct {
 	start, end, opens, closes time.Time
 	capacity, waitlist        int
 	place                     string
+	lat, lng                  *float64
+	radius                    int
 }
 
 // validateShift checks a shift against its project's dates. A shift may
@@ -132,6 +134,13 @@ func validateShift(in NewShift, p Project, now time.Time) (checkedShift, error) 
 	c.place = strings.TrimSpace(in.Place)
 	if utf8.RuneCountInString(c.place) > 200 {
 		f.AddArgs("place", "length", "project.length", map[string]any{"Min": 0, "Max": 200})
+	}
+	if in.GeofenceRadius != 0 || in.GeofenceLat != nil || in.GeofenceLng != nil {
+		if in.GeofenceLat == nil || in.GeofenceLng == nil || *in.GeofenceLat < 3 || *in.GeofenceLat > 54 ||
+			*in.GeofenceLng < 73 || *in.GeofenceLng > 136 || in.GeofenceRadius < 50 || in.GeofenceRadius > 5000 {
+			f.Add("geofence_radius", "range", "project.geofence")
+		}
+		c.lat, c.lng, c.radius = in.GeofenceLat, in.GeofenceLng, in.GeofenceRadius
 	}
 	c.opens, c.closes = time.Time{}, c.start
 	if s := strings.TrimSpace(in.SignupOpensAt); s != "" {

@@ -85,12 +85,12 @@ func TestCheckInOutConfirmAndStars(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
 	rec := f.env.App.Records
-	scan, err := rec.ScanCode(ctx, f.vol, f.code(t))
+	scan, err := rec.ScanCode(ctx, f.vol, f.code(t), nil)
 	if err != nil || scan.Action != record.ActionCheckIn {
 		t.Fatalf("check in: %+v %v", scan, err)
 	}
 	*f.clock = f.shift.EndsAt.Add(20 * time.Minute) // checks out late: clipped to the shift
-	scan, err = rec.ScanCode(ctx, f.vol, f.code(t))
+	scan, err = rec.ScanCode(ctx, f.vol, f.code(t), nil)
 	if err != nil || scan.Action != record.ActionCheckOut || scan.RecordID == 0 {
 		t.Fatalf("check out: %+v %v", scan, err)
 	}
@@ -157,41 +157,41 @@ func TestCheckInRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	other, _ := rec.ShiftCode(ctx, f.leader, otherShift.ID)
-	if _, err := rec.ScanCode(ctx, f.vol, other.Value); apperr.From(err).Key != "checkin.not_signed_up" {
+	if _, err := rec.ScanCode(ctx, f.vol, other.Value, nil); apperr.From(err).Key != "checkin.not_signed_up" {
 		t.Fatalf("other shift's code: %v", err)
 	}
 	forged := []byte(old)
 	forged[len(forged)-1] ^= 1
-	if _, err := rec.ScanCode(ctx, f.vol, string(forged)); apperr.From(err).Fields["code"].Code == "" {
+	if _, err := rec.ScanCode(ctx, f.vol, string(forged), nil); apperr.From(err).Fields["code"].Code == "" {
 		t.Fatalf("forged code: %v", err)
 	}
 	*f.clock = f.clock.Add(2 * checkin.DefaultPeriod)
-	if _, err := rec.ScanCode(ctx, f.vol, old); apperr.From(err).Fields["code"].Code != "expired" {
+	if _, err := rec.ScanCode(ctx, f.vol, old, nil); apperr.From(err).Fields["code"].Code != "expired" {
 		t.Fatalf("expired code: %v", err)
 	}
 	// Before the window.
 	*f.clock = f.shift.StartsAt.Add(-time.Hour)
-	if _, err := rec.ScanCode(ctx, f.vol, f.code(t)); apperr.From(err).Key != "checkin.too_early" {
+	if _, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); apperr.From(err).Key != "checkin.too_early" {
 		t.Fatalf("too early: %v", err)
 	}
 	// Three pairs, then a fourth is refused.
 	for i := 0; i < 3; i++ {
 		*f.clock = f.shift.StartsAt.Add(time.Duration(10+i*30) * time.Minute)
-		if s, err := rec.ScanCode(ctx, f.vol, f.code(t)); err != nil || s.Action != record.ActionCheckIn {
+		if s, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); err != nil || s.Action != record.ActionCheckIn {
 			t.Fatalf("pair %d in: %v", i, err)
 		}
 		*f.clock = f.clock.Add(10 * time.Minute)
-		if s, err := rec.ScanCode(ctx, f.vol, f.code(t)); err != nil || s.Action != record.ActionCheckOut {
+		if s, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); err != nil || s.Action != record.ActionCheckOut {
 			t.Fatalf("pair %d out: %v", i, err)
 		}
 	}
 	*f.clock = f.clock.Add(5 * time.Minute)
-	if _, err := rec.ScanCode(ctx, f.vol, f.code(t)); apperr.From(err).Key != "checkin.too_many_pairs" {
+	if _, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); apperr.From(err).Key != "checkin.too_many_pairs" {
 		t.Fatalf("fourth pair: %v", err)
 	}
 	// After the shift.
 	*f.clock = f.shift.EndsAt.Add(time.Minute)
-	if _, err := rec.ScanCode(ctx, f.vol, f.code(t)); apperr.From(err).Key != "checkin.shift_over" {
+	if _, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); apperr.From(err).Key != "checkin.shift_over" {
 		t.Fatalf("after the shift: %v", err)
 	}
 	var n int
@@ -215,7 +215,42 @@ func TestLeaderScansPersonalCode(t *testing.T) {
 	if _, err := rec.LeaderScan(ctx, principal(t, f.env, "hedong-office"), f.shift.ID, personal.Value); !apperr.Is(err, apperr.Forbidden) {
 		t.Fatalf("another district scans: %v", err)
 	}
-	if _, err := rec.ScanCode(ctx, f.vol, personal.Value); apperr.From(err).Fields["code"].Code != "wrong_kind" {
+	if _, err := rec.ScanCode(ctx, f.vol, personal.Value, nil); apperr.From(err).Fields["code"].Code != "wrong_kind" {
 		t.Fatalf("personal code as a shift code: %v", err)
+	}
+}
+
+func TestGeofence(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	lat, lng := 39.1175, 117.2013 // 劝业场, Tianjin
+	sh, err := f.env.App.Projects.AddShift(ctx, f.leader, f.shift.ProjectID, project.NewShift{
+		StartsAt: f.shift.EndsAt.Add(time.Hour).Format(time.RFC3339), EndsAt: f.shift.EndsAt.Add(3 * time.Hour).Format(time.RFC3339),
+		Capacity: 2, GeofenceLat: &lat, GeofenceLng: &lng, GeofenceRadius: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := 200
+	if _, err := f.env.App.Projects.AddShift(ctx, f.leader, f.shift.ProjectID, project.NewShift{
+		StartsAt: f.shift.EndsAt.Add(time.Hour).Format(time.RFC3339), EndsAt: f.shift.EndsAt.Add(2 * time.Hour).Format(time.RFC3339),
+		Capacity: 2, GeofenceLat: &lat, GeofenceRadius: bad}); !apperr.Is(err, apperr.Invalid) {
+		t.Fatalf("half a geofence accepted: %v", err)
+	}
+	if _, err := f.env.App.Projects.SignUp(ctx, f.vol, sh.ID); err != nil {
+		t.Fatal(err)
+	}
+	*f.clock = sh.StartsAt.Add(-5 * time.Minute)
+	code, _ := f.env.App.Records.ShiftCode(ctx, f.leader, sh.ID)
+	rec := f.env.App.Records
+	if _, err := rec.ScanCode(ctx, f.vol, code.Value, nil); apperr.From(err).Fields["location"].Code != "required" {
+		t.Fatalf("no location: %v", err)
+	}
+	far := record.Location{Lat: 39.1300, Lng: 117.2013} // about 1.4 km north
+	if _, err := rec.ScanCode(ctx, f.vol, code.Value, &far); apperr.From(err).Key != "checkin.outside_geofence" {
+		t.Fatalf("far away: %v", err)
+	}
+	near := record.Location{Lat: 39.1180, Lng: 117.2015}
+	if s, err := rec.ScanCode(ctx, f.vol, code.Value, &near); err != nil || s.Action != record.ActionCheckIn {
+		t.Fatalf("near: %+v %v", s, err)
 	}
 }

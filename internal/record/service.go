@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"strconv"
 	"time"
 
@@ -101,9 +102,16 @@ func (s *Service) managedShift(ctx context.Context, p *auth.Principal, shiftID i
 	return sh, nil
 }
 
+// Location is where a phone was at the moment of a scan. It is checked
+// against the shift's geofence and not kept.
+type Location struct {
+	Lat, Lng float64
+}
+
 // ScanCode is a volunteer scanning the shift's QR code: a check-in, or the
-// check-out that closes it and creates the service record.
-func (s *Service) ScanCode(ctx context.Context, p *auth.Principal, code string) (Scan, error) {
+// check-out that closes it and creates the service record. loc is needed
+// only when the shift has a geofence.
+func (s *Service) ScanCode(ctx context.Context, p *auth.Principal, code string, loc *Location) (Scan, error) {
 	shiftID, err := s.codes.Parse(code)
 	if err != nil {
 		return Scan{}, codeError(err)
@@ -115,6 +123,9 @@ func (s *Service) ScanCode(ctx context.Context, p *auth.Principal, code string) 
 	sh, err := loadShift(ctx, s.db.Read(), shiftID)
 	if err != nil {
 		return Scan{}, errShiftMissing
+	}
+	if err := inFence(sh, loc); err != nil {
+		return Scan{}, err
 	}
 	return s.attend(ctx, sh, volunteerID, "qr", "", p.AccountID, s.Now(), true)
 }
@@ -251,4 +262,29 @@ func (s *Service) CodeShift(code string) (int64, error) {
 		return 0, codeError(err)
 	}
 	return id, nil
+}
+
+// inFence checks a scan's location against the shift's geofence, if any.
+func inFence(sh shiftInfo, loc *Location) error {
+	if sh.radius <= 0 {
+		return nil
+	}
+	if loc == nil {
+		f := apperr.Fields{}
+		f.Add("location", "required", "checkin.location_required")
+		return f.Err()
+	}
+	if d := distanceMetres(sh.lat, sh.lng, loc.Lat, loc.Lng); d > float64(sh.radius) {
+		return apperr.New(apperr.Conflict, "checkin.outside_geofence").With(map[string]any{"Distance": int(d), "Radius": sh.radius})
+	}
+	return nil
+}
+
+// distanceMetres is the great-circle distance between two points (haversine).
+func distanceMetres(lat1, lng1, lat2, lng2 float64) float64 {
+	const earth = 6371000.0
+	rad := math.Pi / 180
+	dLat, dLng := (lat2-lat1)*rad, (lng2-lng1)*rad
+	a := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLng/2)*math.Sin(dLng/2)
+	return 2 * earth * math.Asin(math.Sqrt(a))
 }

@@ -16,15 +16,19 @@ type shiftInfo struct {
 	start, end              time.Time
 	place, project, content string
 	leader                  string
+	lat, lng                float64 // geofence centre, when radius > 0
+	radius                  int     // metres; 0 means no geofence
 }
 
 func loadShift(ctx context.Context, q db.Querier, id int64) (shiftInfo, error) {
 	var s shiftInfo
-	var start, end int64
+	var start, end, lat, lng int64
 	err := q.QueryRowContext(ctx, `SELECT s.id, s.project_id, p.team_id, s.region_code, s.starts_at, s.ends_at,
-		CASE WHEN s.place <> '' THEN s.place ELSE p.address END, p.name, p.content, p.contact_name
+		CASE WHEN s.place <> '' THEN s.place ELSE p.address END, p.name, p.content, p.contact_name,
+		COALESCE(s.geofence_lat_e6, 0), COALESCE(s.geofence_lng_e6, 0), s.geofence_m
 		FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id).
-		Scan(&s.id, &s.projectID, &s.teamID, &s.region, &start, &end, &s.place, &s.project, &s.content, &s.leader)
+		Scan(&s.id, &s.projectID, &s.teamID, &s.region, &start, &end, &s.place, &s.project, &s.content, &s.leader, &lat, &lng, &s.radius)
+	s.lat, s.lng = float64(lat)/1e6, float64(lng)/1e6
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, db.ErrNotFound
 	}

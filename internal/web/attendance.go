@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -150,7 +151,7 @@ func (s *Server) showCheckin(w http.ResponseWriter, r *http.Request, sc *record.
 }
 
 func (s *Server) checkin(w http.ResponseWriter, r *http.Request) {
-	sc, err := s.records.ScanCode(r.Context(), httpx.Principal(r), r.PathValue("code"))
+	sc, err := s.records.ScanCode(r.Context(), httpx.Principal(r), r.PathValue("code"), formLocation(r))
 	if err != nil {
 		s.showCheckin(w, r, nil, err)
 		return
@@ -169,4 +170,15 @@ func (s *Server) recordMinutes(r *http.Request, id int64) int {
 		return 0
 	}
 	return x.Minutes
+}
+
+// formLocation reads the location the check-in page's script put in the
+// form (static/geo.js), if any.
+func formLocation(r *http.Request) *record.Location {
+	lat, err1 := strconv.ParseFloat(r.PostFormValue("lat"), 64)
+	lng, err2 := strconv.ParseFloat(r.PostFormValue("lng"), 64)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	return &record.Location{Lat: lat, Lng: lng}
 }
