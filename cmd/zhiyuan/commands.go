@@ -49,8 +49,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&c.Demo, "demo", false, "load demo data into an empty database and print the demo accounts")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure: set when served over HTTPS (ZHIYUAN_SECURE_COOKIES)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client address from X-Real-IP (ZHIYUAN_TRUST_PROXY)")
+	fs.IntVar(&c.RoundMinutes, "round-minutes", c.RoundMinutes, "round service minutes down to a multiple of this, 1–60 (ZHIYUAN_ROUND_MINUTES)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if c.RoundMinutes < 1 || c.RoundMinutes > 60 {
+		return fmt.Errorf("serve: --round-minutes must be between 1 and 60")
 	}
 	return app.Serve(ctx, *c, stdout, app.NewLogger(stderr, c.LogFormat))
 }

@@ -75,6 +75,9 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 		return nil, err
 	}
 	a.Records.SetSigner(signer)
+	if c.RoundMinutes > 1 {
+		a.Records.RoundTo = c.RoundMinutes
+	}
 	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
 	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies},
 		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Records: a.Records, Projects: a.Projects}, d, cat, log, keys.Derive("csrf v1"))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/pii"
@@ -21,6 +22,7 @@ type Config struct {
 	SecureCookies bool   // ZHIYUAN_SECURE_COOKIES: served over TLS (directly or behind a proxy)
 	TrustProxy    bool   // ZHIYUAN_TRUST_PROXY: take the client address from X-Real-IP
 	LogFormat     string // ZHIYUAN_LOG_FORMAT: json (default) or text
+	RoundMinutes  int    // ZHIYUAN_ROUND_MINUTES: service minutes are rounded down to a multiple of this (default 1)
 }
 
 // Defaults.
@@ -38,6 +40,10 @@ func FromEnv() Config {
 		SecureCookies: os.Getenv("ZHIYUAN_SECURE_COOKIES") == "1" || os.Getenv("ZHIYUAN_SECURE_COOKIES") == "true",
 		TrustProxy:    os.Getenv("ZHIYUAN_TRUST_PROXY") == "1" || os.Getenv("ZHIYUAN_TRUST_PROXY") == "true",
 		LogFormat:     envOr("ZHIYUAN_LOG_FORMAT", "json"),
+		RoundMinutes:  1,
+	}
+	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_ROUND_MINUTES")); err == nil && n >= 1 && n <= 60 {
+		c.RoundMinutes = n
 	}
 	return c
 }

@@ -124,6 +124,7 @@ func webProjectScenarios() map[string][]call {
 		"POST /c/{code}":            {{path: fixed("/c/not-a-code"), expect: selfOnly(422)}},
 		"GET /me/code":              {{path: fixed("/me/code"), expect: selfPage(ok)}},
 		"GET /me/code/fragment":     {{path: fixed("/me/code/fragment"), expect: selfPage(ok)}},
+		"GET /leader/today":         {{path: fixed("/leader/today"), expect: page(ok, denied, "hedong-office", ok)}},
 		"GET /teams/{id}/records":   {{path: fixed("/teams/1/records"), expect: page(ok, denied, "hedong-office", denied)}},
 		"POST /signups/{id}/cancel": {{path: fixed("/signups/999999/cancel"), body: func(string) any { return url.Values{} }, expect: with(missing, map[string]int{"": unauth})}},
 		"GET /me/hours":             {{path: fixed("/me/hours"), expect: with(missing, map[string]int{"volunteer": ok, "team-admin": ok, "": see})}},

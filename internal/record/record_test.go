@@ -254,3 +254,25 @@ func TestGeofence(t *testing.T) {
 		t.Fatalf("near: %+v %v", s, err)
 	}
 }
+
+func TestLeaderDayAndRoster(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	day, err := f.env.App.Projects.ShiftsOn(ctx, f.leader, f.shift.StartsAt)
+	if err != nil || len(day) != 1 || day[0].ID != f.shift.ID {
+		t.Fatalf("leader's day: %+v %v", day, err)
+	}
+	if other, _ := f.env.App.Projects.ShiftsOn(ctx, principal(t, f.env, "hedong-office"), f.shift.StartsAt); len(other) != 0 {
+		t.Fatalf("another district sees %d shifts", len(other))
+	}
+	if _, err := f.env.App.Records.ScanCode(ctx, f.vol, f.code(t), nil); err != nil {
+		t.Fatal(err)
+	}
+	roster, err := f.env.App.Records.ShiftRoster(ctx, f.leader, f.shift.ID)
+	if err != nil || len(roster) != 1 || roster[0].VolunteerID != f.volID || roster[0].CheckIn.IsZero() || !roster[0].CheckOut.IsZero() {
+		t.Fatalf("roster: %+v %v", roster, err)
+	}
+	if _, err := f.env.App.Records.ShiftRoster(ctx, principal(t, f.env, "hedong-office"), f.shift.ID); !apperr.Is(err, apperr.Forbidden) {
+		t.Fatalf("another district's roster: %v", err)
+	}
+}

@@ -79,6 +79,9 @@ func (p *Page) Hours(minutes int) string { return certificate.FormatHours(minute
 // Date formats a date in Asia/Shanghai as 2026年3月5日.
 func (p *Page) Date(t time.Time) string { return certificate.FormatDate(t) }
 
+// Clock formats a time of day in Asia/Shanghai.
+func (p *Page) Clock(t time.Time) string { return t.In(shanghai).Format("15:04") }
+
 // Time formats a time in Asia/Shanghai.
 func (p *Page) Time(t time.Time) string { return t.In(shanghai).Format("2006-01-02 15:04") }
 
