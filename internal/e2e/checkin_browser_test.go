@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -138,6 +139,19 @@ func TestBrowserCheckin(t *testing.T) {
 	}
 	fitsPhone(t, ctx, "checkin-done")
 
+	// The next scan checks out and makes the service record.
+	apiCall(t, "GET", fmt.Sprintf("%s/api/v1/shifts/%d/checkin-code", srv.URL, sh.ID), admin, nil, &code, http.StatusOK)
+	run(t, ctx, "check out", chromedp.Steps(
+		chromedp.Navigate(code.URL),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=checkin-button]")),
+		chromedp.Click(chromedp.CSS("[data-testid=checkin-button]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=record-minutes] a")),
+	))
+	if got := run(t, ctx, "result", chromedp.Text(chromedp.CSS("[data-testid=checkin-result]"))); got != "已签退" {
+		t.Fatalf("check-out result %q", got)
+	}
+	recordPath := run(t, ctx, "record link", chromedp.Evaluate[string](`document.querySelector("[data-testid=record-minutes] a").getAttribute("href")`))
+
 	for _, p := range []struct{ path, wait, name string }{
 		{"/me/code", "[data-testid=qr] svg", "checkin-my-code"},
 		{"/me/hours", "[data-testid=summary]", "checkin-my-hours"},
@@ -169,7 +183,84 @@ func TestBrowserCheckin(t *testing.T) {
 		run(t, ctx, p.path, chromedp.Steps(chromedp.Navigate(srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait))))
 		fitsPhone(t, ctx, p.name)
 	}
+	// The leader confirms the record on its page.
+	run(t, ctx, "confirm", chromedp.Steps(
+		chromedp.Navigate(srv.URL+recordPath),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=confirm-record]")),
+		chromedp.Click(chromedp.CSS("[data-testid=confirm-record]")),
+		chromedp.WaitNotPresent(chromedp.CSS("[data-testid=confirm-record]")),
+	))
+	if state := run(t, ctx, "state", chromedp.Text(chromedp.CSS("[data-testid=record-state]"))); state != "已确认" {
+		t.Fatalf("record state after confirming %q", state)
+	}
+
+	// Hours from earlier, backfilled with evidence and approved by a second
+	// person (through the API), so that the certificate has hours to show.
+	vol := apiLogin(t, srv, "volunteer")
+	var me struct {
+		ID int64 `json:"id"`
+	}
+	apiCall(t, "GET", srv.URL+"/api/v1/volunteers/me", vol, nil, &me, http.StatusOK)
+	upload := uploadEvidence(t, srv.URL, admin)
+	past := time.Now().Add(-48 * time.Hour).Truncate(time.Hour)
+	var bf struct {
+		ID int64 `json:"id"`
+	}
+	apiCall(t, "POST", srv.URL+"/api/v1/service-records", admin, map[string]any{"volunteer_id": me.ID, "project_id": pj.ID,
+		"starts_at": past.Format(time.RFC3339), "ends_at": past.Add(150 * time.Minute).Format(time.RFC3339),
+		"content": "楼门值守（补录）", "evidence_upload_ids": []int64{upload}}, &bf, http.StatusCreated)
+	apiCall(t, "POST", fmt.Sprintf("%s/api/v1/service-records/%d/approve", srv.URL, bf.ID), office, nil, nil, http.StatusOK)
+
+	// The volunteer asks for her certificate and checks it on the verify page.
+	run(t, ctx, "volunteer again", chromedp.Steps(
+		chromedp.Click(chromedp.CSS("header form button")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+		chromedp.Navigate(srv.URL+"/login?next=/me/hours"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "volunteer"),
+		chromedp.SendKeys(chromedp.CSS("#password"), srv.Passwords["volunteer"]),
+		chromedp.Click(chromedp.CSS("form.form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=certificate-1]")),
+		chromedp.Click(chromedp.CSS("[data-testid=certificate-1]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=certificate-pdf]")),
+	))
+	cert := run(t, ctx, "certificate", chromedp.Text(chromedp.CSS("[data-testid=certificate]")))
+	if !strings.Contains(cert, "ZY-") || !strings.Contains(cert, "2.5") {
+		t.Fatalf("certificate page %q", cert)
+	}
+	fitsPhone(t, ctx, "checkin-certificate")
+	verify := run(t, ctx, "verify link", chromedp.Evaluate[string](`document.querySelector("a[href*='/verify/']").href`))
+	run(t, ctx, "verify", chromedp.Steps(chromedp.Navigate(verify), chromedp.WaitVisible(chromedp.CSS("[data-testid=verdict]"))))
+	if v := run(t, ctx, "verdict", chromedp.Text(chromedp.CSS("[data-testid=verdict]"))); !strings.Contains(v, "真实证明") {
+		t.Fatalf("verify page says %q", v)
+	}
+	fitsPhone(t, ctx, "checkin-verify")
 	if code := srv.stop(t); code != 0 {
 		t.Fatalf("exit status %d", code)
 	}
+}
+
+// uploadEvidence uploads a tiny PDF as evidence and returns its id.
+func uploadEvidence(t *testing.T, base, token string) int64 {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "签到表.pdf")
+	fw.Write([]byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"))
+	mw.Close()
+	req, _ := http.NewRequest("POST", base+"/api/v1/uploads", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		ID int64 `json:"id"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusCreated {
+		t.Fatalf("upload: %d %v", res.StatusCode, err)
+	}
+	return out.ID
 }
