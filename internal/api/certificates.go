@@ -85,3 +85,27 @@ func (s *Server) certificateKey(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	writeJSON(w, http.StatusOK, publicKeyJSON{Algorithm: "Ed25519", KeyID: id, PublicKey: base64.StdEncoding.EncodeToString(pub)})
 }
+
+type issuedItemJSON struct {
+	ID           int64     `json:"id"`
+	Serial       string    `json:"serial"`
+	TeamID       int64     `json:"team_id,omitempty"`
+	TotalMinutes int       `json:"total_minutes"`
+	IssuedAt     time.Time `json:"issued_at"`
+	Revoked      bool      `json:"revoked"`
+	PDFURL       string    `json:"pdf_url"`
+}
+
+func (s *Server) volunteerCertificates(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Records.CertificatesOf(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items := make([]issuedItemJSON, 0, len(list))
+	for _, c := range list {
+		items = append(items, issuedItemJSON{ID: c.ID, Serial: c.Serial, TeamID: c.TeamID, TotalMinutes: c.TotalMinutes,
+			IssuedAt: c.IssuedAt.UTC(), Revoked: c.Revoked, PDFURL: fmt.Sprintf("/api/v1/certificates/%d/pdf", c.ID)})
+	}
+	writeJSON(w, http.StatusOK, page[issuedItemJSON]{Items: items})
+}

@@ -69,6 +69,7 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/api/v1/calendar/{token}", Perm: auth.PermPublic, Handler: s.calendar},
 		{Method: "GET", Pattern: "/api/v1/volunteers/me/code", Perm: auth.PermCheckin, Handler: s.personalCode},
 		{Method: "GET", Pattern: "/api/v1/volunteers/{id}/service-records", Perm: auth.PermSignedIn, Handler: s.volunteerRecords},
+		{Method: "GET", Pattern: "/api/v1/volunteers/{id}/certificates", Perm: auth.PermSignedIn, Handler: s.volunteerCertificates},
 		{Method: "GET", Pattern: "/api/v1/volunteers/{id}/summary", Perm: auth.PermSignedIn, Handler: s.volunteerSummary},
 		{Method: "GET", Pattern: "/api/v1/service-records/{id}", Perm: auth.PermSignedIn, Handler: s.recordGet},
 		{Method: "POST", Pattern: "/api/v1/service-records/{id}/confirm", Perm: auth.PermAttendanceManage, Handler: s.recordConfirm},

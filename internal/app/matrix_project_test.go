@@ -148,6 +148,7 @@ func projectScenarios() map[string][]call {
 		"GET /api/v1/volunteers/me/code": {{path: fixed("/api/v1/volunteers/me/code"),
 			expect: with(denied, map[string]int{"volunteer": ok, "team-admin": ok, "": unauth})}},
 		"GET /api/v1/volunteers/{id}/service-records": {{path: volunteerPath("volunteer", "/service-records"), expect: seesVolunteer}},
+		"GET /api/v1/volunteers/{id}/certificates":    {{path: volunteerPath("volunteer", "/certificates"), expect: seesVolunteer}},
 		"GET /api/v1/volunteers/{id}/summary":         {{path: volunteerPath("volunteer", "/summary"), expect: seesVolunteer}},
 		"GET /api/v1/service-records/{id}":            {{path: fixed("/api/v1/service-records/999999"), expect: with(missing, map[string]int{"": unauth})}},
 		"POST /api/v1/service-records/{id}/confirm": {{path: fixed("/api/v1/service-records/999999/confirm"),

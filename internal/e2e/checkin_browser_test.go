@@ -164,7 +164,7 @@ func TestBrowserCheckin(t *testing.T) {
 	// The leader's page: a code large enough to scan from a phone held up.
 	run(t, ctx, "leader logs in", chromedp.Steps(
 		chromedp.Click(chromedp.CSS("header form button")),
-		chromedp.WaitVisible(chromedp.CSS(".flash")),
+		chromedp.WaitVisible(chromedp.CSS("#username")), // the login page after signing out
 		chromedp.Navigate(fmt.Sprintf("%s/shifts/%d/code", srv.URL, sh.ID)),
 		chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.SendKeys(chromedp.CSS("#username"), "team-admin"),
@@ -214,7 +214,7 @@ func TestBrowserCheckin(t *testing.T) {
 	// The volunteer asks for her certificate and checks it on the verify page.
 	run(t, ctx, "volunteer again", chromedp.Steps(
 		chromedp.Click(chromedp.CSS("header form button")),
-		chromedp.WaitVisible(chromedp.CSS(".flash")),
+		chromedp.WaitVisible(chromedp.CSS("#username")), // the login page after signing out
 		chromedp.Navigate(srv.URL+"/login?next=/me/hours"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.SendKeys(chromedp.CSS("#username"), "volunteer"),
@@ -235,6 +235,10 @@ func TestBrowserCheckin(t *testing.T) {
 		t.Fatalf("verify page says %q", v)
 	}
 	fitsPhone(t, ctx, "checkin-verify")
+	run(t, ctx, "my certificates", chromedp.Steps(chromedp.Navigate(srv.URL+"/me/hours"), chromedp.WaitVisible(chromedp.CSS("[data-testid=my-certificates]"))))
+	if mine := run(t, ctx, "list", chromedp.Text(chromedp.CSS("[data-testid=my-certificates]"))); !strings.Contains(mine, "ZY-") {
+		t.Fatalf("my certificates %q", mine)
+	}
 	if code := srv.stop(t); code != 0 {
 		t.Fatalf("exit status %d", code)
 	}

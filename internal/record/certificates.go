@@ -259,3 +259,30 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 		TotalMinutes: d.TotalMinutes, IssuerTeam: d.IssuerTeam, IssuedOn: d.IssuedOn, KeyID: d.KeyID,
 		Genuine: certificate.Verify(s.signer.PublicKey(), d, d.Signature), Revoked: c.Revoked}, nil
 }
+
+// Issued is one certificate in a list.
+type Issued struct {
+	ID           int64
+	Serial       string
+	TeamID       int64
+	TotalMinutes int
+	IssuedAt     time.Time
+	Revoked      bool
+}
+
+// CertificatesOf lists a volunteer's certificates, newest first, to the
+// volunteer and to those who may see them.
+func (s *Service) CertificatesOf(ctx context.Context, p *auth.Principal, volunteerID int64) ([]Issued, error) {
+	if _, err := s.volunteers.Get(ctx, p, volunteerID); err != nil {
+		return nil, err
+	}
+	list, err := db.QueryAll(ctx, s.db.Read(), func(row db.Scanner) (Issued, error) {
+		var c Issued
+		var team sql.NullInt64
+		var at, revoked int64
+		err := row.Scan(&c.ID, &c.Serial, &team, &c.TotalMinutes, &at, &revoked)
+		c.TeamID, c.IssuedAt, c.Revoked = team.Int64, time.Unix(at, 0), revoked > 0
+		return c, err
+	}, `SELECT id, serial, team_id, total_minutes, issued_at, revoked_at FROM certificates WHERE volunteer_id = $1 ORDER BY id DESC LIMIT 200`, volunteerID)
+	return list, apperr.Wrap(err, "certificate: list")
+}

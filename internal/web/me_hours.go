@@ -52,11 +52,12 @@ type teamRef struct {
 
 // hoursData is a volunteer's own hours page.
 type hoursData struct {
-	Summary     record.Summary
-	Records     []record.Record
-	Teams       []teamRef // the teams that may issue a certificate
-	Shifts      []project.MyShift
-	CalendarURL string
+	Summary      record.Summary
+	Records      []record.Record
+	Teams        []teamRef // the teams that may issue a certificate
+	Shifts       []project.MyShift
+	CalendarURL  string
+	Certificates []record.Issued
 }
 
 func (s *Server) myHours(w http.ResponseWriter, r *http.Request) {
@@ -83,6 +84,7 @@ func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	d := hoursData{Summary: sum, Records: list}
+	var err2 error
 	shifts, merr := s.projects.MyShifts(ctx, pr, false)
 	if merr != nil {
 		s.fail(w, r, merr)
@@ -95,6 +97,10 @@ func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	d.CalendarURL = httpx.BaseURL(r) + "/api/v1/calendar/" + token
+	if d.Certificates, err2 = s.records.CertificatesOf(ctx, pr, v.ID); err2 != nil {
+		s.fail(w, r, err2)
+		return
+	}
 	seen := map[int64]bool{}
 	for _, x := range list {
 		if x.State == record.StateConfirmed && !seen[x.TeamID] {
