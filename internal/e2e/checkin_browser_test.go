@@ -239,6 +239,14 @@ func TestBrowserCheckin(t *testing.T) {
 	if mine := run(t, ctx, "list", chromedp.Text(chromedp.CSS("[data-testid=my-certificates]"))); !strings.Contains(mine, "ZY-") {
 		t.Fatalf("my certificates %q", mine)
 	}
+	// She also asks the team to correct the short record from the check-out.
+	run(t, ctx, "correction", chromedp.Steps(
+		chromedp.Navigate(srv.URL+recordPath),
+		chromedp.WaitVisible(chromedp.CSS("#correction")),
+		chromedp.SendKeys(chromedp.CSS("#correction"), "实际服务了两小时"),
+		chromedp.Click(chromedp.CSS("[data-testid=request-correction]")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")),
+	))
 	if code := srv.stop(t); code != 0 {
 		t.Fatalf("exit status %d", code)
 	}

@@ -170,6 +170,7 @@ type recordPageData struct {
 	Record    record.Record
 	History   []record.HistoryEntry
 	CanManage bool
+	Own       bool // the volunteer's own record: they may ask for a correction
 }
 
 func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
@@ -196,7 +197,8 @@ func (s *Server) showRecord(w http.ResponseWriter, r *http.Request, id int64, er
 		return
 	}
 	p := s.page(w, r, "record.title")
-	p.Data = recordPageData{Record: x, History: hist, CanManage: s.canAttend(pr, x.RegionCode, x.TeamID)}
+	myID, _ := s.volunteers.MyID(ctx, pr)
+	p.Data = recordPageData{Record: x, History: hist, CanManage: s.canAttend(pr, x.RegionCode, x.TeamID), Own: myID == x.VolunteerID}
 	if err != nil {
 		s.formError(w, r, "record", p, err)
 		return
@@ -232,6 +234,20 @@ func (s *Server) recordVoid(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, recordURL(id, "?flash=flash.record_voided"), http.StatusSeeOther)
+}
+
+// recordCorrection is a volunteer asking the team to correct their record.
+func (s *Server) recordCorrection(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.records.RequestCorrection(r.Context(), httpx.Principal(r), id, r.PostFormValue("reason")); err != nil {
+		s.showRecord(w, r, id, err)
+		return
+	}
+	http.Redirect(w, r, recordURL(id, "?flash=flash.correction_requested"), http.StatusSeeOther)
 }
 
 // cancelSignup gives up one's seat and returns to the hours page.
