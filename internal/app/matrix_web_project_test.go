@@ -126,6 +126,10 @@ func webProjectScenarios() map[string][]call {
 		"GET /me/code/fragment": {{path: fixed("/me/code/fragment"), expect: selfPage(ok)}},
 		"POST /records/{id}/correction": {{path: fixed("/records/999999/correction"), body: func(string) any { return url.Values{"reason": {"时间不对"}} },
 			expect: with(denied, map[string]int{"volunteer": missing, "team-admin": missing, "": unauth})}},
+		"POST /shifts/{id}/attendance": {{path: func(env *apptest.Env, _ string) string {
+			return fmt.Sprintf("/shifts/%d/attendance", fixtureOf(env).shift.ID)
+		},
+			body: func(string) any { return url.Values{"volunteer_id": {"1"}} }, expect: as(422, denied, "hedong-office", denied)}},
 		"GET /leader/today":         {{path: fixed("/leader/today"), expect: page(ok, denied, "hedong-office", ok)}},
 		"GET /teams/{id}/records":   {{path: fixed("/teams/1/records"), expect: page(ok, denied, "hedong-office", denied)}},
 		"POST /signups/{id}/cancel": {{path: fixed("/signups/999999/cancel"), body: func(string) any { return url.Values{} }, expect: with(missing, map[string]int{"": unauth})}},

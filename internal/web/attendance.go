@@ -36,9 +36,10 @@ func newQR(text string, expires time.Time, fragment string) (qrData, error) {
 
 // shiftCodeData is the leader's page showing a shift's check-in code.
 type shiftCodeData struct {
-	Shift project.Shift
-	QR    qrData
-	Scan  *record.Scan // the last hand-entered scan, on success
+	Shift  project.Shift
+	QR     qrData
+	Scan   *record.Scan // the last hand-entered scan, on success
+	Roster []record.Present
 }
 
 // shiftQR is the current check-in code of the shift in the path.
@@ -78,7 +79,12 @@ func (s *Server) showShiftCode(w http.ResponseWriter, r *http.Request, sc *recor
 	}
 	p := s.page(w, r, "checkin.leader_title")
 	q.Lang, q.Hint = p.Lang, p.T("checkin.leader_hint")
-	p.Data = shiftCodeData{Shift: sh, QR: q, Scan: sc}
+	roster, rerr := s.records.ShiftRoster(r.Context(), httpx.Principal(r), sh.ID)
+	if rerr != nil {
+		s.fail(w, r, rerr)
+		return
+	}
+	p.Data = shiftCodeData{Shift: sh, QR: q, Scan: sc, Roster: roster}
 	if err != nil {
 		s.formError(w, r, "shift_code", p, err)
 		return
@@ -181,4 +187,33 @@ func formLocation(r *http.Request) *record.Location {
 		return nil
 	}
 	return &record.Location{Lat: lat, Lng: lng}
+}
+
+// enterAttendance is a leader recording a volunteer's times by hand, with a
+// reason; the times are typed in Beijing time.
+func (s *Server) enterAttendance(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	volunteerID, _ := strconv.ParseInt(r.PostFormValue("volunteer_id"), 10, 64)
+	in := record.ManualAttendance{VolunteerID: volunteerID, CheckInAt: localRFC3339(r.PostFormValue("check_in_at")),
+		CheckOutAt: localRFC3339(r.PostFormValue("check_out_at")), Reason: r.PostFormValue("reason")}
+	sc, err := s.records.EnterAttendance(r.Context(), httpx.Principal(r), id, in)
+	if err != nil {
+		s.showShiftCode(w, r, nil, err)
+		return
+	}
+	s.showShiftCode(w, r, &sc, nil)
+}
+
+// localRFC3339 reads a datetime-local value ("2026-03-05T09:30") as Beijing
+// time; anything else is passed on for the service to refuse.
+func localRFC3339(v string) string {
+	t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(v), shanghai)
+	if err != nil {
+		return v
+	}
+	return t.Format(time.RFC3339)
 }

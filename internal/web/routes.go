@@ -80,6 +80,7 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/me/certificates", Perm: auth.PermSignedIn, Handler: s.myCertificate},
 		{Method: "GET", Pattern: "/certificates/{file}", Perm: auth.PermSignedIn, Handler: s.certificatePDF},
 		{Method: "POST", Pattern: "/signups/{id}/cancel", Perm: auth.PermSignedIn, Handler: s.cancelSignup},
+		{Method: "POST", Pattern: "/shifts/{id}/attendance", Perm: auth.PermAttendanceManage, Handler: s.enterAttendance},
 		{Method: "GET", Pattern: "/leader/today", Perm: auth.PermAttendanceManage, Handler: s.leaderToday},
 		{Method: "GET", Pattern: "/teams/{id}/records", Perm: auth.PermAttendanceManage, Handler: s.teamRecords},
 		{Method: "GET", Pattern: "/records/{id}", Perm: auth.PermSignedIn, Handler: s.recordPage},
