@@ -16,25 +16,6 @@ import (
 	"zhiyuan/internal/apptest"
 )
 
-// workbook builds an .xlsx from rows of cells; a float64 cell is written as a
-// number, the way Excel stores an ID typed into a General cell.
-func workbook(t *testing.T, rows [][]any) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 func upload(t *testing.T, env *apptest.Env, token, path, name string, data []byte) (int, []byte) {
 	t.Helper()
 	var body bytes.Buffer
@@ -99,7 +80,7 @@ func TestImportSavesValidRowsAndReportsTheRest(t *testing.T) {
 		{"13711110009", id(9), "郑九", "120101002", "宇航员", "", ""},
 		{"13711110010", id(10), "王十", "120101006", "", "摄影", ""},
 	}
-	data := workbook(t, rows)
+	data := apptest.Workbook(t, rows)
 	status, raw := upload(t, env, token, "/api/v1/teams/1/imports", "名单.xlsx", data)
 	if status != 200 {
 		t.Fatalf("import: %d %s", status, raw)
@@ -176,7 +157,7 @@ func getBytes(t *testing.T, env *apptest.Env, token, path string) (int, []byte) 
 func TestImportRefusesUnreadableFiles(t *testing.T) {
 	env := apptest.New(t)
 	token := env.Token("team-admin")
-	missing := workbook(t, [][]any{{"姓名", "手机号码"}, {"赵一", "13711110001"}})
+	missing := apptest.Workbook(t, [][]any{{"姓名", "手机号码"}, {"赵一", "13711110001"}})
 	cases := []struct {
 		name string
 		data []byte

@@ -9,27 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
-
 	"zhiyuan/internal/apptest"
 )
-
-func sheetBytes(t *testing.T, rows [][]any) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 var reportLink = regexp.MustCompile(`href="(/imports/\d+/report\.xlsx)"`)
 
@@ -41,7 +22,7 @@ func TestImportThroughTheForm(t *testing.T) {
 	b := env.Browser()
 	b.Login("team-admin")
 	csrf := b.CSRF("/teams/1/import")
-	data := sheetBytes(t, [][]any{
+	data := apptest.Workbook(t, [][]any{
 		{"姓名", "证件号码", "手机号码", "居住区域"},
 		{"网导一", apptest.ResidentID("120101", apptest.BornYearsAgo(33, 1), 501), "13622220001", "120101001"},
 		{"网导二", "110105194912310021", "13622220002", "120101001"},
