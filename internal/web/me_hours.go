@@ -210,44 +210,36 @@ func recordURL(id int64, suffix string) string {
 	return "/records/" + strconv.FormatInt(id, 10) + suffix
 }
 
-func (s *Server) recordConfirm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// recordAction runs an action on the record in the path: on success back to
+// the record with a flash, on failure the record page with the message.
+func (s *Server) recordAction(flash string, act func(r *http.Request, id int64) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := act(r, id); err != nil {
+			s.showRecord(w, r, id, err)
+			return
+		}
+		http.Redirect(w, r, recordURL(id, "?flash="+flash), http.StatusSeeOther)
 	}
-	if _, err := s.records.Confirm(r.Context(), httpx.Principal(r), id); err != nil {
-		s.showRecord(w, r, id, err)
-		return
-	}
-	http.Redirect(w, r, recordURL(id, "?flash=flash.record_confirmed"), http.StatusSeeOther)
 }
 
-func (s *Server) recordVoid(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if _, err := s.records.Void(r.Context(), httpx.Principal(r), id, strings.TrimSpace(r.PostFormValue("reason"))); err != nil {
-		s.showRecord(w, r, id, err)
-		return
-	}
-	http.Redirect(w, r, recordURL(id, "?flash=flash.record_voided"), http.StatusSeeOther)
+func (s *Server) recordConfirm(r *http.Request, id int64) error {
+	_, err := s.records.Confirm(r.Context(), httpx.Principal(r), id)
+	return err
+}
+
+func (s *Server) recordVoid(r *http.Request, id int64) error {
+	_, err := s.records.Void(r.Context(), httpx.Principal(r), id, strings.TrimSpace(r.PostFormValue("reason")))
+	return err
 }
 
 // recordCorrection is a volunteer asking the team to correct their record.
-func (s *Server) recordCorrection(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.records.RequestCorrection(r.Context(), httpx.Principal(r), id, r.PostFormValue("reason")); err != nil {
-		s.showRecord(w, r, id, err)
-		return
-	}
-	http.Redirect(w, r, recordURL(id, "?flash=flash.correction_requested"), http.StatusSeeOther)
+func (s *Server) recordCorrection(r *http.Request, id int64) error {
+	return s.records.RequestCorrection(r.Context(), httpx.Principal(r), id, r.PostFormValue("reason"))
 }
 
 // cancelSignup gives up one's seat and returns to the hours page.

@@ -84,9 +84,9 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/leader/today", Perm: auth.PermAttendanceManage, Handler: s.leaderToday},
 		{Method: "GET", Pattern: "/teams/{id}/records", Perm: auth.PermAttendanceManage, Handler: s.teamRecords},
 		{Method: "GET", Pattern: "/records/{id}", Perm: auth.PermSignedIn, Handler: s.recordPage},
-		{Method: "POST", Pattern: "/records/{id}/confirm", Perm: auth.PermAttendanceManage, Handler: s.recordConfirm},
-		{Method: "POST", Pattern: "/records/{id}/correction", Perm: auth.PermCheckin, Handler: s.recordCorrection},
-		{Method: "POST", Pattern: "/records/{id}/void", Perm: auth.PermAttendanceManage, Handler: s.recordVoid},
+		{Method: "POST", Pattern: "/records/{id}/confirm", Perm: auth.PermAttendanceManage, Handler: s.recordAction("flash.record_confirmed", s.recordConfirm)},
+		{Method: "POST", Pattern: "/records/{id}/correction", Perm: auth.PermCheckin, Handler: s.recordAction("flash.correction_requested", s.recordCorrection)},
+		{Method: "POST", Pattern: "/records/{id}/void", Perm: auth.PermAttendanceManage, Handler: s.recordAction("flash.record_voided", s.recordVoid)},
 
 		{Method: "GET", Pattern: "/", Perm: auth.PermPublic, Handler: s.notFound},
 	}
