@@ -13,6 +13,7 @@ import (
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 	"zhiyuan/internal/roster"
+	"zhiyuan/internal/stats"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
 )
@@ -26,6 +27,7 @@ type Services struct {
 	Roster     *roster.Service
 	Projects   *project.Service
 	Records    *record.Service
+	Stats      *stats.Service
 }
 
 // Server holds what the JSON handlers need.

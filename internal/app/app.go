@@ -27,6 +27,7 @@ import (
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 	"zhiyuan/internal/roster"
+	"zhiyuan/internal/stats"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
 	"zhiyuan/internal/web"
@@ -44,6 +45,7 @@ type App struct {
 	Roster     *roster.Service
 	Projects   *project.Service
 	Records    *record.Service
+	Stats      *stats.Service
 	Log        *slog.Logger
 	web        *web.Server
 	api        *api.Server
@@ -78,13 +80,14 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	if c.RoundMinutes > 1 {
 		a.Records.RoundTo = c.RoundMinutes
 	}
+	a.Stats = stats.New(d, a.Catalog, a.Records.StarHours)
 	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
 	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies},
-		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Records: a.Records, Projects: a.Projects}, d, cat, log, keys.Derive("csrf v1"))
+		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Records: a.Records, Projects: a.Projects, Stats: a.Stats}, d, cat, log, keys.Derive("csrf v1"))
 	if err != nil {
 		return nil, err
 	}
-	a.api = api.New(api.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Projects: a.Projects, Records: a.Records}, cat, log)
+	a.api = api.New(api.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Projects: a.Projects, Records: a.Records, Stats: a.Stats}, cat, log)
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for name, pool := range d.Pools() {
 		a.reg.MustRegister(collectors.NewDBStatsCollector(pool, name))

@@ -38,6 +38,7 @@ const (
 	PermAttendanceManage     Permission = "attendance:manage"     // shift codes, leader scans, confirm and void records
 	PermCertificateIssue     Permission = "certificate:issue"     // issue certificates for others
 	PermStarsManage          Permission = "stars:manage"          // set a region's star-level thresholds
+	PermStatsView            Permission = "stats:view"            // a region's dashboard and its workbook
 )
 
 // rolesFor says which roles hold each permission (in their own scope).
@@ -63,6 +64,7 @@ var rolesFor = map[Permission][]Role{
 	PermAttendanceManage:     {RolePlatformAdmin, RoleOfficeAdmin, RoleTeamAdmin},
 	PermCertificateIssue:     {RolePlatformAdmin, RoleOfficeAdmin, RoleTeamAdmin},
 	PermStarsManage:          {RolePlatformAdmin, RoleOfficeAdmin},
+	PermStatsView:            {RolePlatformAdmin, RoleOfficeAdmin},
 }
 
 // Known reports whether p is a permission the policy decides.

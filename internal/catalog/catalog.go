@@ -242,3 +242,17 @@ func IDs(items []Item) []int64 {
 	}
 	return out
 }
+
+// ByID returns every item, retired ones included, by id: for naming the
+// categories and tags of past figures.
+func (c *Catalog) ByID(ctx context.Context) (map[int64]Item, error) {
+	all, err := c.all(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]Item, len(all))
+	for _, it := range all {
+		out[it.ID] = it
+	}
+	return out, nil
+}

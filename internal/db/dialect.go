@@ -167,3 +167,12 @@ func (d Dialect) LockRow(ctx context.Context, tx Querier, table string, id int64
 	var got int64
 	return tx.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE id = $1 FOR UPDATE`, id).Scan(&got)
 }
+
+// BeijingDay is the SQL expression for the date (YYYY-MM-DD, Beijing time,
+// UTC+8 with no daylight saving since 1991) of a unix-seconds column.
+func (d Dialect) BeijingDay(column string) string {
+	if d == Postgres {
+		return "to_char(to_timestamp(" + column + " + 28800) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+	}
+	return "date(" + column + " + 28800, 'unixepoch')"
+}

@@ -15,6 +15,7 @@ import (
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/stats"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
 )
@@ -119,6 +120,9 @@ func insertOrgs(ctx context.Context, d *db.DB) (teamIDs, deptIDs []int64, err er
 			var id int64
 			if err := tx.QueryRowContext(ctx, `INSERT INTO teams (name, region_code, status, contact_name, created_at, updated_at)
 				VALUES ($1, $2, 'approved', $3, $4, $4) RETURNING id`, t.name, t.region, t.contact, now).Scan(&id); err != nil {
+				return err
+			}
+			if err := stats.Created(stats.Team(id)).Apply(ctx, tx); err != nil {
 				return err
 			}
 			teamIDs = append(teamIDs, id)

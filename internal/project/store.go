@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/stats"
 )
 
 const projectColumns = `p.id, p.team_id, t.name, p.name, c.name, p.content, p.region_code, p.address, p.lat_e6, p.lng_e6,
@@ -56,7 +57,10 @@ func insertProject(ctx context.Context, q db.Querier, c checkedProject, category
 		c.TeamID, c.Name, categoryID, c.Content, c.RegionCode, c.Address, microdegrees(c.Lat), microdegrees(c.Lng),
 		c.RecruitCount, c.Requirements, c.Risks, c.Protections, insured, c.start.Format("2006-01-02"), c.end.Format("2006-01-02"),
 		c.ContactName, phoneEnc, phoneMasked, c.Theme, db.NullID(by), now).Scan(&id)
-	return id, err
+	if err != nil {
+		return 0, err
+	}
+	return id, stats.Created(stats.Project(id)).Apply(ctx, q)
 }
 
 func projectByID(ctx context.Context, q db.Querier, id int64) (Project, error) {
@@ -68,14 +72,20 @@ func projectByID(ctx context.Context, q db.Querier, id int64) (Project, error) {
 }
 
 func setProjectState(ctx context.Context, q db.Querier, id int64, from, to, reason string, now int64) (bool, error) {
+	snap, err := stats.Take(ctx, q, stats.Project(id))
+	if err != nil {
+		return false, err
+	}
 	res, err := q.ExecContext(ctx, `UPDATE projects SET state = $1, reject_reason = $2, updated_at = $3,
 		published_at = CASE WHEN $1 = 'published' THEN $3 ELSE published_at END
 		WHERE id = $4 AND state = $5`, to, reason, now, id, from)
 	if err != nil {
 		return false, err
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, err
+	}
+	return true, snap.Apply(ctx, q)
 }
 
 func insertProjectReview(ctx context.Context, q db.Querier, id int64, decision, from, to, reason string, reviewer, at int64) error {

@@ -11,6 +11,7 @@ import (
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/stats"
 )
 
 // Amendment corrects a record's times or content, with a reason.
@@ -68,6 +69,10 @@ func (s *Service) Amend(ctx context.Context, p *auth.Principal, id int64, in Ame
 	}
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
 		now := s.Now().Unix()
+		snap, err := stats.Take(ctx, tx, stats.Record(r.ID))
+		if err != nil {
+			return apperr.Wrap(err, "record: amend")
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE service_records SET starts_at = $1, ends_at = $2, minutes = $3, content = $4,
 			version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7`,
 			next.StartsAt.Unix(), next.EndsAt.Unix(), next.Minutes, next.Content, now, r.ID, r.Version)
@@ -76,6 +81,9 @@ func (s *Service) Amend(ctx context.Context, p *auth.Principal, id int64, in Ame
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.New(apperr.Conflict, "record.changed")
+		}
+		if err := snap.Apply(ctx, tx); err != nil {
+			return apperr.Wrap(err, "record: amend")
 		}
 		if err := insertHistory(ctx, tx, r.ID, "amend", reason, recordJSON(r), recordJSON(next), p.AccountID, now); err != nil {
 			return apperr.Wrap(err, "record: history")

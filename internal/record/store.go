@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/stats"
 )
 
 // shiftInfo is what attendance needs to know about a shift.
@@ -100,7 +101,10 @@ func insertRecord(ctx context.Context, q db.Querier, r Record, attendanceID int6
 		r.VolunteerID, r.TeamID, r.ProjectID, db.NullID(r.ShiftID), db.NullID(attendanceID), r.RegionCode, r.Activity, r.Place,
 		r.Content, r.StartsAt.Unix(), r.EndsAt.Unix(), r.Minutes, r.LeaderName, r.State, boolInt(r.Backfilled),
 		db.NullID(r.RecordedBy), r.DueAt.Unix(), now).Scan(&id)
-	return id, err
+	if err != nil {
+		return 0, err
+	}
+	return id, stats.Created(stats.Record(id)).Apply(ctx, q)
 }
 
 func boolInt(b bool) int {
@@ -112,12 +116,22 @@ func boolInt(b bool) int {
 
 // addHours moves minutes in a volunteer's running totals.
 func addHours(ctx context.Context, q db.Querier, volunteerID, confirmed, pending, now int64) error {
+	var snap *stats.Snapshot
+	if confirmed != 0 { // confirmed hours move the volunteer's star level
+		var err error
+		if snap, err = stats.Take(ctx, q, stats.Volunteer(volunteerID)); err != nil {
+			return err
+		}
+	}
 	_, err := q.ExecContext(ctx, `INSERT INTO volunteer_hours (volunteer_id, confirmed_minutes, pending_minutes, updated_at)
 		VALUES ($1, $2, $3, $4) ON CONFLICT (volunteer_id) DO UPDATE SET
 		confirmed_minutes = volunteer_hours.confirmed_minutes + excluded.confirmed_minutes,
 		pending_minutes = volunteer_hours.pending_minutes + excluded.pending_minutes, updated_at = excluded.updated_at`,
 		volunteerID, confirmed, pending, now)
-	return err
+	if err != nil || snap == nil {
+		return err
+	}
+	return snap.Apply(ctx, q)
 }
 
 func insertHistory(ctx context.Context, q db.Querier, recordID int64, action, reason, before, after string, by, at int64) error {
@@ -127,6 +141,10 @@ func insertHistory(ctx context.Context, q db.Querier, recordID int64, action, re
 }
 
 func setRecordState(ctx context.Context, q db.Querier, id int64, from, to string, by, now int64) (bool, error) {
+	snap, err := stats.Take(ctx, q, stats.Record(id))
+	if err != nil {
+		return false, err
+	}
 	res, err := q.ExecContext(ctx, `UPDATE service_records SET state = $1, version = version + 1, updated_at = $2,
 		confirmed_by = CASE WHEN $1 = 'confirmed' THEN $3 ELSE confirmed_by END,
 		confirmed_at = CASE WHEN $1 = 'confirmed' THEN $2 ELSE confirmed_at END
@@ -134,6 +152,8 @@ func setRecordState(ctx context.Context, q db.Querier, id int64, from, to string
 	if err != nil {
 		return false, err
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, err
+	}
+	return true, snap.Apply(ctx, q)
 }

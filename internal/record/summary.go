@@ -32,7 +32,7 @@ func (s *Service) Summary(ctx context.Context, p *auth.Principal, volunteerID in
 		return out, apperr.Wrap(err, "record: summary")
 	}
 	out.TotalMinutes = out.ConfirmedMinutes + pending
-	hours, err := s.starHours(ctx, v.RegionCode)
+	hours, err := s.StarHours(ctx, v.RegionCode)
 	if err != nil {
 		return out, err
 	}
@@ -53,9 +53,9 @@ func StarLevel(confirmedMinutes int64, thresholdHours []int64) (level int, toNex
 	return level, 0
 }
 
-// starHours returns the thresholds of the nearest region (the code itself,
+// StarHours returns the thresholds of the nearest region (the code itself,
 // then its ancestors) that set its own, else the defaults.
-func (s *Service) starHours(ctx context.Context, code string) ([]int64, error) {
+func (s *Service) StarHours(ctx context.Context, code string) ([]int64, error) {
 	codes := []string{code}
 	for _, a := range region.Ancestors(code) {
 		codes = append([]string{a.Code}, codes...)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/stats"
 )
 
 const teamColumns = `t.id, t.name, t.region_code, t.status, t.team_type, t.credit_code, COALESCE(t.parent_id, 0),
@@ -32,7 +33,10 @@ func insertTeam(ctx context.Context, q db.Querier, c checkedTeam, phoneEnc []byt
 		created_at, updated_at) VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id`,
 		c.Name, c.RegionCode, c.Type, c.CreditCode, db.NullID(c.ParentID), c.ContactName, phoneEnc, phoneMasked, c.JoinMode,
 		c.Description, db.NullID(founder), db.NullID(createdBy), now).Scan(&id)
-	return id, err
+	if err != nil {
+		return 0, err
+	}
+	return id, stats.Created(stats.Team(id)).Apply(ctx, q)
 }
 
 func teamByID(ctx context.Context, q db.Querier, id int64) (Team, error) {
@@ -44,13 +48,19 @@ func teamByID(ctx context.Context, q db.Querier, id int64) (Team, error) {
 }
 
 func setState(ctx context.Context, q db.Querier, id int64, from, to, reason string, now int64) (bool, error) {
+	snap, err := stats.Take(ctx, q, stats.Team(id))
+	if err != nil {
+		return false, err
+	}
 	res, err := q.ExecContext(ctx, `UPDATE teams SET status = $1, reject_reason = $2, updated_at = $3 WHERE id = $4 AND status = $5`,
 		to, reason, now, id, from)
 	if err != nil {
 		return false, err
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, err
+	}
+	return true, snap.Apply(ctx, q)
 }
 
 func insertReview(ctx context.Context, q db.Querier, teamID int64, r ReviewRecord) error {

@@ -12,6 +12,7 @@ import (
 	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/region"
+	"zhiyuan/internal/stats"
 )
 
 // ProfileUpdate is what a volunteer may change about themself; the real-name
@@ -57,6 +58,10 @@ func (s *Service) UpdateProfile(ctx context.Context, p *auth.Principal, in Profi
 	}
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
 		now := s.now().Unix()
+		snap, err := stats.Take(ctx, tx, stats.Volunteer(v.ID))
+		if err != nil {
+			return apperr.Wrap(err, "volunteer: update")
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE volunteers SET region_code = $1, skills = $2, languages = $3,
 			available_time = $4, publish_consent = $5, updated_at = $6 WHERE id = $7`,
 			in.RegionCode, jsonList(c.skills), jsonList(c.languages), in.AvailableTime, boolInt(in.PublishConsent), now, v.ID); err != nil {
@@ -64,6 +69,9 @@ func (s *Service) UpdateProfile(ctx context.Context, p *auth.Principal, in Profi
 		}
 		if err := replaceLists(ctx, tx, v.ID, in.RegionCode, c); err != nil {
 			return apperr.Wrap(err, "volunteer: update lists")
+		}
+		if err := snap.Apply(ctx, tx); err != nil {
+			return apperr.Wrap(err, "volunteer: update")
 		}
 		return audit.Write(ctx, tx, audit.Entry{Action: "update", Entity: "volunteer", EntityID: strconv.FormatInt(v.ID, 10),
 			RegionCode: in.RegionCode, Detail: map[string]any{"region_code": in.RegionCode}})

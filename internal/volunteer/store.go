@@ -10,6 +10,7 @@ import (
 
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/pii"
+	"zhiyuan/internal/stats"
 )
 
 // record is a volunteer row as written.
@@ -83,7 +84,7 @@ func insertVolunteer(ctx context.Context, q db.Querier, r record, now int64) (in
 	if err := insertLists(ctx, q, id, r.region, r.tagIDs, r.categoryIDs, r.skills); err != nil {
 		return 0, err
 	}
-	return id, nil
+	return id, stats.Created(stats.Volunteer(id)).Apply(ctx, q)
 }
 
 // insertLists writes a volunteer's searchable tags, categories and skills.

@@ -16,6 +16,7 @@ import (
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 	"zhiyuan/internal/roster"
+	"zhiyuan/internal/stats"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
 )
@@ -38,6 +39,7 @@ type Services struct {
 	Roster     *roster.Service
 	Records    *record.Service
 	Projects   *project.Service
+	Stats      *stats.Service
 }
 
 // Server holds what the HTML handlers need.

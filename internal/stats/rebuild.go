@@ -1,0 +1,188 @@
+package stats
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"zhiyuan/internal/db"
+)
+
+// Rebuild recomputes every rollup from the raw tables in one transaction,
+// replacing what was there: the repair behind `zhiyuan stats rebuild`, and
+// the reference the incremental rollups are tested against.
+func Rebuild(ctx context.Context, d *db.DB) error {
+	return d.Tx(ctx, func(tx db.Querier) error {
+		for _, table := range []string{"stat_counts", "stat_active"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+				return fmt.Errorf("stats: clear %s: %w", table, err)
+			}
+		}
+		if err := rebuildCounts(ctx, tx, d.Dialect); err != nil {
+			return err
+		}
+		return rebuildActive(ctx, tx, d.Dialect)
+	})
+}
+
+// leafQueries give each metric's rows at the region codes as stored; the
+// levels above are summed from them. {day:col} is the Beijing date of col.
+var leafQueries = []string{
+	`SELECT region_code, 'volunteers', 'D', {day:created_at}, '', COUNT(*) FROM volunteers GROUP BY 1, 4`,
+	`SELECT v.region_code, 'volunteer_tags', 'D', {day:v.created_at}, CAST(t.tag_id AS TEXT), COUNT(*)
+		FROM volunteer_tags t JOIN volunteers v ON v.id = t.volunteer_id GROUP BY 1, 4, 5`,
+	`SELECT region_code, 'volunteer_people', 'D', {day:created_at},
+		gender || ':' || CASE WHEN length(birth_date) >= 4 THEN substr(birth_date, 1, 4) ELSE '' END, COUNT(*)
+		FROM volunteers GROUP BY 1, 4, 5`,
+	`SELECT v.region_code, 'volunteer_hours', 'T', '',
+		CAST(CASE WHEN h.confirmed_minutes / 60 > 5000 THEN 5000 ELSE h.confirmed_minutes / 60 END AS TEXT), COUNT(*)
+		FROM volunteer_hours h JOIN volunteers v ON v.id = h.volunteer_id WHERE h.confirmed_minutes >= 60 GROUP BY 1, 5`,
+	`SELECT region_code, 'teams', 'D', {day:created_at}, status, COUNT(*) FROM teams GROUP BY 1, 4, 5`,
+	`SELECT region_code, 'projects', 'D', {day:created_at}, state, COUNT(*) FROM projects GROUP BY 1, 4, 5`,
+	`SELECT region_code, 'project_categories', 'D', {day:created_at}, CAST(category_id AS TEXT), COUNT(*)
+		FROM projects GROUP BY 1, 4, 5`,
+	`SELECT r.region_code, 'minutes', 'D', {day:r.starts_at}, CAST(p.category_id AS TEXT), SUM(r.minutes)
+		FROM service_records r JOIN projects p ON p.id = r.project_id WHERE r.state = 'confirmed'
+		GROUP BY 1, 4, 5 HAVING SUM(r.minutes) <> 0`,
+	`SELECT region_code, 'records', 'D', {day:starts_at}, '', COUNT(*) FROM service_records WHERE state = 'confirmed' GROUP BY 1, 4`,
+	`SELECT region_code, 'team_minutes', 'T', '', CAST(team_id AS TEXT), SUM(minutes) FROM service_records
+		WHERE state = 'confirmed' GROUP BY 1, 5 HAVING SUM(minutes) <> 0`,
+	`SELECT region_code, 'awaiting', 'D', {day:due_at}, '', COUNT(*) FROM service_records
+		WHERE state = 'pending' AND due_at > 0 GROUP BY 1, 4`,
+}
+
+// datedMetrics are the metrics kept by day and by month.
+var datedMetrics = []string{mVolunteers, mVolunteerTags, mVolunteerPeople, mTeams, mProjects, mProjectCategories, mMinutes, mRecords}
+
+func rebuildCounts(ctx context.Context, tx db.Querier, d db.Dialect) error {
+	for _, q := range leafQueries {
+		q = expandDays(q, d)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO stat_counts (region_code, metric, grain, period, dim, n) `+q); err != nil {
+			return fmt.Errorf("stats: rebuild: %w", err)
+		}
+	}
+	// Sum each level into the one above, from the bottom, so that a row
+	// holds both what is recorded at its own code and below it.
+	for i := len(levelWidths) - 1; i > 0; i-- {
+		w, below := levelWidths[i-1], levelWidths[i]
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, n)
+			SELECT substr(region_code, 1, %d), metric, grain, period, dim, SUM(n) FROM stat_counts
+			WHERE length(region_code) = %d GROUP BY substr(region_code, 1, %d), metric, grain, period, dim
+			ON CONFLICT (region_code, metric, grain, period, dim) DO UPDATE SET n = stat_counts.n + excluded.n`,
+			w, below, w)); err != nil {
+			return fmt.Errorf("stats: rebuild level %d: %w", w, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO stat_counts (region_code, metric, grain, period, dim, n)
+		SELECT region_code, metric, 'M', substr(period, 1, 7), dim, SUM(n) FROM stat_counts
+		WHERE grain = 'D' AND metric IN ('`+strings.Join(datedMetrics, "', '")+`')
+		GROUP BY region_code, metric, substr(period, 1, 7), dim`); err != nil {
+		return fmt.Errorf("stats: rebuild months: %w", err)
+	}
+	return nil
+}
+
+// expandDays replaces {day:column} with the dialect's Beijing date of it.
+func expandDays(q string, d db.Dialect) string {
+	for {
+		i := strings.Index(q, "{day:")
+		if i < 0 {
+			return q
+		}
+		j := strings.Index(q[i:], "}")
+		q = q[:i] + d.BeijingDay(q[i+5:i+j]) + q[i+j+1:]
+	}
+}
+
+// rebuildActive reads confirmed records one stored region code at a time,
+// in code order, and writes the active sets; the sets of a street and its
+// communities are written when the reading leaves the street, those above
+// it at the end. (Reading is finished before writing: a PostgreSQL
+// connection cannot write while a query on it is open.)
+func rebuildActive(ctx context.Context, tx db.Querier, d db.Dialect) error {
+	codes, err := db.QueryAll(ctx, tx, scanText, `SELECT DISTINCT region_code FROM service_records ORDER BY region_code`)
+	if err != nil {
+		return fmt.Errorf("stats: rebuild active: %w", err)
+	}
+	sets := map[chunkKey]*roaring.Bitmap{}
+	flush := func(all bool) error {
+		for k, b := range sets {
+			if all || len(k.region) > 6 {
+				if err := insertChunk(ctx, tx, k, b); err != nil {
+					return err
+				}
+				delete(sets, k)
+			}
+		}
+		return nil
+	}
+	street := ""
+	for _, code := range codes {
+		if s := prefix(code, 9); s != street {
+			if err := flush(false); err != nil {
+				return err
+			}
+			street = s
+		}
+		recs, err := db.QueryAll(ctx, tx, scanActivity, `SELECT `+d.BeijingDay("starts_at")+`, volunteer_id, team_id
+			FROM service_records WHERE region_code = $1 AND state = 'confirmed'`, code)
+		if err != nil {
+			return fmt.Errorf("stats: rebuild active: %w", err)
+		}
+		for _, r := range recs {
+			for _, reg := range levels(code) {
+				for _, g := range [...]struct{ grain, period string }{{grainDay, r.day}, {grainMonth, r.day[:7]}} {
+					put(sets, chunkKey{reg, kindVolunteer, g.grain, g.period, r.volunteer >> 16}, r.volunteer)
+					put(sets, chunkKey{reg, kindTeam, g.grain, g.period, r.team >> 16}, r.team)
+				}
+			}
+		}
+	}
+	return flush(true)
+}
+
+type activity struct {
+	day             string
+	volunteer, team int64
+}
+
+func scanActivity(row db.Scanner) (activity, error) {
+	var a activity
+	err := row.Scan(&a.day, &a.volunteer, &a.team)
+	return a, err
+}
+
+func scanText(row db.Scanner) (string, error) {
+	var s string
+	err := row.Scan(&s)
+	return s, err
+}
+
+func put(sets map[chunkKey]*roaring.Bitmap, k chunkKey, id int64) {
+	b := sets[k]
+	if b == nil {
+		b = roaring.New()
+		sets[k] = b
+	}
+	b.Add(uint32(id & 0xffff))
+}
+
+func prefix(s string, n int) string {
+	if len(s) < n {
+		return s
+	}
+	return s[:n]
+}
+
+func insertChunk(ctx context.Context, tx db.Querier, k chunkKey, b *roaring.Bitmap) error {
+	b.RunOptimize()
+	bits, err := b.ToBytes()
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO stat_active (region_code, kind, grain, period, chunk, bits) VALUES ($1, $2, $3, $4, $5, $6)`,
+		k.region, k.kind, k.grain, k.period, k.chunk, bits)
+	return err
+}

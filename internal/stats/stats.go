@@ -1,0 +1,74 @@
+// Package stats keeps the figures of the dashboards: rollup tables updated in
+// the transaction of every write that changes a figure, read in
+// milliseconds for any region and period, and rebuilt from the raw tables
+// on demand (`zhiyuan stats rebuild`).
+//
+// Every write path that changes a volunteer, team, project or service record
+// takes a Snapshot of the subjects before the change and applies it after:
+// the snapshot reloads the subjects' facts and writes the difference of
+// their contributions. The contributions of a subject (contrib.go) and the
+// rebuild's SQL (rebuild.go) are the two statements of the same rules; a
+// test keeps them equal.
+package stats
+
+import (
+	"time"
+)
+
+// Metrics of stat_counts.
+const (
+	mVolunteers        = "volunteers"         // by registration day, dim ""
+	mVolunteerTags     = "volunteer_tags"     // by registration day, dim tag id
+	mVolunteerPeople   = "volunteer_people"   // by registration day, dim "gender:birth year"
+	mVolunteerHours    = "volunteer_hours"    // grain T, dim whole confirmed hours
+	mTeams             = "teams"              // by founding day, dim status
+	mProjects          = "projects"           // by creation day, dim state
+	mProjectCategories = "project_categories" // by creation day, dim category id
+	mMinutes           = "minutes"            // confirmed minutes by service day, dim category id
+	mRecords           = "records"            // confirmed records by service day, dim ""
+	mTeamMinutes       = "team_minutes"       // grain T, confirmed minutes, dim team id
+	mAwaiting          = "awaiting"           // pending records by due day (grain D only)
+)
+
+// Grains of a period.
+const (
+	grainDay   = "D"
+	grainMonth = "M"
+	grainNone  = "T"
+)
+
+// Kinds of stat_active.
+const (
+	kindVolunteer = "volunteer"
+	kindTeam      = "team"
+)
+
+// maxHoursBucket caps the hours histogram: star levels above it are not
+// told apart.
+const maxHoursBucket = 5000
+
+// zone is the time zone of days and months.
+var zone = func() *time.Location {
+	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return l
+	}
+	return time.FixedZone("CST", 8*3600)
+}()
+
+// dayOf is the date in Beijing time of a unix time.
+func dayOf(unix int64) string { return time.Unix(unix, 0).In(zone).Format(time.DateOnly) }
+
+// levelWidths are the lengths of region codes from the province down.
+var levelWidths = [...]int{2, 4, 6, 9, 12}
+
+// levels returns a region code's prefixes at every level, itself included:
+// "120101001" gives 12, 1201, 120101, 120101001.
+func levels(code string) []string {
+	out := make([]string, 0, len(levelWidths))
+	for _, w := range levelWidths {
+		if w <= len(code) {
+			out = append(out, code[:w])
+		}
+	}
+	return out
+}

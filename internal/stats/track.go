@@ -1,0 +1,143 @@
+package stats
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"zhiyuan/internal/db"
+)
+
+type subjectKind int
+
+const (
+	subjectVolunteer subjectKind = iota + 1
+	subjectTeam
+	subjectProject
+	subjectRecord
+)
+
+// Subject is a row whose changes move figures.
+type Subject struct {
+	kind subjectKind
+	id   int64
+}
+
+// Volunteer, Team, Project and Record name a subject by its id.
+func Volunteer(id int64) Subject { return Subject{subjectVolunteer, id} }
+func Team(id int64) Subject      { return Subject{subjectTeam, id} }
+func Project(id int64) Subject   { return Subject{subjectProject, id} }
+func Record(id int64) Subject    { return Subject{subjectRecord, id} }
+
+// Snapshot holds subjects' facts from before a change, to be compared with
+// their facts after it by Apply, in the same transaction.
+type Snapshot struct {
+	subjects []Subject
+	before   []contributor // nil where the subject did not exist
+}
+
+// Take reads the subjects' facts before a change.
+func Take(ctx context.Context, q db.Querier, subjects ...Subject) (*Snapshot, error) {
+	s := &Snapshot{}
+	return s, s.Take(ctx, q, subjects...)
+}
+
+// Take adds subjects, read before a change, to the snapshot.
+func (s *Snapshot) Take(ctx context.Context, q db.Querier, subjects ...Subject) error {
+	for _, sub := range subjects {
+		f, ok, err := sub.facts(ctx, q)
+		if err != nil {
+			return fmt.Errorf("stats: read facts: %w", err)
+		}
+		s.subjects = append(s.subjects, sub)
+		if ok {
+			s.before = append(s.before, f.(contributor))
+		} else {
+			s.before = append(s.before, nil)
+		}
+	}
+	return nil
+}
+
+// Created adds subjects that did not exist before the change.
+func (s *Snapshot) Created(subjects ...Subject) {
+	for _, sub := range subjects {
+		s.subjects = append(s.subjects, sub)
+		s.before = append(s.before, nil)
+	}
+}
+
+// Created is a snapshot of subjects new in this transaction; Apply it after
+// writing them.
+func Created(subjects ...Subject) *Snapshot {
+	s := &Snapshot{}
+	s.Created(subjects...)
+	return s
+}
+
+// Apply reads the subjects' facts after the change and writes the
+// difference to the rollups. Call it in the same transaction, after the
+// change.
+func (s *Snapshot) Apply(ctx context.Context, q db.Querier) error {
+	d := newDelta()
+	for i, sub := range s.subjects {
+		if b := s.before[i]; b != nil {
+			b.contribute(d, -1)
+		}
+		f, ok, err := sub.facts(ctx, q)
+		if err != nil {
+			return fmt.Errorf("stats: read facts: %w", err)
+		}
+		if ok {
+			f.(contributor).contribute(d, 1)
+		}
+	}
+	return d.write(ctx, q)
+}
+
+// delta is the net change to the rollups of one transaction.
+type delta struct {
+	counts map[count]int64
+	marks  map[mark]int64
+}
+
+func newDelta() *delta {
+	return &delta{counts: map[count]int64{}, marks: map[mark]int64{}}
+}
+
+func (d *delta) add(c count, n int64)    { d.counts[c] += n }
+func (d *delta) mark(m mark, sign int64) { d.marks[m] += sign }
+
+// write applies the delta, in key order so that concurrent transactions on
+// PostgreSQL lock rows in the same order.
+func (d *delta) write(ctx context.Context, q db.Querier) error {
+	keys := make([]count, 0, len(d.counts))
+	for k, n := range d.counts {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, compareCount)
+	for _, k := range keys {
+		n := d.counts[k]
+		if _, err := q.ExecContext(ctx, `INSERT INTO stat_counts (region_code, metric, grain, period, dim, n)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (region_code, metric, grain, period, dim) DO UPDATE SET n = stat_counts.n + excluded.n`,
+			k.region, k.metric, k.grain, k.period, k.dim, n); err != nil {
+			return fmt.Errorf("stats: write %s: %w", k.metric, err)
+		}
+		if n < 0 {
+			if _, err := q.ExecContext(ctx, `DELETE FROM stat_counts WHERE region_code = $1 AND metric = $2
+				AND grain = $3 AND period = $4 AND dim = $5 AND n = 0`, k.region, k.metric, k.grain, k.period, k.dim); err != nil {
+				return fmt.Errorf("stats: clear %s: %w", k.metric, err)
+			}
+		}
+	}
+	return writeMarks(ctx, q, d.marks)
+}
+
+func compareCount(a, b count) int {
+	return cmp.Or(cmp.Compare(a.region, b.region), cmp.Compare(a.metric, b.metric),
+		cmp.Compare(a.grain, b.grain), cmp.Compare(a.period, b.period), cmp.Compare(a.dim, b.dim))
+}
