@@ -85,6 +85,10 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/api/v1/certificates", Perm: auth.PermSignedIn, Handler: s.certificateIssue},
 		{Method: "GET", Pattern: "/api/v1/certificates/{id}/pdf", Perm: auth.PermSignedIn, Handler: s.certificatePDF},
 		{Method: "GET", Pattern: "/api/v1/certificates/public-key", Perm: auth.PermPublic, Handler: s.certificateKey},
+
+		{Method: "GET", Pattern: "/api/v1/stats", Perm: auth.PermStatsView, Handler: s.stats},
+		{Method: "GET", Pattern: "/api/v1/stats.xlsx", Perm: auth.PermStatsView, Handler: s.statsXLSX},
+		{Method: "GET", Pattern: "/api/v1/stats/public/{code}", Perm: auth.PermPublic, Handler: s.statsPublic},
 		{Method: "GET", Pattern: "/api/v1/verify/{code}", Perm: auth.PermPublic, Handler: s.certificateVerify},
 		{Method: "POST", Pattern: "/api/v1/teams/{id}/join", Perm: auth.PermTeamJoin, Handler: s.teamJoin},
 		{Method: "POST", Pattern: "/api/v1/teams/{id}/leave", Perm: auth.PermTeamJoin, Handler: s.teamLeave},

@@ -71,7 +71,7 @@ func TestPick(t *testing.T) {
 // and "area.name"-style string literals passed to the catalog from Go.
 var (
 	templateKey = regexp.MustCompile(`\.T "([a-z_]+(?:\.[a-z_]+)+)"`)
-	goKey       = regexp.MustCompile(`"((?:error|auth|account|accounts|grant|region|flash|audit|login|home|nav|volunteer|team|import|export|roster|catalog|project|shift|signup|checkin|record|certificate|ical|shifts|records|leader)\.[a-z_.]+)"`)
+	goKey       = regexp.MustCompile(`"((?:error|auth|account|accounts|grant|region|flash|audit|login|home|nav|volunteer|team|import|export|roster|catalog|project|shift|signup|checkin|record|certificate|ical|shifts|records|leader|stats)\.[a-z_.]+)"`)
 )
 
 // TestEveryUsedKeyExists scans the source tree so that a message key used in

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,6 +76,37 @@ func (p *Page) RegionName(code string) string {
 
 // Hours shows minutes as hours with one decimal, as certificates do.
 func (p *Page) Hours(minutes int) string { return certificate.FormatHours(minutes) }
+
+// HoursOf formats a large count of minutes as hours with one decimal and
+// thousands separators, rounded like certificate.FormatHours.
+func (p *Page) HoursOf(minutes int64) string {
+	if minutes < 0 {
+		return "-" + p.HoursOf(-minutes)
+	}
+	tenths := (minutes*10 + 30) / 60
+	return p.Count(tenths/10) + "." + strconv.FormatInt(tenths%10, 10)
+}
+
+// Count formats a count with thousands separators: 2,476,000.
+func (p *Page) Count(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Inc is i+1, for ranks counted from one.
+func (p *Page) Inc(i int) int { return i + 1 }
 
 // Date formats a date in Asia/Shanghai as 2026年3月5日.
 func (p *Page) Date(t time.Time) string { return certificate.FormatDate(t) }

@@ -27,6 +27,9 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/admin/accounts/{id}/disable", Perm: auth.PermAccountsAdmin, Handler: s.accountDisable},
 		{Method: "POST", Pattern: "/admin/accounts/{id}/enable", Perm: auth.PermAccountsAdmin, Handler: s.accountEnable},
 		{Method: "GET", Pattern: "/admin/audit", Perm: auth.PermAuditView, Handler: s.auditList},
+		{Method: "GET", Pattern: "/admin/stats", Perm: auth.PermStatsView, Handler: s.statsDashboard},
+		{Method: "GET", Pattern: "/admin/stats.xlsx", Perm: auth.PermStatsView, Handler: s.statsWorkbook},
+		{Method: "GET", Pattern: "/stats/{code}", Perm: auth.PermPublic, Handler: s.statsPublic},
 
 		{Method: "GET", Pattern: "/register", Perm: auth.PermPublic, Handler: s.registerForm},
 		{Method: "POST", Pattern: "/register", Perm: auth.PermPublic, Handler: s.register},

@@ -52,6 +52,7 @@ type Server struct {
 	roster     *roster.Service
 	records    *record.Service
 	projects   *project.Service
+	stats      *stats.Service
 	db         *db.DB
 	cat        *i18n.Catalog
 	log        *slog.Logger
@@ -66,7 +67,7 @@ func New(cfg Config, svc Services, d *db.DB, cat *i18n.Catalog, log *slog.Logger
 		return nil, err
 	}
 	return &Server{cfg: cfg, auth: svc.Auth, catalog: svc.Catalog, volunteers: svc.Volunteers, teams: svc.Teams,
-		roster: svc.Roster, records: svc.Records, projects: svc.Projects, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
+		roster: svc.Roster, records: svc.Records, projects: svc.Projects, stats: svc.Stats, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
 }
 
 // Mount registers the web routes on mux behind the policy guard and CSRF check.
