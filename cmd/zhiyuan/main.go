@@ -21,6 +21,7 @@ Usage:
   zhiyuan user add --username U --role ROLE [--region CODE] [--team ID] [--department ID] [--name NAME] [--db ...]
                    (reads the password from standard input)
   zhiyuan key generate FILE
+  zhiyuan stats rebuild [--db PATH_OR_DSN]   (recompute the dashboard figures from the records)
   zhiyuan version
 
 Environment: ZHIYUAN_ADDR, ZHIYUAN_DB, ZHIYUAN_SECRET_KEY_FILE, ZHIYUAN_SECURE_COOKIES,
@@ -57,6 +58,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "key":
 		if len(args) > 2 && args[1] == "generate" {
 			return cmdKeyGenerate(args[2], stdout)
+		}
+	case "stats":
+		if len(args) > 1 && args[1] == "rebuild" {
+			return cmdStatsRebuild(ctx, args[2:], stdout, stderr)
 		}
 	case "version":
 		fmt.Fprintln(stdout, "zhiyuan", version())
