@@ -111,3 +111,6 @@ func BenchmarkImport100k(b *testing.B) { benchmarkImport(b, 100_000) }
 
 // BenchmarkImport500k imports 500,000 new volunteers.
 func BenchmarkImport500k(b *testing.B) { benchmarkImport(b, 500_000) }
+
+// BenchmarkImport20k is the import at a size quick enough to profile.
+func BenchmarkImport20k(b *testing.B) { benchmarkImport(b, 20_000) }

@@ -15,6 +15,7 @@ import (
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/sheet"
+	"zhiyuan/internal/stats"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
 )
@@ -246,6 +247,7 @@ func (im *importer) write(batch []pending) ([]outcome, error) {
 	}
 	outs := make([]outcome, len(batch))
 	err := im.s.db.Tx(ctx, func(tx db.Querier) error {
+		track := &stats.Snapshot{}
 		known, err := vols.Existing(ctx, tx, ids)
 		if err != nil {
 			return err
@@ -281,7 +283,7 @@ func (im *importer) write(batch []pending) ([]outcome, error) {
 				outs[i] = outcome{probs: []problem{{field: sheet.FieldPhone, key: "volunteer.phone_taken"}}}
 				continue
 			}
-			id, err := vols.InsertPrepared(ctx, tx, p.prep, numbers[0], im.team.ID)
+			id, err := vols.InsertPrepared(ctx, tx, p.prep, numbers[0], im.team.ID, track)
 			if err != nil {
 				return err
 			}
@@ -291,7 +293,7 @@ func (im *importer) write(batch []pending) ([]outcome, error) {
 			}
 			outs[i] = outcome{created: true}
 		}
-		return nil
+		return track.Apply(ctx, tx)
 	})
 	return outs, err
 }

@@ -1,6 +1,7 @@
 package stats_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sort"
@@ -112,6 +113,19 @@ func build(t *testing.T) *world {
 	vp := &auth.Principal{AccountID: w.vols[0].AccountID, Grants: []auth.Grant{{Role: auth.RoleVolunteer}}}
 	_, err = env.App.Volunteers.UpdateProfile(ctx, vp, volunteer.ProfileUpdate{RegionCode: "120102001", Tags: []string{"平安"}})
 	must(t, err)
+
+	// Three volunteers imported by the team (one row refused), each batch's
+	// figures written once.
+	book := apptest.Workbook(t, [][]any{{"姓名", "证件号码", "手机号码", "居住区域", "标签"},
+		{"导入甲", apptest.ResidentID("120101", apptest.BornYearsAgo(30, 1), 901), apptest.Mobile(901), "120101003", "党员"},
+		{"导入乙", apptest.ResidentID("120101", apptest.BornYearsAgo(66, 1), 902), apptest.Mobile(902), "120101004", ""},
+		{"导入丙", "110101190001011234", apptest.Mobile(903), "120101004", ""},
+		{"导入丁", apptest.ResidentID("120102", apptest.BornYearsAgo(17, 1), 904), apptest.Mobile(904), "120102001", "青年"}})
+	res, err := env.App.Roster.Import(ctx, leader, 1, bytes.NewReader(book), int64(len(book)), "导入.xlsx", "zh")
+	must(t, err)
+	if res.Created != 2 || res.Failed != 2 {
+		t.Fatalf("import: %+v", res)
+	}
 
 	// Teams: one founded and approved, one rejected, one left pending.
 	founder := &auth.Principal{AccountID: w.vols[1].AccountID, Grants: []auth.Grant{{Role: auth.RoleVolunteer}}}

@@ -7,6 +7,7 @@ import (
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/stats"
 )
 
 // Bulk registration, for imports: rows are validated and sealed up front
@@ -162,13 +163,16 @@ func contains(l []string, s string) bool {
 }
 
 // InsertPrepared writes a prepared volunteer with the given number, as
-// registered by teamID, inside the caller's transaction.
-func (s *Service) InsertPrepared(ctx context.Context, tx db.Querier, p Prepared, no string, teamID int64) (int64, error) {
+// registered by teamID, inside the caller's transaction, and adds it to the
+// caller's statistics snapshot, which the caller applies once for the whole
+// batch before committing.
+func (s *Service) InsertPrepared(ctx context.Context, tx db.Querier, p Prepared, no string, teamID int64, track *stats.Snapshot) (int64, error) {
 	r := p.rec
 	r.no, r.teamID = no, teamID
 	id, err := insertVolunteer(ctx, tx, r, s.now().Unix())
 	if err != nil {
 		return 0, fmt.Errorf("volunteer: insert: %w", err)
 	}
+	track.Created(stats.Volunteer(id))
 	return id, nil
 }

@@ -15,6 +15,7 @@ import (
 	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/pii"
+	"zhiyuan/internal/stats"
 )
 
 // Column names given to the cipher as associated data, so that sealed values
@@ -188,7 +189,7 @@ func (s *Service) insert(ctx context.Context, tx db.Querier, r record) (int64, e
 	if err != nil {
 		return 0, apperr.Wrap(err, "volunteer: insert")
 	}
-	return id, nil
+	return id, apperr.Wrap(stats.Created(stats.Volunteer(id)).Apply(ctx, tx), "volunteer: statistics")
 }
 
 // Preregister records a volunteer on their behalf (a team or an office): the

@@ -10,7 +10,6 @@ import (
 
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/pii"
-	"zhiyuan/internal/stats"
 )
 
 // record is a volunteer row as written.
@@ -60,7 +59,8 @@ func jsonList(l []string) string {
 	return string(b)
 }
 
-// insertVolunteer writes a volunteer and its searchable lists.
+// insertVolunteer writes a volunteer and its searchable lists. The caller
+// records it in the statistics (stats.Created), once per transaction.
 func insertVolunteer(ctx context.Context, q db.Querier, r record, now int64) (int64, error) {
 	var id int64
 	claimed := int64(0)
@@ -84,7 +84,7 @@ func insertVolunteer(ctx context.Context, q db.Querier, r record, now int64) (in
 	if err := insertLists(ctx, q, id, r.region, r.tagIDs, r.categoryIDs, r.skills); err != nil {
 		return 0, err
 	}
-	return id, stats.Created(stats.Volunteer(id)).Apply(ctx, q)
+	return id, nil
 }
 
 // insertLists writes a volunteer's searchable tags, categories and skills.
