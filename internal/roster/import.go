@@ -288,7 +288,7 @@ func (im *importer) write(batch []pending) ([]outcome, error) {
 				return err
 			}
 			numbers = numbers[1:]
-			if _, err := im.s.teams.AddMemberTx(ctx, tx, im.team, id); err != nil {
+			if err := im.s.teams.EnrolNewTx(ctx, tx, im.team, id); err != nil {
 				return err
 			}
 			outs[i] = outcome{created: true}

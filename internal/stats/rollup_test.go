@@ -91,7 +91,7 @@ func build(t *testing.T) *world {
 	env.App.Records.Now = func() time.Time { return clock }
 	for i, v := range w.vols {
 		scan, err := env.App.Records.EnterAttendance(ctx, leader, w.shift.ID, record.ManualAttendance{VolunteerID: v.ID,
-			CheckInAt: w.shift.StartsAt.Add(time.Duration(i) * time.Minute).Format(time.RFC3339),
+			CheckInAt:  w.shift.StartsAt.Add(time.Duration(i) * time.Minute).Format(time.RFC3339),
 			CheckOutAt: w.shift.EndsAt.Format(time.RFC3339), Reason: "手机没电"})
 		must(t, err)
 		r, err := env.App.Records.Get(ctx, leader, scan.RecordID)

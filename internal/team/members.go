@@ -281,6 +281,13 @@ func (s *Service) AddMemberTx(ctx context.Context, tx db.Querier, t Team, volunt
 	return true, nil
 }
 
+// EnrolNewTx makes a volunteer created in this same transaction (an import
+// row, with no account and no membership yet) an active member, without
+// looking for what cannot exist.
+func (s *Service) EnrolNewTx(ctx context.Context, tx db.Querier, t Team, volunteerID int64) error {
+	return apperr.Wrap(putMember(ctx, tx, t.ID, volunteerID, RoleMember, MemberActive, t.RegionCode, s.Now().Unix()), "team: member")
+}
+
 func activeAdmins(ctx context.Context, q db.Querier, teamID int64) (int, error) {
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM team_members WHERE team_id = $1 AND role = 'admin' AND status = 'active'`, teamID).Scan(&n)

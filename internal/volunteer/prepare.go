@@ -169,10 +169,11 @@ func contains(l []string, s string) bool {
 func (s *Service) InsertPrepared(ctx context.Context, tx db.Querier, p Prepared, no string, teamID int64, track *stats.Snapshot) (int64, error) {
 	r := p.rec
 	r.no, r.teamID = no, teamID
-	id, err := insertVolunteer(ctx, tx, r, s.now().Unix())
+	now := s.now().Unix()
+	id, err := insertVolunteer(ctx, tx, r, now)
 	if err != nil {
 		return 0, fmt.Errorf("volunteer: insert: %w", err)
 	}
-	track.Created(stats.Volunteer(id))
+	track.VolunteerAdded(r.region, now, string(r.gender), r.birthDate, r.tagIDs)
 	return id, nil
 }
