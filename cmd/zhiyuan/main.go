@@ -20,6 +20,8 @@ Usage:
   zhiyuan migrate [--db PATH_OR_DSN]
   zhiyuan user add --username U --role ROLE [--region CODE] [--team ID] [--department ID] [--name NAME] [--db ...]
                    (reads the password from standard input)
+  zhiyuan backup  --to FILE [--db PATH]          (SQLite, while serving; PostgreSQL: pg_dump -Fc)
+  zhiyuan restore --from FILE [--db PATH] [--force] (server stopped)
   zhiyuan key generate FILE
   zhiyuan stats rebuild [--db PATH_OR_DSN]   (recompute the dashboard figures from the records)
   zhiyuan version
@@ -51,6 +53,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, args[1:], stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, args[1:], stdout, stderr)
 	case "user":
 		if len(args) > 1 && args[1] == "add" {
 			return cmdUserAdd(ctx, args[2:], stdin, stdout, stderr)
