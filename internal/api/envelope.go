@@ -57,8 +57,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // fail writes err as the error envelope in the caller's language.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := apperr.From(err)
-	if e.Kind == apperr.Internal {
+	switch e.Kind {
+	case apperr.Internal:
 		s.log.ErrorContext(r.Context(), "request failed", "err", err)
+	case apperr.Unavailable:
+		s.log.WarnContext(r.Context(), "database unavailable", "err", err)
 	}
 	l := lang(r)
 	body := errorBody{Error: errorDetail{Code: e.Kind.Code(), Message: s.cat.T(l, e.Key, e.Args),

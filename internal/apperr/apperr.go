@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"zhiyuan/internal/db"
 )
 
 // Kind classifies an error for the caller.
@@ -113,10 +115,18 @@ func Wrap(cause error, what string) error {
 	return &Error{Kind: Internal, Key: "error.internal", Cause: fmt.Errorf("%s: %w", what, cause)}
 }
 
-// From returns err as an *Error, treating any other error as internal.
+// From returns err as an *Error, treating any other error as internal,
+// except that a database that cannot be reached is Unavailable (503, "try
+// again shortly"): every response to an error passes through here.
 func From(err error) *Error {
 	var ae *Error
-	if errors.As(err, &ae) {
+	if errors.As(err, &ae) && ae.Kind != Internal {
+		return ae
+	}
+	if db.IsUnavailable(err) {
+		return &Error{Kind: Unavailable, Key: "error.unavailable", Cause: err}
+	}
+	if ae != nil {
 		return ae
 	}
 	return &Error{Kind: Internal, Key: "error.internal", Cause: err}

@@ -8,11 +8,15 @@ package db
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"runtime"
 	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -175,4 +179,26 @@ func (d Dialect) BeijingDay(column string) string {
 		return "to_char(to_timestamp(" + column + " + 28800) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 	}
 	return "date(" + column + " + 28800, 'unixepoch')"
+}
+
+// IsUnavailable reports whether err means the database cannot be reached
+// right now (the server is down, restarting, or the connection broke), as
+// opposed to a statement that failed. SQLite's "busy" is not this: it is a
+// lock wait that ran out.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		// Class 08 is "connection exception"; 57P01–57P03 are the server
+		// shutting down, crashing or not yet accepting connections.
+		return strings.HasPrefix(pg.Code, "08") || pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03"
+	}
+	var connect *pgconn.ConnectError
+	var netErr *net.OpError
+	return errors.As(err, &connect) || errors.As(err, &netErr) ||
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, io.ErrUnexpectedEOF) // the server closed the connection mid-answer
 }

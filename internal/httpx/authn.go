@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
 )
@@ -21,19 +22,23 @@ type Authenticator interface {
 // Authenticate attaches the principal of the request, if any: a bearer token
 // under /api/, the session cookie elsewhere. An invalid token leaves the
 // request anonymous (the route guard then answers 401); a dead session
-// cookie is cleared.
+// cookie is cleared. When the database cannot be reached the cookie is kept
+// and a route that needs a principal answers 503 instead.
 func Authenticate(next http.Handler, a Authenticator, secureCookies bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var p *auth.Principal
+		var err error
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			if tok, ok := BearerToken(r); ok {
-				p, _ = a.Authenticate(r.Context(), tok, auth.SessionAPI)
+				p, err = a.Authenticate(r.Context(), tok, auth.SessionAPI)
 			}
-		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-			var err error
-			if p, err = a.Authenticate(r.Context(), c.Value, auth.SessionWeb); err != nil {
+		} else if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" {
+			if p, err = a.Authenticate(r.Context(), c.Value, auth.SessionWeb); err != nil && !unavailable(err) {
 				ClearCookie(w, SessionCookie, secureCookies)
 			}
+		}
+		if unavailable(err) {
+			infoFrom(r).authErr = err // the guard answers 503 where a principal is needed
 		}
 		if p != nil {
 			act := audit.ActorFrom(r.Context())
@@ -44,6 +49,10 @@ func Authenticate(next http.Handler, a Authenticator, secureCookies bool) http.H
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+func unavailable(err error) bool {
+	return err != nil && apperr.From(err).Kind == apperr.Unavailable
 }
 
 // BearerToken returns the token of an "Authorization: Bearer" header.

@@ -28,6 +28,7 @@ var (
 type routeInfo struct {
 	route     string
 	accountID int64
+	authErr   error // the database could not be asked who the caller is
 }
 
 type routeKey struct{}

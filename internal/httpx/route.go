@@ -49,7 +49,9 @@ func guard(route string, perm auth.Permission, h http.Handler, deny Deny) http.H
 		infoFrom(r).route = route
 		p := Principal(r)
 		if !auth.Allowed(p, perm) {
-			if p == nil {
+			if err := infoFrom(r).authErr; p == nil && err != nil {
+				deny(w, r, err)
+			} else if p == nil {
 				deny(w, r, errUnauthenticated)
 			} else {
 				deny(w, r, errForbidden)
