@@ -1,17 +1,13 @@
 package roster
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"io"
-	"strconv"
 	"strings"
-	"time"
 
 	"zhiyuan/internal/apperr"
-	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/sheet"
@@ -54,15 +50,16 @@ type pending struct {
 
 // importer is the state of one import.
 type importer struct {
-	s       *Service
-	ctx     context.Context
-	team    team.Team
-	lang    string
-	report  *sheet.Report
-	res     Result
-	seenID  map[uint64]int // first 8 bytes of the ID hash → row number
-	seenTel map[uint64]int
-	batch   []pending
+	s        *Service
+	ctx      context.Context
+	team     team.Team
+	lang     string
+	report   *sheet.Report
+	res      Result
+	seenID   map[uint64]int // first 8 bytes of the ID hash → row number
+	seenTel  map[uint64]int
+	batch    []pending
+	filename string
 }
 
 // Import reads an uploaded workbook into a team: every valid row is saved
@@ -86,7 +83,7 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, teamID int64, f
 		return Result{}, apperr.Wrap(err, "roster: report")
 	}
 	defer report.Close()
-	im := &importer{s: s, ctx: ctx, team: t, lang: lang, report: report,
+	im := &importer{s: s, ctx: ctx, team: t, lang: lang, report: report, filename: filename,
 		seenID: map[uint64]int{}, seenTel: map[uint64]int{}}
 	for {
 		row, err := rd.Next()
@@ -103,7 +100,7 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, teamID int64, f
 	if err := im.flush(); err != nil {
 		return im.res, err
 	}
-	return im.finish(filename)
+	return im.finish()
 }
 
 // CanImport checks, before an upload is read, that the principal may import
@@ -246,7 +243,11 @@ func (im *importer) write(batch []pending) ([]outcome, error) {
 		ids[i], phones[i] = p.prep.IDHash, p.prep.PhoneHash
 	}
 	outs := make([]outcome, len(batch))
+	batchID := im.res.BatchID
 	err := im.s.db.Tx(ctx, func(tx db.Querier) error {
+		if err := im.openBatch(tx, &batchID); err != nil {
+			return err
+		}
 		track := &stats.Snapshot{}
 		known, err := vols.Existing(ctx, tx, ids)
 		if err != nil {
@@ -293,44 +294,15 @@ func (im *importer) write(batch []pending) ([]outcome, error) {
 			}
 			outs[i] = outcome{created: true}
 		}
-		return track.Apply(ctx, tx)
+		if err := track.Apply(ctx, tx); err != nil {
+			return err
+		}
+		return im.countSaved(tx, batchID, outs)
 	})
+	if err == nil {
+		im.res.BatchID = batchID
+	}
 	return outs, err
-}
-
-// finish stores the batch record with its error report and audits it.
-func (im *importer) finish(filename string) (Result, error) {
-	var report []byte
-	if im.res.Failed > 0 {
-		var buf bytes.Buffer
-		if _, err := im.report.WriteTo(&buf); err != nil {
-			return im.res, apperr.Wrap(err, "roster: report")
-		}
-		report = buf.Bytes()
-	}
-	err := im.s.db.Tx(im.ctx, func(tx db.Querier) error {
-		var acc any
-		if id := audit.ActorFrom(im.ctx).AccountID; id != 0 {
-			acc = id
-		}
-		var rep any
-		if report != nil {
-			rep = report
-		}
-		if err := tx.QueryRowContext(im.ctx, `INSERT INTO import_batches (team_id, account_id, filename, total_rows, saved_rows,
-			failed_rows, report, region_code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			im.team.ID, acc, truncate(filename, 200), im.res.Total, im.res.Saved, im.res.Failed, rep, im.team.RegionCode,
-			time.Now().Unix()).Scan(&im.res.BatchID); err != nil {
-			return apperr.Wrap(err, "roster: batch")
-		}
-		return audit.Write(im.ctx, tx, audit.Entry{Action: "import", Entity: "team", EntityID: strconv.FormatInt(im.team.ID, 10),
-			RegionCode: im.team.RegionCode, Detail: map[string]any{"batch_id": im.res.BatchID, "total": im.res.Total,
-				"saved": im.res.Saved, "failed": im.res.Failed, "created": im.res.Created}})
-	})
-	if im.res.Errors == nil {
-		im.res.Errors = []RowError{}
-	}
-	return im.res, err
 }
 
 func truncate(s string, n int) string {
