@@ -216,7 +216,7 @@ func (w *workload) journey() {
 	}
 	if !w.doJSON("POST", "/api/v1/volunteers", "", map[string]any{"real_name": fmt.Sprintf("压测%d", i),
 		"id_number": apptest.ResidentID("120101", time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(i)), 101),
-		"phone": phone, "region_code": "120101001001", "password": "password-123"}, http.StatusCreated, &v) {
+		"phone":     phone, "region_code": "120101001001", "password": "password-123"}, http.StatusCreated, &v) {
 		return
 	}
 	w.ack(func() { w.volunteers[v.ID] = true })
