@@ -166,12 +166,14 @@ func (w *workload) do(method, path, token, contentType string, body []byte, want
 	res, err := w.client.Do(req)
 	if err != nil {
 		w.count(false)
+		time.Sleep(20 * time.Millisecond)
 		return false
 	}
 	defer res.Body.Close()
 	data, _ := io.ReadAll(res.Body)
 	if res.StatusCode >= 500 {
 		w.count(false)
+		time.Sleep(20 * time.Millisecond)
 		return false
 	}
 	if res.StatusCode != want {
