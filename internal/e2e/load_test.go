@@ -435,3 +435,29 @@ func (w *workload) dialect() string {
 	}
 	return "SQLite"
 }
+
+// snapshot copies the acknowledged writes so far, to check a backup taken
+// from this moment on.
+func (w *workload) snapshot() *workload {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s := &workload{t: w.t, teamID: w.teamID, now: w.now, later: w.later, firstVol: w.firstVol, firstBat: w.firstBat,
+		volunteers: map[int64]bool{}, signups: map[int64]string{}, checkins: map[[2]int64]bool{},
+		records: map[int64]bool{}, imports: map[int64]int{}, acked: w.acked, refused: w.refused}
+	for k, v := range w.volunteers {
+		s.volunteers[k] = v
+	}
+	for k, v := range w.signups {
+		s.signups[k] = v
+	}
+	for k, v := range w.checkins {
+		s.checkins[k] = v
+	}
+	for k, v := range w.records {
+		s.records[k] = v
+	}
+	for k, v := range w.imports {
+		s.imports[k] = v
+	}
+	return s
+}
