@@ -354,6 +354,9 @@ func (w *workload) verify(dsn string) int {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.acked == 0 {
+		t.Error("no write was acknowledged: the load never reached the server")
+	}
 	check("volunteer", w.volunteers, ids(`SELECT id FROM volunteers WHERE id > $1`, w.firstVol))
 	signups := map[int64]bool{}
 	for id := range w.signups {
@@ -384,7 +387,7 @@ func (w *workload) verify(dsn string) int {
 
 	// Nothing half-written.
 	zero("volunteers without their audit entry", `SELECT COUNT(*) FROM volunteers v WHERE v.id > $1 AND v.source <> 'import'
-		AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'volunteer' AND a.entity_id = CAST(v.id AS TEXT) AND a.action = 'register')`, w.firstVol)
+		AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = 'volunteer' AND a.entity_id = CAST(v.id AS TEXT) AND a.action IN ('register', 'preregister'))`, w.firstVol)
 	zero("self-registered volunteers without an account", `SELECT COUNT(*) FROM volunteers WHERE id > $1 AND source = 'self' AND account_id IS NULL`, w.firstVol)
 	zero("import batches without their audit entry", `SELECT COUNT(*) FROM import_batches b WHERE b.id > $1 AND NOT EXISTS
 		(SELECT 1 FROM audit_log a WHERE a.action = 'import' AND a.entity = 'team' AND a.entity_id = CAST(b.team_id AS TEXT)
