@@ -6,10 +6,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -127,6 +130,43 @@ func waitFor(t *testing.T, what string, limit time.Duration, ok func() bool) tim
 	return time.Since(began)
 }
 
+// webLogin signs a demo account in through the login form and returns a
+// client holding the session cookie.
+func webLogin(t *testing.T, srv *process, username string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.Get(srv.URL + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no CSRF field on the login page:\n%.500s", page)
+	}
+	res, err = c.PostForm(srv.URL+"/login", url.Values{"csrf": {string(m[1])}, "username": {username}, "password": {srv.Passwords[username]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || sessionCookie(c, srv) == "" {
+		t.Fatalf("web login as %s: %d, session %q", username, res.StatusCode, sessionCookie(c, srv))
+	}
+	return c
+}
+
+func sessionCookie(c *http.Client, srv *process) string {
+	u, _ := url.Parse(srv.URL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "zy_session" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
 // TestPostgresRestartUnderLoad stops the server's PostgreSQL while writes
 // are coming in: the server answers 503 with a clear message (the JSON
 // envelope on the API, a page on the web, /healthz), recovers by itself
@@ -140,6 +180,8 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	}
 	srv := start(t, bin, "--db", pg.dsn(), "--secret-key-file", key, "--demo")
 	w := newWorkload(t, srv, pg.dsn())
+	browser := webLogin(t, srv, "volunteer")
+	session := sessionCookie(browser, srv)
 	w.start(3)
 	time.Sleep(1500 * time.Millisecond)
 
@@ -163,6 +205,18 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	if status != http.StatusServiceUnavailable || !strings.HasPrefix(ctype, "text/html") || !strings.Contains(body, "数据库暂时无法访问，请稍后再试。") {
 		t.Fatalf("web page while the database is away: %d %s\n%.500s", status, ctype, body)
 	}
+	res, err := browser.Get(srv.URL + "/me/hours") // a signed-in page
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(page), "数据库暂时无法访问，请稍后再试。") {
+		t.Fatalf("signed-in page while the database is away: %d\n%.500s", res.StatusCode, page)
+	}
+	if sessionCookie(browser, srv) != session {
+		t.Fatal("the session cookie was dropped while the database was away")
+	}
 	time.Sleep(time.Second) // the load keeps coming while the database is away
 
 	pg.start(t)
@@ -172,6 +226,11 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	})
 	if status, _, body := answer(t, "GET", srv.URL+"/api/v1/volunteers/me", w.leader); status != http.StatusNotFound && status != http.StatusOK {
 		t.Fatalf("API after recovery: %d %s", status, body)
+	}
+	if res, err := browser.Get(srv.URL + "/me/hours"); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("the same browser session after recovery: %v %v", res.StatusCode, err)
+	} else {
+		res.Body.Close()
 	}
 	time.Sleep(1500 * time.Millisecond) // and writes succeed again
 	w.finish()
