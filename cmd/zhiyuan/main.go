@@ -20,8 +20,8 @@ Usage:
   zhiyuan migrate [--db PATH_OR_DSN]
   zhiyuan user add --username U --role ROLE [--region CODE] [--team ID] [--department ID] [--name NAME] [--db ...]
                    (reads the password from standard input)
-  zhiyuan backup  --to FILE [--db PATH]          (SQLite, while serving; PostgreSQL: pg_dump -Fc)
-  zhiyuan restore --from FILE [--db PATH] [--force] (server stopped)
+  zhiyuan backup  --to FILE [--db PATH]              (SQLite, while serving; PostgreSQL: pg_dump -Fc)
+  zhiyuan restore --from FILE [--db PATH] [--force]  (with the server stopped)
   zhiyuan key generate FILE
   zhiyuan stats rebuild [--db PATH_OR_DSN]   (recompute the dashboard figures from the records)
   zhiyuan version
