@@ -23,6 +23,9 @@ var ErrPostgres = errors.New("PostgreSQL 数据库请用 pg_dump 备份：pg_dum
 	"A PostgreSQL database is backed up with pg_dump: pg_dump -Fc -f zhiyuan.dump \"$ZHIYUAN_DB\", " +
 	"and restored with pg_restore (see README, \"Backup and restore\").")
 
+// ErrSameFile refuses to write a backup over the database itself.
+var ErrSameFile = errors.New("备份文件不能是数据库本身 / the backup file cannot be the database itself")
+
 // Info describes a backup file.
 type Info struct {
 	Path    string // the file
@@ -42,6 +45,9 @@ func Backup(ctx context.Context, src, dst string) (Info, error) {
 	src = strings.TrimPrefix(src, "sqlite://")
 	if _, err := os.Stat(src); err != nil {
 		return Info{}, fmt.Errorf("backup: database %s: %w", src, err)
+	}
+	if sameFile(src, dst) {
+		return Info{}, ErrSameFile
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
 	if err != nil {
@@ -127,6 +133,18 @@ func open(path string, readOnly bool) (*sql.DB, error) {
 	}
 	conn.SetMaxOpenConns(1)
 	return conn, nil
+}
+
+// sameFile reports whether a and b name the same file (or would).
+func sameFile(a, b string) bool {
+	if ia, err := os.Stat(a); err == nil {
+		if ib, err := os.Stat(b); err == nil {
+			return os.SameFile(ia, ib)
+		}
+	}
+	aa, err1 := filepath.Abs(a)
+	ab, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == ab
 }
 
 func syncFile(path string) error {

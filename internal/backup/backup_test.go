@@ -63,6 +63,13 @@ func TestBackupAndRestoreChecks(t *testing.T) {
 		t.Fatalf("temporary files left: %v", leftovers)
 	}
 
+	if _, err := backup.Backup(ctx, src, filepath.Join(dir, ".", "live.db")); !errors.Is(err, backup.ErrSameFile) {
+		t.Fatalf("backup over the database itself: %v", err)
+	}
+	if _, err := backup.Restore(ctx, src, src, true); !errors.Is(err, backup.ErrSameFile) {
+		t.Fatalf("restore of the database onto itself: %v", err)
+	}
+
 	// A new path: restored and readable.
 	fresh := filepath.Join(dir, "fresh.db")
 	os.WriteFile(fresh+"-wal", []byte("stale"), 0o600) // a stale log without its database

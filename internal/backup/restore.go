@@ -27,6 +27,9 @@ func Restore(ctx context.Context, from, dbPath string, force bool) (Info, error)
 		return Info{}, ErrPostgres
 	}
 	dbPath = strings.TrimPrefix(dbPath, "sqlite://")
+	if sameFile(from, dbPath) {
+		return Info{}, ErrSameFile
+	}
 	info, err := Check(ctx, from)
 	if err != nil {
 		return Info{}, err
