@@ -26,7 +26,7 @@ func TestCrashSafety(t *testing.T) {
 	w := newWorkload(t, srv, dsn)
 	w.start(4)
 	for k := 0; k < kills; k++ {
-		time.Sleep(time.Duration(800+rand.IntN(2200)) * time.Millisecond)
+		time.Sleep(time.Duration(1500+rand.IntN(3000)) * time.Millisecond)
 		if err := srv.cmd.Process.Kill(); err != nil {
 			t.Fatal(err)
 		}
