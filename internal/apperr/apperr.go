@@ -5,6 +5,7 @@
 package apperr
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
@@ -130,6 +131,23 @@ func From(err error) *Error {
 		return ae
 	}
 	return &Error{Kind: Internal, Key: "error.internal", Cause: err}
+}
+
+// Mask returns as in place of a refusal (not found, forbidden, a missing
+// row, …), so one refusal can stand for another without telling why. An
+// internal failure or a database that cannot be reached passes through
+// unchanged: a refusal must never hide an outage.
+func Mask(err error, as *Error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, db.ErrNotFound) || errors.Is(err, sql.ErrNoRows) {
+		return as
+	}
+	if k := From(err).Kind; k == Internal || k == Unavailable {
+		return err
+	}
+	return as
 }
 
 // Is reports whether err is an *Error of kind k.

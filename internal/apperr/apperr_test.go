@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"zhiyuan/internal/apperr"
-	_ "zhiyuan/internal/db" // the SQLite and PostgreSQL drivers
+	"zhiyuan/internal/db"
 )
 
 // TestDatabaseAwayIsUnavailable: an error that means the database cannot be
@@ -122,4 +122,32 @@ func postgresSyntaxError(t *testing.T) error {
 	defer conn.Close()
 	_, err = conn.Exec(`SELEKT 1`)
 	return err
+}
+
+// TestMaskNeverHidesAnOutage: one refusal may stand for another, but a
+// database that is away stays a 503 and a failure stays a 500.
+func TestMaskNeverHidesAnOutage(t *testing.T) {
+	as := apperr.New(apperr.NotFound, "signup.not_found")
+	refused, _ := sql.Open("pgx", "postgres://nobody@127.0.0.1:1/x?connect_timeout=2")
+	defer refused.Close()
+	away := refused.Ping()
+	for name, tc := range map[string]struct {
+		err  error
+		want apperr.Kind
+	}{
+		"not found":         {apperr.New(apperr.NotFound, "x"), apperr.NotFound},
+		"forbidden":         {apperr.New(apperr.Forbidden, "x"), apperr.NotFound},
+		"a missing row":     {fmt.Errorf("store: %w", db.ErrNotFound), apperr.NotFound},
+		"no rows":           {sql.ErrNoRows, apperr.NotFound},
+		"database away":     {apperr.Wrap(away, "volunteer: my id"), apperr.Unavailable},
+		"an internal error": {apperr.Wrap(errors.New("boom"), "x"), apperr.Internal},
+	} {
+		got := apperr.Mask(tc.err, as)
+		if k := apperr.From(got).Kind; k != tc.want {
+			t.Errorf("%s: masked to %s, want %s", name, k.Code(), tc.want.Code())
+		}
+	}
+	if apperr.Mask(nil, as) != nil {
+		t.Error("nil masked to an error")
+	}
 }

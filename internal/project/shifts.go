@@ -85,7 +85,7 @@ func (s *Service) Shift(ctx context.Context, p *auth.Principal, id int64) (Shift
 		return sh, apperr.Wrap(err, "project: shift")
 	}
 	if _, err := s.Get(ctx, p, sh.ProjectID); err != nil {
-		return Shift{}, errShiftNotFound
+		return Shift{}, apperr.Mask(err, errShiftNotFound)
 	}
 	return sh, nil
 }

@@ -29,7 +29,7 @@ var (
 func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) (Signup, error) {
 	volunteerID, err := s.volunteers.MyID(ctx, p)
 	if err != nil {
-		return Signup{}, apperr.New(apperr.Forbidden, "team.need_volunteer_record")
+		return Signup{}, apperr.Mask(err, apperr.New(apperr.Forbidden, "team.need_volunteer_record"))
 	}
 	sh, err := s.Shift(ctx, p, shiftID)
 	if err != nil {
@@ -125,7 +125,7 @@ func (s *Service) Cancel(ctx context.Context, p *auth.Principal, signupID int64)
 	}
 	sh, err := s.Shift(ctx, p, shiftID)
 	if err != nil {
-		return errSignupMissing
+		return apperr.Mask(err, errSignupMissing)
 	}
 	mine := false
 	if id, err := s.volunteers.MyID(ctx, p); err == nil && id == volunteerID {

@@ -165,7 +165,7 @@ func (s *Service) Overdue(ctx context.Context, p *auth.Principal, teamID int64) 
 func (s *Service) Awaiting(ctx context.Context, p *auth.Principal, teamID int64, overdueOnly bool) ([]Record, error) {
 	var region string
 	if err := s.db.Read().QueryRowContext(ctx, `SELECT region_code FROM teams WHERE id = $1`, teamID).Scan(&region); err != nil {
-		return nil, apperr.New(apperr.NotFound, "team.not_found")
+		return nil, apperr.Mask(err, apperr.New(apperr.NotFound, "team.not_found"))
 	}
 	if !auth.Can(p, auth.PermAttendanceManage, auth.Target{TeamID: teamID, RegionCode: region}) {
 		return nil, errForbidden

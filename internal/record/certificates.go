@@ -224,7 +224,7 @@ func (s *Service) CertificatePDF(ctx context.Context, p *auth.Principal, id int6
 		return c, nil, err
 	}
 	if _, err := s.volunteers.Get(ctx, p, c.VolunteerID); err != nil {
-		return c, nil, errCertMissing
+		return c, nil, apperr.Mask(err, errCertMissing)
 	}
 	pdf, err := certificate.Render(c.Data)
 	return c, pdf, apperr.Wrap(err, "certificate: render")

@@ -118,11 +118,11 @@ func (s *Service) ScanCode(ctx context.Context, p *auth.Principal, code string, 
 	}
 	volunteerID, err := s.volunteers.MyID(ctx, p)
 	if err != nil {
-		return Scan{}, apperr.New(apperr.Forbidden, "team.need_volunteer_record")
+		return Scan{}, apperr.Mask(err, apperr.New(apperr.Forbidden, "team.need_volunteer_record"))
 	}
 	sh, err := loadShift(ctx, s.db.Read(), shiftID)
 	if err != nil {
-		return Scan{}, errShiftMissing
+		return Scan{}, apperr.Mask(err, errShiftMissing)
 	}
 	if err := inFence(sh, loc); err != nil {
 		return Scan{}, err

@@ -32,7 +32,7 @@ func (s *Service) Report(ctx context.Context, p *auth.Principal, batchID int64) 
 		return nil, apperr.Wrap(err, "roster: report")
 	}
 	if _, err := s.teams.Manageable(ctx, p, teamID); err != nil {
-		return nil, errNoReport
+		return nil, apperr.Mask(err, errNoReport)
 	}
 	if len(report) == 0 {
 		return nil, errNoReport

@@ -102,7 +102,7 @@ func (s *Service) AddMember(ctx context.Context, p *auth.Principal, teamID, volu
 func (s *Service) Join(ctx context.Context, p *auth.Principal, teamID int64) (Member, error) {
 	v, err := s.volunteers.Mine(ctx, p)
 	if err != nil {
-		return Member{}, errNotVolunteer
+		return Member{}, apperr.Mask(err, errNotVolunteer)
 	}
 	t, err := s.Get(ctx, p, teamID)
 	if err != nil {
@@ -146,7 +146,7 @@ func (s *Service) Join(ctx context.Context, p *auth.Principal, teamID int64) (Me
 func (s *Service) Leave(ctx context.Context, p *auth.Principal, teamID int64) error {
 	v, err := s.volunteers.Mine(ctx, p)
 	if err != nil {
-		return errNotVolunteer
+		return apperr.Mask(err, errNotVolunteer)
 	}
 	t, err := s.get(ctx, teamID)
 	if err != nil {

@@ -68,7 +68,7 @@ func (s *Service) Create(ctx context.Context, p *auth.Principal, in NewTeam) (Te
 		// Not an office of that region: only a volunteer founding as themself.
 		v, err := s.volunteers.Mine(ctx, p)
 		if err != nil {
-			return Team{}, errNotVolunteer
+			return Team{}, apperr.Mask(err, errNotVolunteer)
 		}
 		founder = v.ID
 	} else if v, err := s.volunteers.Mine(ctx, p); err == nil {
