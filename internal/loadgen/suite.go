@@ -1,0 +1,140 @@
+// Package loadgen is the benchmark suite: it generates a city's data with
+// `zhiyuan demo generate`, starts the real server as its own process, drives
+// it over HTTP with concurrent clients, measures the database's own limit
+// beside it, and reports each scenario against the targets of issue #6.
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"zhiyuan/internal/db"
+)
+
+// Scale is how much data is generated and how long each scenario runs.
+type Scale struct {
+	Name       string
+	Volunteers int
+	Teams      int
+	Records    int
+	Accounts   int           // generated volunteer accounts v000001…
+	Duration   time.Duration // of each timed scenario
+	Clients    int           // concurrent clients of the ordinary scenarios
+	Scanners   int           // concurrent volunteers of the check-in burst
+	Rush       int           // volunteers in the sign-up rush
+	RushSeats  int           // seats of each popular shift (4 of them)
+	ImportRows int           // rows of the imported workbook
+}
+
+// Scales are the named scales of `scripts/bench --scale`.
+var Scales = map[string]Scale{
+	"tiny": {Name: "tiny", Volunteers: 2000, Teams: 20, Records: 5000, Accounts: 1000, Duration: 500 * time.Millisecond,
+		Clients: 4, Scanners: 16, Rush: 24, RushSeats: 10, ImportRows: 1000},
+	"small": {Name: "small", Volunteers: 20000, Teams: 200, Records: 100000, Accounts: 10000, Duration: 3 * time.Second,
+		Clients: 16, Scanners: 256, Rush: 256, RushSeats: 50, ImportRows: 50000},
+	"tenth": {Name: "tenth", Volunteers: 250000, Teams: 1600, Records: 2000000, Accounts: 10000, Duration: 10 * time.Second,
+		Clients: 16, Scanners: 256, Rush: 512, RushSeats: 100, ImportRows: 500000},
+	"tianjin": {Name: "tianjin", Volunteers: 2500000, Teams: 16000, Records: 20000000, Accounts: 10000, Duration: 20 * time.Second,
+		Clients: 16, Scanners: 256, Rush: 1000, RushSeats: 100, ImportRows: 500000},
+}
+
+// Config is one run of the suite.
+type Config struct {
+	Bin      string // the zhiyuan binary
+	DB       string // SQLite file or postgres:// URL
+	KeyFile  string // --secret-key-file (required with PostgreSQL)
+	Manifest string // the generator's manifest (default <db>.generate.json)
+	WorkDir  string // server log, workbook
+	Generate bool   // run `demo generate` first (into an empty database)
+	Seed     uint64
+	Scale    Scale
+	Log      io.Writer // progress lines
+}
+
+// Run runs the whole suite and returns its report.
+func Run(ctx context.Context, c Config) (*Report, error) {
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
+	if c.Manifest == "" {
+		c.Manifest = c.DB + ".generate.json"
+		if isPostgres(c.DB) {
+			c.Manifest = filepath.Join(c.WorkDir, "postgres.generate.json")
+		}
+	}
+	rep := &Report{Scale: c.Scale, Database: dbKind(c.DB), Machine: machineFacts(c.Bin)}
+	keyArgs := []string{}
+	if c.KeyFile != "" {
+		keyArgs = []string{"--secret-key-file", c.KeyFile}
+	}
+	if c.Generate {
+		s := c.Scale
+		args := append([]string{"demo", "generate", "--db", c.DB, "--volunteers", strconv.Itoa(s.Volunteers),
+			"--teams", strconv.Itoa(s.Teams), "--records", strconv.Itoa(s.Records), "--accounts", strconv.Itoa(s.Accounts),
+			"--seed", strconv.FormatUint(c.Seed, 10), "--manifest", c.Manifest}, keyArgs...)
+		fmt.Fprintf(c.Log, "generating: %s %v\n", c.Bin, args)
+		start := time.Now()
+		cmd := exec.CommandContext(ctx, c.Bin, args...)
+		cmd.Stdout, cmd.Stderr = c.Log, c.Log
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("demo generate: %w", err)
+		}
+		rep.Generated = time.Since(start)
+	}
+	m, err := ReadManifest(c.Manifest)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(c.Log, "starting the server on %s\n", dbKind(c.DB))
+	srv, err := startServer(ctx, c.Bin, filepath.Join(c.WorkDir, "server.log"), append([]string{"--db", c.DB}, keyArgs...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Stop()
+	rep.ColdStart = srv.ColdStart
+	time.Sleep(500 * time.Millisecond)
+	rep.IdleRSS = float64(srv.mem("VmRSS")) / 1024
+	r := &run{c: c, m: m, srv: srv, rep: rep}
+	err = r.all(ctx)
+	rep.PeakRSS = float64(srv.mem("VmHWM")) / 1024
+	return rep, err
+}
+
+func isPostgres(dsn string) bool { return db.DialectOf(dsn) == db.Postgres }
+
+func dbKind(dsn string) string {
+	if isPostgres(dsn) {
+		return "PostgreSQL"
+	}
+	return "SQLite"
+}
+
+// run is the state shared by the scenarios of one run.
+type run struct {
+	c   Config
+	m   *Manifest
+	srv *server
+	rep *Report
+}
+
+// scenario runs one measured scenario: the server's peak memory is taken
+// over it, and its row added to the report.
+func (r *run) scenario(name string, fn func() (Row, error)) error {
+	fmt.Fprintf(r.c.Log, "scenario: %s\n", name)
+	r.srv.resetPeak()
+	row, err := fn()
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	row.Name = name
+	row.RSSPeak = r.srv.peakMB()
+	row.judge()
+	r.rep.Rows = append(r.rep.Rows, row)
+	fmt.Fprintf(r.c.Log, "  %s\n", row.line())
+	return nil
+}
