@@ -192,7 +192,12 @@ func machineFacts(bin string) []string {
 	if out, err := exec.Command(bin, "version").Output(); err == nil {
 		version += "; zhiyuan " + strings.TrimSpace(string(out))
 	}
+	load := "unknown"
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		load = strings.Join(strings.Fields(string(b))[:3], " ")
+	}
 	return []string{
+		"load average at the start (1, 5, 15 min): " + load + " — the load program shares the machine with the server",
 		"date: " + time.Now().UTC().Format("2006-01-02 15:04 UTC"),
 		fmt.Sprintf("CPU: %s, %d cores", cpu, runtime.NumCPU()),
 		"RAM: " + ram,

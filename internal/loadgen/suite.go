@@ -36,7 +36,7 @@ var Scales = map[string]Scale{
 	"tiny": {Name: "tiny", Volunteers: 2000, Teams: 20, Records: 5000, Accounts: 1000, Duration: 500 * time.Millisecond,
 		Clients: 4, Scanners: 16, Rush: 24, RushSeats: 10, ImportRows: 1000},
 	"small": {Name: "small", Volunteers: 20000, Teams: 200, Records: 100000, Accounts: 10000, Duration: 3 * time.Second,
-		Clients: 16, Scanners: 256, Rush: 256, RushSeats: 50, ImportRows: 50000},
+		Clients: 16, Scanners: 256, Rush: 256, RushSeats: 50, ImportRows: 20000},
 	"tenth": {Name: "tenth", Volunteers: 250000, Teams: 1600, Records: 2000000, Accounts: 10000, Duration: 10 * time.Second,
 		Clients: 16, Scanners: 256, Rush: 512, RushSeats: 100, ImportRows: 500000},
 	"tianjin": {Name: "tianjin", Volunteers: 2500000, Teams: 16000, Records: 20000000, Accounts: 10000, Duration: 20 * time.Second,
