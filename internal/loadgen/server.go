@@ -62,11 +62,13 @@ func startServer(ctx context.Context, bin, logPath string, args ...string) (*ser
 			return nil, fmt.Errorf("server exited before serving (%v); see %s", s.waitErr, logPath)
 		case <-ctx.Done():
 			s.kill()
+			<-s.gone
 			return nil, ctx.Err()
 		case <-time.After(2 * time.Millisecond):
 		}
 		if time.Since(start) > 2*time.Minute {
 			s.kill()
+			<-s.gone
 			return nil, fmt.Errorf("server did not answer /healthz in 2 minutes; see %s", logPath)
 		}
 	}
