@@ -28,6 +28,7 @@ func main() {
 	gen := flag.Bool("generate", true, "generate the data first (the database must be empty)")
 	seed := flag.Uint64("seed", 1, "generator seed")
 	dur := flag.Duration("duration", 0, "length of each timed scenario (default: the scale's)")
+	note := flag.String("note", "", "a line for the results, e.g. which build was measured")
 	flag.Parse()
 	s, ok := loadgen.Scales[*scale]
 	if !ok || *dsn == "" {
@@ -48,6 +49,7 @@ func main() {
 	rep, err := loadgen.Run(ctx, loadgen.Config{Bin: *bin, DB: *dsn, KeyFile: *key, Manifest: *manifest, WorkDir: *work,
 		Generate: *gen, Seed: *seed, Scale: s, Log: os.Stderr})
 	if rep != nil && len(rep.Rows) > 0 {
+		rep.Note = *note
 		md := rep.Markdown()
 		fmt.Print(md)
 		if werr := os.WriteFile(*out, []byte(md), 0o644); werr != nil {

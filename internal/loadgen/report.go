@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"debug/buildinfo"
 	"fmt"
 	"os"
 	"os/exec"
@@ -79,6 +80,7 @@ type Report struct {
 	IdleRSS   float64 // MB after start, before any load
 	PeakRSS   float64 // VmHWM at the end: the highest over the run
 	Rows      []Row
+	Note      string // what the person running it wants said, e.g. which build
 }
 
 var header = []string{"scenario", "clients", "requests", "req/s", "p50", "p95", "p99", "errors", "server RSS peak", "DB limit", "ratio", "target", "met?"}
@@ -120,6 +122,9 @@ func (rep *Report) Markdown() string {
 	fmt.Fprintf(&b, "- scale: %s — %d volunteers, %d teams, %d service records, %d accounts; %s per timed scenario\n",
 		s.Name, s.Volunteers, s.Teams, s.Records, s.Accounts, s.Duration)
 	fmt.Fprintf(&b, "- database: %s\n", rep.Database)
+	if rep.Note != "" {
+		fmt.Fprintf(&b, "- note: %s\n", rep.Note)
+	}
 	if rep.Generated > 0 {
 		fmt.Fprintf(&b, "- data generated in %.1f s\n", rep.Generated.Seconds())
 	}
@@ -196,12 +201,32 @@ func machineFacts(bin string) []string {
 	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
 		load = strings.Join(strings.Fields(string(b))[:3], " ")
 	}
+	built := "unknown"
+	if bi, err := buildinfo.ReadFile(bin); err == nil {
+		var rev, mod string
+		for _, st := range bi.Settings {
+			switch st.Key {
+			case "vcs.revision":
+				rev = st.Value
+			case "vcs.modified":
+				mod = st.Value
+			}
+		}
+		if len(rev) > 7 {
+			rev = rev[:7]
+		}
+		built = fmt.Sprintf("%s, built from commit %s", bin, rev)
+		if mod == "true" {
+			built += " with local changes"
+		}
+	}
 	return []string{
 		"load average at the start (1, 5, 15 min): " + load + " — the load program shares the machine with the server",
 		"date: " + time.Now().UTC().Format("2006-01-02 15:04 UTC"),
 		fmt.Sprintf("CPU: %s, %d cores", cpu, runtime.NumCPU()),
 		"RAM: " + ram,
 		"Go: " + version,
-		"git commit: " + commit,
+		"git commit (load program): " + commit,
+		"server binary: " + built,
 	}
 }
