@@ -216,7 +216,9 @@ func machineFacts(bin string) []string {
 			rev = rev[:7]
 		}
 		built = fmt.Sprintf("%s, built from commit %s", bin, rev)
-		if mod == "true" {
+		if rev == "" {
+			built = bin + " (no VCS stamp)"
+		} else if mod == "true" {
 			built += " with local changes"
 		}
 	}
