@@ -199,11 +199,20 @@ func (s *Service) figures(ctx context.Context, code string, from, to time.Time) 
 	for _, c := range children {
 		codes = append(codes, c.Code)
 	}
-	totals, err := sums(ctx, q, codes, []string{mVolunteers, mVolunteerTags, mVolunteerPeople, mTeams, mProjects, mProjectCategories}, epoch, to)
+	// The region's own breakdowns, then the few figures of each child.
+	totals, err := sums(ctx, q, codes[:1], []string{mVolunteers, mVolunteerTags, mVolunteerPeople, mTeams, mProjects, mProjectCategories}, epoch, to)
 	if err != nil {
 		return f, apperr.Wrap(err, "stats")
 	}
-	period, err := sums(ctx, q, codes, []string{mVolunteers, mTeams, mProjects, mMinutes, mRecords}, from, to)
+	period, err := sums(ctx, q, codes[:1], []string{mVolunteers, mTeams, mProjects, mMinutes, mRecords}, from, to)
+	if err != nil {
+		return f, apperr.Wrap(err, "stats")
+	}
+	childTotals, err := sums(ctx, q, codes[1:], []string{mVolunteers, mTeams}, epoch, to)
+	if err != nil {
+		return f, apperr.Wrap(err, "stats")
+	}
+	childPeriod, err := sums(ctx, q, codes[1:], []string{mVolunteers, mMinutes}, from, to)
 	if err != nil {
 		return f, apperr.Wrap(err, "stats")
 	}
@@ -221,7 +230,7 @@ func (s *Service) figures(ctx context.Context, code string, from, to time.Time) 
 		ByState: nonZero(t[mProjects]), ByCategory: named(t[mProjectCategories], names)}
 	f.Hours = HourFigures{ConfirmedMinutes: sum(p[mMinutes]), ConfirmedRecords: sum(p[mRecords]), ByCategory: named(p[mMinutes], names)}
 	for _, c := range children {
-		ct, cp := totals[c.Code], period[c.Code]
+		ct, cp := childTotals[c.Code], childPeriod[c.Code]
 		f.Children = append(f.Children, ChildFigures{RegionCode: c.Code, Name: c.Name,
 			VolunteersTotal: sum(ct[mVolunteers]), VolunteersNew: sum(cp[mVolunteers]),
 			TeamsTotal: ct[mTeams][teamApproved], ConfirmedMinutes: sum(cp[mMinutes])})
