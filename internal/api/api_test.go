@@ -47,7 +47,7 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 		{"malformed JSON", "POST", "/api/v1/accounts", tok, `{"username":`, 400, "bad_request", "请求内容不是有效的 JSON。", ""},
 		{"unknown field", "POST", "/api/v1/accounts", tok, `{"username":"abc","nope":1}`, 400, "bad_request", "请求内容不是有效的 JSON。", ""},
 		{"trailing data", "POST", "/api/v1/auth/login", "", `{"username":"a","password":"b"} {}`, 400, "bad_request", "", ""},
-		{"oversized body", "POST", "/api/v1/accounts", tok, `{"username":"` + strings.Repeat("x", 2<<20) + `"}`, 413, "too_large", "请求内容过大。", ""},
+		{"oversized body", "POST", "/api/v1/accounts", tok, `{"username":"` + strings.Repeat("x", 2<<20) + `"}`, 413, "too_large", "请求内容过大，不能超过 1 MB。", ""},
 		{"wrong password", "POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "wrong-password"}, 401, "unauthenticated", "用户名或密码错误。", ""},
 		{"unknown user", "POST", "/api/v1/auth/login", "", map[string]string{"username": "ghost", "password": "wrong-password"}, 401, "unauthenticated", "用户名或密码错误。", ""},
 		{"no token", "GET", "/api/v1/me", "", nil, 401, "unauthenticated", "请先登录。", ""},

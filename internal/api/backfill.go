@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"io"
 	"net/http"
 
@@ -19,9 +18,8 @@ type uploadJSON struct {
 
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(record.MaxUpload); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.fail(w, r, errTooLarge)
+		if e, ok := httpx.TooLarge(err); ok {
+			s.fail(w, r, e)
 			return
 		}
 		s.fail(w, r, errNoUpload)

@@ -15,7 +15,6 @@ import (
 var (
 	errNoRoute     = apperr.New(apperr.NotFound, "error.not_found")
 	errBadJSON     = apperr.New(apperr.BadRequest, "error.bad_json")
-	errTooLarge    = apperr.New(apperr.TooLarge, "error.too_large")
 	errContentType = apperr.New(apperr.BadRequest, "error.unsupported_media")
 	errBadCursor   = apperr.New(apperr.BadRequest, "error.bad_cursor")
 )
@@ -90,9 +89,8 @@ func decode(r *http.Request, v any) error {
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return errTooLarge
+		if e, ok := httpx.TooLarge(err); ok {
+			return e
 		}
 		return &apperr.Error{Kind: apperr.BadRequest, Key: "error.bad_json", Cause: err}
 	}

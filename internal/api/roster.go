@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -27,9 +26,8 @@ func (s *Server) teamImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := r.ParseMultipartForm(32 << 20); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.fail(w, r, errTooLarge)
+		if e, ok := httpx.TooLarge(err); ok {
+			s.fail(w, r, e)
 			return
 		}
 		s.fail(w, r, errNoFile)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -183,4 +185,14 @@ func limitBody(next http.Handler, limit int64) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// TooLarge reports whether err comes from a body over its route's limit and
+// returns the refusal to answer with (413), naming the limit.
+func TooLarge(err error) (*apperr.Error, bool) {
+	var mb *http.MaxBytesError
+	if !errors.As(err, &mb) {
+		return nil, false
+	}
+	return apperr.New(apperr.TooLarge, "error.too_large").With(map[string]any{"Limit": fmt.Sprintf("%d MB", max(1, mb.Limit>>20))}), true
 }

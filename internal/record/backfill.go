@@ -29,13 +29,15 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filename string
 	if !auth.Allowed(p, auth.PermAttendanceManage) {
 		return 0, errForbidden
 	}
+	if len(data) > MaxUpload {
+		return 0, &apperr.Error{Kind: apperr.TooLarge, Key: "record.upload_too_large",
+			Fields: map[string]apperr.Field{"file": {Code: "too_large", Key: "record.upload_too_large"}}}
+	}
 	f := apperr.Fields{}
 	ct := http.DetectContentType(data)
 	switch {
 	case len(data) == 0:
 		f.Add("file", "required", "record.upload_required")
-	case len(data) > MaxUpload:
-		f.Add("file", "too_large", "record.upload_too_large")
 	case !evidenceTypes[ct]:
 		f.Add("file", "type", "record.upload_type")
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -51,9 +50,8 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	p.Data = importData{Team: t}
 	file, header, err := r.FormFile("file")
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.formError(w, r, "team_import", p, apperr.New(apperr.TooLarge, "error.too_large"))
+		if e, ok := httpx.TooLarge(err); ok {
+			s.formError(w, r, "team_import", p, e)
 			return
 		}
 		s.formError(w, r, "team_import", p, &apperr.Error{Kind: apperr.Invalid, Key: "import.file_required",
