@@ -26,6 +26,10 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
+	if err := httpx.CheckForm(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	file, header, err := r.FormFile("file")
 	if err != nil {
 		s.fail(w, r, errNoUpload)

@@ -97,5 +97,5 @@ func decode(r *http.Request, v any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return errBadJSON
 	}
-	return nil
+	return httpx.CheckValue(v)
 }

@@ -34,6 +34,10 @@ func (s *Server) teamImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
+	if err := httpx.CheckForm(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	file, header, err := r.FormFile("file")
 	if err != nil {
 		s.fail(w, r, errNoFile)

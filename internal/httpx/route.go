@@ -40,7 +40,7 @@ func Mount(mux *http.ServeMux, routes []Route, deny Deny, mw ...func(http.Handle
 		for i := len(mw) - 1; i >= 0; i-- {
 			h = mw[i](h)
 		}
-		mux.Handle(rt.Method+" "+rt.Pattern, guard(rt.Method+" "+rt.Pattern, rt.Perm, limitBody(h, limit), deny))
+		mux.Handle(rt.Method+" "+rt.Pattern, guard(rt.Method+" "+rt.Pattern, rt.Perm, plainRequest(limitBody(h, limit), deny), deny))
 	}
 }
 

@@ -57,19 +57,23 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// A body over the route's limit cannot be read for its token: say
+		// it is too large rather than that the form has expired.
+		if e, ok := httpx.TooLarge(r.ParseMultipartForm(32 << 20)); ok {
+			s.fail(w, r, e)
+			return
+		}
 		got := r.Header.Get(csrfHeader)
 		if got == "" {
-			// A body over the route's limit cannot be read for its token:
-			// say it is too large rather than that the form has expired.
-			if e, ok := httpx.TooLarge(r.ParseMultipartForm(32 << 20)); ok {
-				s.fail(w, r, e)
-				return
-			}
 			got = r.PostFormValue(csrfField)
 		}
 		want := s.csrfToken(s.csrfBinding(w, r))
 		if got == "" || !hmac.Equal([]byte(got), []byte(want)) {
 			s.fail(w, r, errCSRF)
+			return
+		}
+		if err := httpx.CheckForm(r); err != nil {
+			s.fail(w, r, err)
 			return
 		}
 		next.ServeHTTP(w, r)
