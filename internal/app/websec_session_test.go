@@ -134,9 +134,12 @@ func TestRedirectsStayOnSite(t *testing.T) {
 		"https://evil.example/", "\\\\evil.example", " //evil.example", "/\x00/evil.example", "/\u3000/evil.example", "/%09/evil.example"}
 	for _, next := range evil {
 		b := env.Browser()
-		_, _, loc := b.Post("/login", url.Values{"csrf": {b.CSRF("/login")}, "username": {"volunteer"}, "password": {env.Passwords["volunteer"]}, "next": {next}})
-		_, _, loc2 := b.Post("/locale", url.Values{"csrf": {b.CSRF("/")}, "lang": {"zh"}, "next": {next}})
-		for _, l := range []string{loc, loc2} {
+		s1, _, loc := b.Post("/login", url.Values{"csrf": {b.CSRF("/login")}, "username": {"volunteer"}, "password": {env.Passwords["volunteer"]}, "next": {next}})
+		s2, _, loc2 := b.Post("/locale", url.Values{"csrf": {b.CSRF("/")}, "lang": {"zh"}, "next": {next}})
+		for i, l := range []string{loc, loc2} {
+			if status := []int{s1, s2}[i]; status == http.StatusBadRequest && strings.Contains(next, "\x00") {
+				continue // NUL is refused outright
+			}
 			if !strings.HasPrefix(l, "/") || strings.HasPrefix(l, "//") || strings.ContainsAny(l, "\\\t\r\n\x00") {
 				t.Errorf("next %q redirected to %q", next, l)
 			}
