@@ -13,7 +13,7 @@ import (
 )
 
 // confirmedHours gives the fixture's volunteer one confirmed 3-hour record.
-func confirmedHours(t *testing.T, f *fixture) {
+func confirmedHours(t testing.TB, f *fixture) {
 	t.Helper()
 	ctx := context.Background()
 	rec := f.env.App.Records

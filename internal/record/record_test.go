@@ -23,7 +23,7 @@ type fixture struct {
 	clock  *time.Time
 }
 
-func principal(t *testing.T, env *apptest.Env, username string) *auth.Principal {
+func principal(t testing.TB, env *apptest.Env, username string) *auth.Principal {
 	t.Helper()
 	p, err := env.App.Auth.Authenticate(context.Background(), env.Token(username), auth.SessionAPI)
 	if err != nil {
@@ -34,7 +34,7 @@ func principal(t *testing.T, env *apptest.Env, username string) *auth.Principal 
 
 // setup publishes a project with a shift starting in two days, signs a new
 // volunteer up, and puts the record service on a clock the test moves.
-func setup(t *testing.T) *fixture {
+func setup(t testing.TB) *fixture {
 	t.Helper()
 	env := apptest.New(t)
 	ctx := context.Background()
@@ -73,7 +73,7 @@ func setup(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) code(t *testing.T) string {
+func (f *fixture) code(t testing.TB) string {
 	c, err := f.env.App.Records.ShiftCode(context.Background(), f.leader, f.shift.ID)
 	if err != nil {
 		t.Fatal(err)
