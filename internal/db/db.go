@@ -67,7 +67,7 @@ func (db *DB) Tx(ctx context.Context, fn func(tx Querier) error) (err error) {
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(&cachedTx{tx: tx}); err != nil {
+	if err = fn(tx); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {

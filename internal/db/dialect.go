@@ -71,9 +71,7 @@ func openPools(ctx context.Context, d Dialect, dsn string) (rw, ro *sql.DB, err 
 	switch d {
 	case SQLite:
 		path := strings.TrimPrefix(dsn, "sqlite://")
-		if rw, err = sql.Open("sqlite", sqliteDSN(path, false)); err != nil {
-			return nil, nil, err
-		}
+		rw = sql.OpenDB(stmtConnector{drv: &sqlite.Driver{}, dsn: sqliteDSN(path, false)})
 		rw.SetMaxOpenConns(1)
 		rw.SetMaxIdleConns(1)
 		rw.SetConnMaxLifetime(0)
@@ -82,10 +80,7 @@ func openPools(ctx context.Context, d Dialect, dsn string) (rw, ro *sql.DB, err 
 			rw.Close()
 			return nil, nil, err
 		}
-		if ro, err = sql.Open("sqlite", sqliteDSN(path, true)); err != nil {
-			rw.Close()
-			return nil, nil, err
-		}
+		ro = sql.OpenDB(stmtConnector{drv: &sqlite.Driver{}, dsn: sqliteDSN(path, true)})
 		n := max(4, 2*runtime.GOMAXPROCS(0))
 		ro.SetMaxOpenConns(n)
 		ro.SetMaxIdleConns(n)

@@ -2,57 +2,187 @@ package db
 
 import (
 	"context"
-	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"sync"
 )
 
-// cachedTx is the Querier handed to a transaction's function: each distinct
-// query is prepared once per transaction and reused, so a transaction that
-// runs the same statement many times (an import batch) parses it once. The
-// statements close with the transaction.
-type cachedTx struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+// SQLite parses a statement every time it is run unless it is kept
+// prepared, and the parse costs as much as a short statement itself. Each
+// SQLite connection therefore keeps its prepared statements by query text
+// (PostgreSQL's driver does the same on its side). The cache is bounded; a
+// statement already running on the connection (rows still open) is prepared
+// afresh for the second use.
+
+const (
+	stmtCacheSize = 256  // statements per connection
+	stmtCacheMax  = 4096 // longer queries (migrations) are not kept
+)
+
+// stmtConnector opens connections of drv that keep their statements.
+type stmtConnector struct {
+	drv driver.Driver
+	dsn string
 }
 
-func (c *cachedTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if s, ok := c.stmts[query]; ok {
-		return s, nil
-	}
-	s, err := c.tx.PrepareContext(ctx, query)
+func (c stmtConnector) Connect(context.Context) (driver.Conn, error) {
+	conn, err := c.drv.Open(c.dsn)
 	if err != nil {
 		return nil, err
 	}
-	if c.stmts == nil {
-		c.stmts = map[string]*sql.Stmt{}
-	}
-	c.stmts[query] = s
-	return s, nil
+	return &stmtConn{Conn: conn, stmts: map[string]*keptStmt{}}, nil
 }
 
-// ExecContext runs a statement that returns no rows.
-func (c *cachedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	s, err := c.stmt(ctx, query)
+func (c stmtConnector) Driver() driver.Driver { return c.drv }
+
+type keptStmt struct {
+	driver.Stmt
+	busy bool
+}
+
+// stmtConn is a driver connection with its statement cache.
+type stmtConn struct {
+	driver.Conn
+	mu    sync.Mutex
+	stmts map[string]*keptStmt
+}
+
+var errNoContext = errors.New("db: driver lacks context support")
+
+// stmt returns the prepared statement for query and the function that gives
+// it back.
+func (c *stmtConn) stmt(ctx context.Context, query string) (driver.Stmt, func(), error) {
+	c.mu.Lock()
+	if k, ok := c.stmts[query]; ok && !k.busy {
+		k.busy = true
+		c.mu.Unlock()
+		return k.Stmt, func() { c.mu.Lock(); k.busy = false; c.mu.Unlock() }, nil
+	}
+	c.mu.Unlock()
+	p, ok := c.Conn.(driver.ConnPrepareContext)
+	if !ok {
+		return nil, nil, errNoContext
+	}
+	s, err := p.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, taken := c.stmts[query]; taken || len(c.stmts) >= stmtCacheSize || len(query) > stmtCacheMax {
+		return s, func() { _ = s.Close() }, nil
+	}
+	k := &keptStmt{Stmt: s, busy: true}
+	c.stmts[query] = k
+	return s, func() { c.mu.Lock(); k.busy = false; c.mu.Unlock() }, nil
+}
+
+// ExecContext runs query on its kept statement.
+func (c *stmtConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	s, release, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	return s.ExecContext(ctx, args...)
+	defer release()
+	se, ok := s.(driver.StmtExecContext)
+	if !ok {
+		return nil, errNoContext
+	}
+	return se.ExecContext(ctx, args)
 }
 
-// QueryContext runs a query that returns rows.
-func (c *cachedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	s, err := c.stmt(ctx, query)
+// QueryContext runs query on its kept statement; the statement is given
+// back when the rows close.
+func (c *stmtConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	s, release, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	return s.QueryContext(ctx, args...)
+	sq, ok := s.(driver.StmtQueryContext)
+	if !ok {
+		release()
+		return nil, errNoContext
+	}
+	rows, err := sq.QueryContext(ctx, args)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	return &keptRows{Rows: rows, release: release}, nil
 }
 
-// QueryRowContext runs a query that returns at most one row. A prepare
-// error surfaces from Scan, as database/sql does.
-func (c *cachedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	s, err := c.stmt(ctx, query)
-	if err != nil {
-		return c.tx.QueryRowContext(ctx, query, args...)
+// PrepareContext hands out a statement for database/sql's own Stmt; it is
+// not kept here.
+func (c *stmtConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	if p, ok := c.Conn.(driver.ConnPrepareContext); ok {
+		return p.PrepareContext(ctx, query)
 	}
-	return s.QueryRowContext(ctx, args...)
+	return c.Conn.Prepare(query)
+}
+
+// BeginTx starts a transaction on the connection.
+func (c *stmtConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if b, ok := c.Conn.(driver.ConnBeginTx); ok {
+		return b.BeginTx(ctx, opts)
+	}
+	return c.Conn.Begin() //nolint:staticcheck // fallback for old drivers
+}
+
+// Ping checks the connection.
+func (c *stmtConn) Ping(ctx context.Context) error {
+	if p, ok := c.Conn.(driver.Pinger); ok {
+		return p.Ping(ctx)
+	}
+	return nil
+}
+
+// ResetSession is called before the pool reuses the connection.
+func (c *stmtConn) ResetSession(ctx context.Context) error {
+	if r, ok := c.Conn.(driver.SessionResetter); ok {
+		return r.ResetSession(ctx)
+	}
+	return nil
+}
+
+// IsValid tells the pool whether to keep the connection.
+func (c *stmtConn) IsValid() bool {
+	if v, ok := c.Conn.(driver.Validator); ok {
+		return v.IsValid()
+	}
+	return true
+}
+
+// Close finalizes the kept statements, then closes the connection.
+func (c *stmtConn) Close() error {
+	c.mu.Lock()
+	var errs []error
+	for q, k := range c.stmts {
+		errs = append(errs, k.Close())
+		delete(c.stmts, q)
+	}
+	c.mu.Unlock()
+	return errors.Join(append(errs, c.Conn.Close())...)
+}
+
+// keptRows gives its statement back to the cache when closed.
+type keptRows struct {
+	driver.Rows
+	release func()
+}
+
+func (r *keptRows) Close() error {
+	err := r.Rows.Close()
+	if r.release != nil {
+		r.release()
+		r.release = nil
+	}
+	return err
+}
+
+// ColumnTypeDatabaseTypeName forwards to the driver's rows.
+func (r *keptRows) ColumnTypeDatabaseTypeName(i int) string {
+	if t, ok := r.Rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
+		return t.ColumnTypeDatabaseTypeName(i)
+	}
+	return ""
 }
