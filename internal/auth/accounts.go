@@ -136,6 +136,7 @@ func (s *Service) RemoveGrantTx(ctx context.Context, tx db.Querier, accountID in
 	if _, err := deleteGrant(ctx, tx, accountID, id); err != nil {
 		return apperr.Wrap(err, "auth: revoke")
 	}
+	s.forgetAccount(tx, accountID)
 	return audit.Write(ctx, tx, audit.Entry{Action: "revoke", Entity: "account", EntityID: strconv.FormatInt(accountID, 10),
 		RegionCode: a.RegionCode, Detail: grantDetail(g)})
 }
@@ -212,6 +213,7 @@ func (s *Service) addGrant(ctx context.Context, tx db.Querier, p *Principal, a A
 	if err != nil {
 		return g, apperr.Wrap(err, "auth: insert grant")
 	}
+	s.forgetAccount(tx, a.ID)
 	return g, audit.Write(ctx, tx, audit.Entry{Action: "grant", Entity: "account", EntityID: strconv.FormatInt(a.ID, 10),
 		RegionCode: a.RegionCode, Detail: grantDetail(g)})
 }
@@ -286,6 +288,7 @@ func (s *Service) RevokeGrant(ctx context.Context, p *Principal, accountID, gran
 		if _, err := deleteGrant(ctx, tx, accountID, grantID); err != nil {
 			return apperr.Wrap(err, "auth: revoke")
 		}
+		s.forgetAccount(tx, accountID)
 		return audit.Write(ctx, tx, audit.Entry{Action: "revoke", Entity: "account", EntityID: strconv.FormatInt(accountID, 10),
 			RegionCode: a.RegionCode, Detail: grantDetail(g)})
 	})
@@ -311,6 +314,7 @@ func (s *Service) SetDisabled(ctx context.Context, p *Principal, accountID int64
 		if err := setDisabled(ctx, tx, a.ID, disabled, s.Now().Unix()); err != nil {
 			return apperr.Wrap(err, "auth: disable")
 		}
+		s.forgetAccount(tx, a.ID)
 		if disabled {
 			if err := deleteOtherSessions(ctx, tx, a.ID, nil); err != nil {
 				return apperr.Wrap(err, "auth: end sessions")

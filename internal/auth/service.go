@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,8 @@ type Service struct {
 	// ResolveLogin, if set, maps what a person typed as their login (a phone
 	// number, a volunteer number) to an account's username.
 	ResolveLogin func(ctx context.Context, login string) (username string, ok bool, err error)
+
+	sessions sessionCache
 }
 
 // NewService returns the auth service on d.
@@ -173,32 +176,59 @@ func (s *Service) principal(ctx context.Context, a Account) (*Principal, error) 
 }
 
 // Authenticate returns the principal of a session token of the given kind.
+// The session and grants are read at most once per SessionCacheTTL.
 func (s *Service) Authenticate(ctx context.Context, token string, kind SessionKind) (*Principal, error) {
 	if token == "" {
 		return nil, errNotSignedIn
 	}
 	th := hashToken(token)
-	row, err := sessionByTokenHash(ctx, s.db.Read(), th)
-	if errors.Is(err, db.ErrNotFound) {
-		return nil, errSessionEnded
+	key := string(th)
+	clock := s.Now()
+	e, ok := s.sessions.get(key, clock)
+	if !ok {
+		gen := s.sessions.generation()
+		row, err := sessionByTokenHash(ctx, s.db.Read(), th)
+		if errors.Is(err, db.ErrNotFound) {
+			return nil, errSessionEnded
+		}
+		if err != nil {
+			return nil, apperr.Wrap(err, "auth: session")
+		}
+		grants, err := grantsOf(ctx, s.db.Read(), row.account.ID)
+		if err != nil {
+			return nil, apperr.Wrap(err, "auth: grants")
+		}
+		e = cachedSession{row: row, grants: grants, read: clock}
+		s.sessions.put(key, e, gen)
 	}
-	if err != nil {
-		return nil, apperr.Wrap(err, "auth: session")
-	}
-	now := s.Now().Unix()
+	row, now := e.row, clock.Unix()
 	idleOver := kind == SessionWeb && row.lastSeen <= now-int64(IdleTimeout/time.Second)
 	if row.kind != kind || row.expiresAt <= now || idleOver || row.account.Disabled {
 		if row.kind == kind {
+			s.sessions.forgetToken(key)
 			_ = deleteSessionByID(ctx, s.db.Write(), row.id)
 		}
 		return nil, errSessionEnded
 	}
 	if now-row.lastSeen >= int64(touchEvery/time.Second) {
+		s.sessions.seen(key, now)
 		if err := touchSession(ctx, s.db.Write(), row.id, now); err != nil {
 			s.log.WarnContext(ctx, "session touch failed", "err", err)
 		}
 	}
-	return s.principal(ctx, row.account)
+	a := row.account
+	return &Principal{AccountID: a.ID, Username: a.Username, DisplayName: a.DisplayName,
+		Locale: a.Locale, RegionCode: a.RegionCode, Grants: slices.Clip(e.grants)}, nil
+}
+
+// ForgetSessions drops every session this process keeps, as if each were
+// changed; for a change made to the database behind the service's back.
+func (s *Service) ForgetSessions() { s.sessions.forgetAccount(0) }
+
+// forgetAccount drops the account's kept sessions once q's transaction
+// commits.
+func (s *Service) forgetAccount(q db.Querier, accountID int64) {
+	db.AfterCommit(q, func() { s.sessions.forgetAccount(accountID) })
 }
 
 // Logout ends the session of token.
@@ -207,7 +237,9 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		return nil
 	}
 	return s.db.Tx(ctx, func(tx db.Querier) error {
-		accountID, err := deleteSessionByHash(ctx, tx, hashToken(token))
+		th := hashToken(token)
+		db.AfterCommit(tx, func() { s.sessions.forgetToken(string(th)) })
+		accountID, err := deleteSessionByHash(ctx, tx, th)
 		if errors.Is(err, db.ErrNotFound) {
 			return nil
 		}
@@ -257,6 +289,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPW, newPW
 		if err := deleteOtherSessions(ctx, tx, p.AccountID, keep); err != nil {
 			return apperr.Wrap(err, "auth: end sessions")
 		}
+		s.forgetAccount(tx, p.AccountID)
 		return audit.Write(ctx, tx, audit.Entry{Action: "password_change", Entity: "account",
 			EntityID: strconv.FormatInt(p.AccountID, 10), RegionCode: p.RegionCode})
 	})
@@ -267,7 +300,9 @@ func (s *Service) SetLocale(ctx context.Context, p *Principal, locale string) er
 	if p == nil || p.AccountID == 0 {
 		return errNotSignedIn
 	}
-	return apperr.Wrap(updateLocale(ctx, s.db.Write(), p.AccountID, locale, s.Now().Unix()), "auth: set locale")
+	err := updateLocale(ctx, s.db.Write(), p.AccountID, locale, s.Now().Unix())
+	s.forgetAccount(nil, p.AccountID)
+	return apperr.Wrap(err, "auth: set locale")
 }
 
 func checkPassword(pw string) error {

@@ -24,6 +24,10 @@ type DB struct {
 	Dialect Dialect
 	rw      *sql.DB
 	ro      *sql.DB
+	// gate queues SQLite's write transactions first come, first served
+	// (the pool hands its one connection to a waiter chosen at random,
+	// which under a burst leaves some waiting for seconds); nil on PostgreSQL.
+	gate chan struct{}
 }
 
 // Open connects to dsn (a SQLite file path or a postgres:// URL) and checks
@@ -38,6 +42,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("db: open %s: %w", RedactDSN(dsn), err)
 	}
 	db := &DB{Dialect: d, rw: rw, ro: ro}
+	if d == SQLite {
+		db.gate = make(chan struct{}, 1)
+	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("db: connect %s: %w", RedactDSN(dsn), err)
@@ -54,6 +61,14 @@ func (db *DB) Write() Querier { return db.rw }
 // Tx runs fn in a write transaction, committing if fn returns nil and rolling
 // back otherwise (also when fn panics).
 func (db *DB) Tx(ctx context.Context, fn func(tx Querier) error) (err error) {
+	if db.gate != nil {
+		select {
+		case db.gate <- struct{}{}:
+			defer func() { <-db.gate }()
+		case <-ctx.Done():
+			return fmt.Errorf("db: begin: %w", ctx.Err())
+		}
+	}
 	tx, err := db.rw.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
@@ -67,13 +82,34 @@ func (db *DB) Tx(ctx context.Context, fn func(tx Querier) error) (err error) {
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(tx); err != nil {
+	t := &txQuerier{Tx: tx}
+	if err = fn(t); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("db: commit: %w", err)
 	}
+	for _, f := range t.after {
+		f()
+	}
 	return nil
+}
+
+// txQuerier is the Querier handed to a transaction's function.
+type txQuerier struct {
+	*sql.Tx
+	after []func()
+}
+
+// AfterCommit runs fn once the transaction q belongs to has committed, and
+// never if it rolls back; outside a transaction of Tx it runs fn at once.
+// In-process caches use it to forget what a transaction changed.
+func AfterCommit(q Querier, fn func()) {
+	if t, ok := q.(*txQuerier); ok {
+		t.after = append(t.after, fn)
+		return
+	}
+	fn()
 }
 
 // Ping checks that the database answers.

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"zhiyuan/internal/apptest"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/volunteer"
 )
@@ -24,6 +27,9 @@ import (
 func commitRate(b *testing.B, d *db.DB, workers, total int) float64 {
 	ctx := context.Background()
 	if _, err := d.Write().ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_commits (id BIGINT PRIMARY KEY, at BIGINT NOT NULL)`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.Write().ExecContext(ctx, `DELETE FROM bench_commits`); err != nil {
 		b.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -48,12 +54,18 @@ func commitRate(b *testing.B, d *db.DB, workers, total int) float64 {
 	return float64(total) / time.Since(start).Seconds()
 }
 
-// BenchmarkCheckinBurst: many volunteers scan the same shift's code at once
-// over HTTP (each scan a check-in or check-out in its own transaction with
-// its audit entry, and a service record on check-out); reported beside the
-// database's single-row commit rate measured in the same run.
-func BenchmarkCheckinBurst(b *testing.B) {
-	const people, workers = 64, 16
+// burst is a shift that people volunteers signed up for, with a way for
+// each of them to scan its code over HTTP.
+type burst struct {
+	env    *apptest.Env
+	leader *auth.Principal
+	shift  int64
+	people int
+}
+
+// newBurst makes a published project with one shift starting in ten minutes
+// and people volunteers signed up for it.
+func newBurst(b *testing.B, people int) *burst {
 	env := apptest.New(b)
 	ctx := context.Background()
 	leader, _ := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
@@ -72,41 +84,103 @@ func BenchmarkCheckinBurst(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tokens := make([]string, people)
-	for i := range tokens {
-		phone := fmt.Sprintf("134%08d", i)
+	for i := 0; i < people; i++ {
 		v, err := env.App.Volunteers.Register(ctx, volunteer.Registration{RealName: fmt.Sprintf("压测%d", i),
-			IDNumber: apptest.ResidentID("120101", apptest.BornYearsAgo(25, i), 901+2*i), Phone: phone, RegionCode: "120101001001", Password: "password-123"})
+			IDNumber: apptest.ResidentID("120101", apptest.BornYearsAgo(25, i), 901+2*i), Phone: burstPhone(i), RegionCode: "120101001001", Password: "password-123"})
 		if err != nil {
 			b.Fatal(err)
 		}
 		if _, err := env.App.Projects.SignUp(ctx, &auth.Principal{AccountID: v.AccountID, Grants: []auth.Grant{{Role: auth.RoleVolunteer}}}, sh.ID); err != nil {
 			b.Fatal(err)
 		}
-		status, raw := env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": phone, "password": "password-123"})
+	}
+	return &burst{env: env, leader: leader, shift: sh.ID, people: people}
+}
+
+func burstPhone(i int) string { return fmt.Sprintf("134%08d", i) }
+
+// scanner sends one volunteer's scan of the shift code and tells whether it
+// was taken.
+type scanner func(client *http.Client, person int, code string) error
+
+// apiScanners logs every volunteer in for an API token and scans with
+// POST /api/v1/checkins.
+func (bu *burst) apiScanners(b *testing.B) scanner {
+	tokens := make([]string, bu.people)
+	for i := range tokens {
+		status, raw := bu.env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": burstPhone(i), "password": "password-123"})
 		var tok struct{ Token string }
 		if json.Unmarshal(raw, &tok) != nil || status != 200 {
-			b.Fatalf("login %s: %d", phone, status)
+			b.Fatalf("login %d: %d", i, status)
 		}
 		tokens[i] = tok.Token
 	}
-	code, _ := env.App.Records.ShiftCode(ctx, leader, sh.ID)
-	body, _ := json.Marshal(map[string]string{"code": code.Value})
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
-	scansPerRound := people * 6 // three in/out pairs each, the daily limit
+	url := bu.env.Server.URL + "/api/v1/checkins"
+	return func(client *http.Client, p int, code string) error {
+		body, _ := json.Marshal(map[string]string{"code": code})
+		req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tokens[p])
+		return send(client, req)
+	}
+}
+
+// webScanners logs every volunteer in through the login form and scans as
+// the phone's browser does after opening the QR code's URL: POST /c/{code}
+// with the session cookie and the page's CSRF token.
+func (bu *burst) webScanners(b *testing.B, code string) scanner {
+	cookies, csrf := make([]string, bu.people), make([]string, bu.people)
+	for i := range cookies {
+		br := bu.env.Browser()
+		form := url.Values{"csrf": {br.CSRF("/login")}, "username": {burstPhone(i)}, "password": {"password-123"}}
+		if status, _, _ := br.Post("/login", form); status != http.StatusSeeOther {
+			b.Fatalf("login %d: %d", i, status)
+		}
+		cookies[i] = br.Cookie(httpx.SessionCookie)
+		csrf[i] = br.CSRF("/c/" + code)
+	}
+	base := bu.env.Server.URL + "/c/"
+	return func(client *http.Client, p int, code string) error {
+		req, _ := http.NewRequest("POST", base+code, strings.NewReader(url.Values{"csrf": {csrf[p]}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(&http.Cookie{Name: httpx.SessionCookie, Value: cookies[p]})
+		return send(client, req)
+	}
+}
+
+func send(client *http.Client, req *http.Request) error {
+	res, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		return fmt.Errorf("status %d", res.StatusCode)
+	}
+	return nil
+}
+
+// run drives rounds of scans (every volunteer checks in and out three
+// times, the daily limit) from workers concurrent clients, then measures the
+// database's single-row commit rate with the same concurrency and reports
+// both, their ratio and the latencies.
+func (bu *burst) run(b *testing.B, workers int, scan scanner) {
+	ctx := context.Background()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers}}
+	scansPerRound := bu.people * 6
 	var latencies []time.Duration
 	var mu sync.Mutex
-	b.ResetTimer()
 	var elapsed time.Duration
+	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
 		b.StopTimer()
 		for _, table := range []string{"service_record_history", "service_records", "attendance", "volunteer_hours"} {
-			if _, err := env.App.DB.Write().ExecContext(ctx, `DELETE FROM `+table); err != nil {
+			if _, err := bu.env.App.DB.Write().ExecContext(ctx, `DELETE FROM `+table); err != nil {
 				b.Fatal(err)
 			}
 		}
-		code, _ = env.App.Records.ShiftCode(ctx, leader, sh.ID)
-		body, _ = json.Marshal(map[string]string{"code": code.Value})
+		code, _ := bu.env.App.Records.ShiftCode(ctx, bu.leader, bu.shift)
 		b.StartTimer()
 		began := time.Now()
 		var wg sync.WaitGroup
@@ -114,24 +188,14 @@ func BenchmarkCheckinBurst(b *testing.B) {
 			wg.Add(1)
 			go func(w int) {
 				defer wg.Done()
-				for p := w; p < people; p += workers {
+				for p := w; p < bu.people; p += workers {
 					for k := 0; k < 6; k++ {
-						req, _ := http.NewRequest("POST", env.Server.URL+"/api/v1/checkins", bytes.NewReader(body))
-						req.Header.Set("Content-Type", "application/json")
-						req.Header.Set("Authorization", "Bearer "+tokens[p])
 						t0 := time.Now()
-						res, err := client.Do(req)
-						if err != nil {
-							b.Error(err)
+						if err := scan(client, p, code.Value); err != nil {
+							b.Errorf("scan %d of volunteer %d: %v", k, p, err)
 							return
 						}
-						io.Copy(io.Discard, res.Body)
-						res.Body.Close()
 						d := time.Since(t0)
-						if res.StatusCode != 200 {
-							b.Errorf("scan %d of volunteer %d: status %d", k, p, res.StatusCode)
-							return
-						}
 						mu.Lock()
 						latencies = append(latencies, d)
 						mu.Unlock()
@@ -143,12 +207,36 @@ func BenchmarkCheckinBurst(b *testing.B) {
 		elapsed += time.Since(began)
 	}
 	b.StopTimer()
+	if len(latencies) == 0 {
+		return
+	}
 	sort.Slice(latencies, func(i, j int) bool { return latencies[i] < latencies[j] })
 	rate := float64(scansPerRound*b.N) / elapsed.Seconds()
-	limit := commitRate(b, env.App.DB, workers, 4000)
+	limit := commitRate(b, bu.env.App.DB, workers, 4000)
 	b.ReportMetric(rate, "checkins/s")
 	b.ReportMetric(limit, "db-commits/s")
 	b.ReportMetric(rate/limit*100, "%-of-db")
 	b.ReportMetric(float64(latencies[len(latencies)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// BenchmarkCheckinBurst: many volunteers scan the same shift's code at once
+// over HTTP (each scan a check-in or check-out in its own transaction with
+// its audit entry, and a service record on check-out); reported beside the
+// database's single-row commit rate measured in the same run.
+func BenchmarkCheckinBurst(b *testing.B) {
+	bu := newBurst(b, 64)
+	bu.run(b, 16, bu.apiScanners(b))
+}
+
+// BenchmarkCheckin256 is issue #6's check-in target: 256 volunteers scan at
+// once, each from their own connection, through the API and through the
+// page the QR code opens (session cookie and CSRF token).
+func BenchmarkCheckin256(b *testing.B) {
+	bu := newBurst(b, 256)
+	ctx := context.Background()
+	code, _ := bu.env.App.Records.ShiftCode(ctx, bu.leader, bu.shift)
+	api, web := bu.apiScanners(b), bu.webScanners(b, code.Value)
+	b.Run("api", func(b *testing.B) { bu.run(b, 256, api) })
+	b.Run("web", func(b *testing.B) { bu.run(b, 256, web) })
 }

@@ -61,6 +61,7 @@ type Scan struct {
 	ShiftID     int64
 	VolunteerID int64
 	RecordID    int64 // set on check-out
+	Minutes     int   // the record's length, set on check-out
 }
 
 // Summary is a volunteer's hours and star level.

@@ -169,7 +169,7 @@ func (s *Service) attend(ctx context.Context, sh shiftInfo, volunteerID int64, m
 				return errShiftOver
 			}
 			out.Action = ActionCheckOut
-			out.RecordID, err = s.checkOut(ctx, tx, sh, openID, volunteerID, in, at, by)
+			out.RecordID, out.Minutes, err = s.checkOut(ctx, tx, sh, openID, volunteerID, in, at, by)
 			return err
 		}
 		if at.Before(sh.start.Add(-CheckInOpensBefore)) {
@@ -199,10 +199,10 @@ func (s *Service) attend(ctx context.Context, sh shiftInfo, volunteerID int64, m
 }
 
 // checkOut closes an attendance and creates its record, clipped to the shift.
-func (s *Service) checkOut(ctx context.Context, tx db.Querier, sh shiftInfo, attendanceID, volunteerID int64, in, at time.Time, by int64) (int64, error) {
+func (s *Service) checkOut(ctx context.Context, tx db.Querier, sh shiftInfo, attendanceID, volunteerID int64, in, at time.Time, by int64) (int64, int, error) {
 	now := s.Now()
 	if _, err := tx.ExecContext(ctx, `UPDATE attendance SET check_out_at = $1 WHERE id = $2`, at.Unix(), attendanceID); err != nil {
-		return 0, apperr.Wrap(err, "record: check out")
+		return 0, 0, apperr.Wrap(err, "record: check out")
 	}
 	start, end := in, at
 	if start.Before(sh.start) {
@@ -220,15 +220,15 @@ func (s *Service) checkOut(ctx context.Context, tx db.Querier, sh shiftInfo, att
 		DueAt: addWorkingDays(now, ConfirmWorkingDays)}
 	id, err := insertRecord(ctx, tx, r, attendanceID, now.Unix())
 	if err != nil {
-		return 0, apperr.Wrap(err, "record: create")
+		return 0, 0, apperr.Wrap(err, "record: create")
 	}
 	if err := insertHistory(ctx, tx, id, "create", "", "{}", recordJSON(r), by, now.Unix()); err != nil {
-		return 0, apperr.Wrap(err, "record: history")
+		return 0, 0, apperr.Wrap(err, "record: history")
 	}
 	if err := addHours(ctx, tx, volunteerID, 0, int64(r.Minutes), now.Unix()); err != nil {
-		return 0, apperr.Wrap(err, "record: hours")
+		return 0, 0, apperr.Wrap(err, "record: hours")
 	}
-	return id, audit.Write(ctx, tx, audit.Entry{Action: ActionCheckOut, Entity: "service_record", EntityID: strconv.FormatInt(id, 10),
+	return id, r.Minutes, audit.Write(ctx, tx, audit.Entry{Action: ActionCheckOut, Entity: "service_record", EntityID: strconv.FormatInt(id, 10),
 		RegionCode: sh.region, Detail: map[string]any{"volunteer_id": volunteerID, "minutes": r.Minutes}})
 }
 

@@ -37,11 +37,17 @@ func loadShift(ctx context.Context, q db.Querier, id int64) (shiftInfo, error) {
 	return s, err
 }
 
+// signedUp tells whether the volunteer holds a confirmed seat on the shift.
+// The condition is the live sign-ups index's own, so both engines look up
+// one row instead of counting the shift's sign-ups.
 func signedUp(ctx context.Context, q db.Querier, shiftID, volunteerID int64) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM signups WHERE shift_id = $1 AND volunteer_id = $2 AND status = 'confirmed'`,
-		shiftID, volunteerID).Scan(&n)
-	return n > 0, err
+	var status string
+	err := q.QueryRowContext(ctx, `SELECT status FROM signups WHERE shift_id = $1 AND volunteer_id = $2 AND status <> 'cancelled'`,
+		shiftID, volunteerID).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return status == "confirmed", err
 }
 
 // openAttendance returns the volunteer's attendance on the shift that has

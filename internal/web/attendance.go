@@ -136,7 +136,7 @@ func (s *Server) showCheckin(w http.ResponseWriter, r *http.Request, sc *record.
 	id, _ := s.records.CodeShift(code)
 	if sc != nil {
 		id = sc.ShiftID
-		d.Minutes = s.recordMinutes(r, sc.RecordID)
+		d.Minutes = sc.Minutes
 	}
 	if id > 0 {
 		if sh, serr := s.projects.Shift(r.Context(), httpx.Principal(r), id); serr == nil {
@@ -163,19 +163,6 @@ func (s *Server) checkin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.showCheckin(w, r, &sc, nil)
-}
-
-// recordMinutes is the length of the record a check-out created, for the
-// page that says so.
-func (s *Server) recordMinutes(r *http.Request, id int64) int {
-	if id == 0 {
-		return 0
-	}
-	x, err := s.records.Get(r.Context(), httpx.Principal(r), id)
-	if err != nil {
-		return 0
-	}
-	return x.Minutes
 }
 
 // formLocation reads the location the check-in page's script put in the
