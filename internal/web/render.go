@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"zhiyuan/internal/apperr"
@@ -182,8 +183,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		s.fail(w, r, apperr.Wrap(errors.New("no template "+name), "web: render"))
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
 		s.log.ErrorContext(r.Context(), "template failed", "template", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -194,10 +196,25 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, _ = buf.WriteTo(w)
 }
 
+// Pages are rendered into pooled buffers, so that a busy server does not
+// grow a fresh one for every page.
+var buffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 32<<10)) }}
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return // keep no buffer of an unusually large page
+	}
+	b.Reset()
+	buffers.Put(b)
+}
+
 // renderPartial executes one partial template on its own: an htmx fragment.
 func (s *Server) renderPartial(w http.ResponseWriter, r *http.Request, name string, data any) {
-	var buf bytes.Buffer
-	if err := s.tmpl[partialSet].ExecuteTemplate(&buf, name, data); err != nil {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := s.tmpl[partialSet].ExecuteTemplate(buf, name, data); err != nil {
 		s.log.ErrorContext(r.Context(), "template failed", "template", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
