@@ -17,6 +17,7 @@ import (
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/project"
+	"zhiyuan/internal/stats"
 	"zhiyuan/internal/volunteer"
 )
 
@@ -61,12 +62,13 @@ func newCompare(b *testing.B) *compareEnv {
 		}
 	}
 	err := env.App.DB.Tx(ctx, func(tx db.Querier) error {
+		track := &stats.Snapshot{}
 		for i, p := range prepared {
-			if _, err := v.InsertPrepared(ctx, tx, p, fmt.Sprintf("8%011d", i), 1); err != nil {
+			if _, err := v.InsertPrepared(ctx, tx, p, fmt.Sprintf("8%011d", i), 1, track); err != nil {
 				return err
 			}
 		}
-		return nil
+		return track.Apply(ctx, tx)
 	})
 	if err != nil {
 		b.Fatal(err)
