@@ -7,8 +7,11 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -141,12 +144,17 @@ func (c *compareEnv) parallel(b *testing.B, want int, do func(client *http.Clien
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	var next atomic.Int64
+	var mu sync.Mutex
+	var latencies []time.Duration
 	b.SetParallelism((cmpClients + 1) / 2) // 16 goroutines on 2 cores
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		defer func() { mu.Lock(); latencies = append(latencies, mine...); mu.Unlock() }()
 		for pb.Next() {
+			t0 := time.Now()
 			res, err := do(client, int(next.Add(1)-1))
 			if err != nil {
 				b.Error(err)
@@ -154,6 +162,7 @@ func (c *compareEnv) parallel(b *testing.B, want int, do func(client *http.Clien
 			}
 			_, _ = io.Copy(io.Discard, res.Body)
 			res.Body.Close()
+			mine = append(mine, time.Since(t0))
 			if res.StatusCode != want {
 				b.Errorf("status %d, want %d", res.StatusCode, want)
 				return
@@ -161,6 +170,11 @@ func (c *compareEnv) parallel(b *testing.B, want int, do func(client *http.Clien
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "req/s")
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/req")
+	if len(latencies) > 0 {
+		slices.Sort(latencies)
+		b.ReportMetric(float64(latencies[len(latencies)*95/100].Microseconds())/1000, "p95-ms")
+	}
 }
 
 func (c *compareEnv) get(path string, person int) (*http.Request, error) {
@@ -241,4 +255,13 @@ func BenchmarkCompare(b *testing.B) {
 			return client.Do(req)
 		})
 	})
+}
+
+// cpuTime is the CPU time this process (server and clients) has used: on a
+// machine shared with other work it tells the cost of a request better than
+// the wall clock, and 2 cores / cost is the rate the machine could serve alone.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
