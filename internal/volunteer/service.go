@@ -305,6 +305,10 @@ func (s *Service) ClaimRecord(ctx context.Context, in Claim) (Volunteer, error) 
 
 // get loads a volunteer with catalogue names and teams, unchecked.
 func (s *Service) get(ctx context.Context, id int64) (Volunteer, error) {
+	m := memoOf(ctx)
+	if v, ok := m.volunteer(id); ok {
+		return v, nil
+	}
 	q := s.db.Read()
 	v, err := byID(ctx, q, id)
 	if errors.Is(err, db.ErrNotFound) {
@@ -313,7 +317,11 @@ func (s *Service) get(ctx context.Context, id int64) (Volunteer, error) {
 	if err != nil {
 		return v, apperr.Wrap(err, "volunteer: get")
 	}
-	return v, s.fill(ctx, &v)
+	if err := s.fill(ctx, &v); err != nil {
+		return v, err
+	}
+	m.keep(v)
+	return v, nil
 }
 
 func (s *Service) fill(ctx context.Context, v *Volunteer) error {
@@ -358,6 +366,12 @@ func (s *Service) Mine(ctx context.Context, p *auth.Principal) (Volunteer, error
 	if p == nil {
 		return Volunteer{}, errNotFound
 	}
+	m := memoOf(ctx)
+	if id, ok := m.idOf(p.AccountID); ok {
+		if v, ok := m.volunteer(id); ok {
+			return v, nil
+		}
+	}
 	v, err := byAccount(ctx, s.db.Read(), p.AccountID)
 	if errors.Is(err, db.ErrNotFound) {
 		return v, errNotFound
@@ -365,7 +379,11 @@ func (s *Service) Mine(ctx context.Context, p *auth.Principal) (Volunteer, error
 	if err != nil {
 		return v, apperr.Wrap(err, "volunteer: mine")
 	}
-	return v, s.fill(ctx, &v)
+	if err := s.fill(ctx, &v); err != nil {
+		return v, err
+	}
+	m.keep(v)
+	return v, nil
 }
 
 // RevealNumbers returns a volunteer's numbers in clear to a principal allowed
@@ -480,6 +498,9 @@ func (s *Service) CompleteProfile(ctx context.Context, p *auth.Principal, in Reg
 func (s *Service) MyID(ctx context.Context, p *auth.Principal) (int64, error) {
 	if p == nil || p.AccountID == 0 {
 		return 0, errNotFound
+	}
+	if id, ok := memoOf(ctx).idOf(p.AccountID); ok {
+		return id, nil
 	}
 	var id int64
 	err := s.db.Read().QueryRowContext(ctx, `SELECT id FROM volunteers WHERE account_id = $1`, p.AccountID).Scan(&id)

@@ -10,6 +10,7 @@ import (
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
+	"zhiyuan/internal/volunteer"
 )
 
 func (s *Server) myCodePage(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +62,8 @@ type hoursData struct {
 }
 
 func (s *Server) myHours(w http.ResponseWriter, r *http.Request) {
-	s.showHours(w, r, nil)
+	// The page only reads: each volunteer it needs is loaded once.
+	s.showHours(w, r.WithContext(volunteer.WithMemo(r.Context())), nil)
 }
 
 // showHours renders the volunteer's hours, with err's message if asking for a
