@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"runtime/debug"
 	"time"
 
@@ -65,17 +64,9 @@ func Serve(ctx context.Context, c Config, out io.Writer, log *slog.Logger) error
 	})
 }
 
-// memoryLimit is the Go heap's soft limit when GOMEMLIMIT does not set one:
-// under load the collector works harder near it rather than let the heap
-// pass the 300 MB the server is held to.
-const memoryLimit = 256 << 20
-
 // settleMemory gives the start-up's garbage (migrations, region tables, the
 // demo accounts' password hashing) back to the operating system before
-// serving, so an idle server stays small, and sets the default soft limit.
-func settleMemory() {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
-	debug.FreeOSMemory()
-}
+// serving, so an idle server stays small. No default GOMEMLIMIT: a soft
+// limit near the live heap of a heavy request (a city dashboard) makes the
+// collector run back to back and the request several times slower.
+func settleMemory() { debug.FreeOSMemory() }
