@@ -1,9 +1,7 @@
 package stats
 
 import (
-	"cmp"
 	"context"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -368,25 +366,24 @@ func (s *Service) starCounts(ctx context.Context, code string) ([]StarCount, err
 }
 
 func topTeams(ctx context.Context, q db.Querier, code string, limit int) ([]TeamMinutes, error) {
-	m, err := currentCounts(ctx, q, code, mTeamMinutes)
+	rows, err := q.QueryContext(ctx, `SELECT s.dim, s.n, t.name FROM (SELECT dim, n FROM stat_counts
+		WHERE region_code = $1 AND metric = $2 AND grain = 'T' AND period = '' ORDER BY n DESC, dim LIMIT $3) s
+		JOIN teams t ON t.id = CAST(s.dim AS BIGINT) ORDER BY s.n DESC, s.dim`, code, mTeamMinutes, limit)
 	if err != nil {
 		return nil, err
 	}
-	var out []TeamMinutes
-	for k, n := range m {
-		id, _ := strconv.ParseInt(k, 10, 64)
-		out = append(out, TeamMinutes{TeamID: id, Minutes: n})
-	}
-	slices.SortFunc(out, func(a, b TeamMinutes) int {
-		return cmp.Or(cmp.Compare(b.Minutes, a.Minutes), cmp.Compare(a.TeamID, b.TeamID))
-	})
-	out = out[:min(limit, len(out))]
-	for i := range out {
-		if err := q.QueryRowContext(ctx, `SELECT name FROM teams WHERE id = $1`, out[i].TeamID).Scan(&out[i].Name); err != nil {
+	defer rows.Close()
+	out := []TeamMinutes{}
+	for rows.Next() {
+		var t TeamMinutes
+		var dim string
+		if err := rows.Scan(&dim, &t.Minutes, &t.Name); err != nil {
 			return nil, err
 		}
+		t.TeamID, _ = strconv.ParseInt(dim, 10, 64)
+		out = append(out, t)
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // records counts pending records by due day: overdue before today.

@@ -124,7 +124,7 @@ func activeCount(ctx context.Context, q db.Querier, region, kind string, from, t
 				return 0, err
 			}
 			b := roaring.New()
-			if err := b.UnmarshalBinary(bits); err != nil {
+			if _, err := b.FromBuffer(bits); err != nil { // no copy: bits is this row's own buffer
 				rows.Close()
 				return 0, fmt.Errorf("stats: read active: %w", err)
 			}
