@@ -24,6 +24,9 @@ Usage:
   zhiyuan restore --from FILE [--db PATH] [--force]  (with the server stopped)
   zhiyuan key generate FILE
   zhiyuan stats rebuild [--db PATH_OR_DSN]   (recompute the dashboard figures from the records)
+  zhiyuan demo generate [--db ...] --volunteers N --teams N --records N --seed S [--secret-key-file F]
+                   [--city 1201] [--accounts 10000] [--password P] [--manifest FILE]
+                   (fills an empty database with a generated city; writes <db>.generate.json)
   zhiyuan version
 
 Environment: ZHIYUAN_ADDR, ZHIYUAN_DB, ZHIYUAN_SECRET_KEY_FILE, ZHIYUAN_SECURE_COOKIES,
@@ -68,6 +71,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "stats":
 		if len(args) > 1 && args[1] == "rebuild" {
 			return cmdStatsRebuild(ctx, args[2:], stdout, stderr)
+		}
+	case "demo":
+		if len(args) > 1 && args[1] == "generate" {
+			return cmdGenerate(ctx, args[2:], stdout, stderr)
 		}
 	case "version":
 		fmt.Fprintln(stdout, "zhiyuan", version())
