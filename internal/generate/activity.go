@@ -221,7 +221,9 @@ func (g *gen) putProject(r *rand.Rand, t *teamPlan, cat int, w [2]int64, state s
 	if state == project.StateClosed {
 		updated = w[1] + day
 	}
-	date := func(t int64) string { return time.Unix(t, 0).UTC().Add(shanghaiOffset * time.Second).Format("2006-01-02") }
+	date := func(t int64) string {
+		return time.Unix(t, 0).UTC().Add(shanghaiOffset * time.Second).Format("2006-01-02")
+	}
 	g.w.put("projects", projectCols, p.id, t.id, p.name, g.cats[cat].ID, p.content, p.region, p.address, 10+r.IntN(190),
 		"身体健康，服从安排", "户外活动注意防暑防寒", "活动期间购买志愿者保险", []int{0, 1, 1, 1}[r.IntN(4)], date(w[0]), date(w[1]),
 		p.leader, enc, pii.MaskPhone(phone), "", state, reason, nullable(p.adminAccount), published, created, updated)

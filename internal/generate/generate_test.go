@@ -206,7 +206,7 @@ func checkVolunteers(t *testing.T, a *app.App) {
 		t.Fatal(err)
 	}
 	type vol struct {
-		id                                  int64
+		id                                   int64
 		gender, birth, region, no, masked, u string
 	}
 	var vs []vol
