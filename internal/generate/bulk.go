@@ -43,6 +43,7 @@ type writer struct {
 	ch      chan batch
 	done    chan error
 	err     error
+	indexes []index // dropped for the load, built again by finish
 
 	// SQLite only: the open transaction, its statements and its size.
 	tx      *sql.Tx
@@ -74,12 +75,16 @@ func newWriter(ctx context.Context, d *db.DB) (*writer, error) {
 	if d.Dialect == db.SQLite {
 		// For the load only; restored by close. Foreign keys are checked by
 		// construction (parents are written first) and by the tests.
-		for _, p := range []string{"PRAGMA foreign_keys = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144"} {
+		for _, p := range []string{"PRAGMA foreign_keys = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -524288"} {
 			if _, err := conn.ExecContext(ctx, p); err != nil {
 				conn.Close()
 				return nil, fmt.Errorf("generate: %s: %w", p, err)
 			}
 		}
+	}
+	if w.indexes, err = dropIndexes(ctx, w); err != nil {
+		conn.Close()
+		return nil, err
 	}
 	go w.loop()
 	return w, nil
@@ -129,6 +134,9 @@ func (w *writer) finish() error {
 	close(w.ch)
 	if werr := <-w.done; err == nil {
 		err = werr
+	}
+	if err == nil {
+		err = createIndexes(w.ctx, w, w.indexes)
 	}
 	if w.dialect == db.SQLite {
 		for _, p := range []string{"PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -16000", "PRAGMA foreign_keys = ON"} {
