@@ -18,6 +18,7 @@ import (
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/stats"
 	"zhiyuan/internal/volunteer"
 )
 
@@ -228,7 +229,8 @@ func (g *gen) loadCatalog() error {
 }
 
 // afterBulk is what goes through the platform's own services or needs the
-// whole data set: sequences, certificates, rollups, the audit entry.
+// whole data set: sequences, certificates, the statistics rollups, the
+// audit entry.
 func (g *gen) afterBulk() error {
 	if g.d.Dialect == db.Postgres {
 		for _, t := range idTables {
@@ -242,7 +244,10 @@ func (g *gen) afterBulk() error {
 		return err
 	}
 	g.progress("certificates")
-	// stats.Rebuild(ctx, d) — wired when internal/stats lands
+	if err := stats.Rebuild(g.ctx, g.d); err != nil {
+		return err
+	}
+	g.progress("statistics")
 	ctx := audit.WithActor(g.ctx, audit.Actor{Username: "cli"})
 	if err := audit.Write(ctx, g.d.Write(), audit.Entry{Action: "generate", Entity: "demo", RegionCode: g.o.City,
 		Detail: map[string]any{"seed": g.o.Seed, "volunteers": g.o.Volunteers, "teams": g.o.Teams, "records": g.o.Records,

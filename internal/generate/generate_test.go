@@ -24,6 +24,7 @@ import (
 	"zhiyuan/internal/generate"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/region"
+	"zhiyuan/internal/stats"
 	"zhiyuan/internal/volunteer"
 )
 
@@ -173,6 +174,17 @@ func TestGenerateSmallCity(t *testing.T) {
 		}
 		if n := count(t, d, `SELECT COUNT(*) FROM audit_log WHERE action = 'generate'`); n != 1 {
 			t.Errorf("%d audit entries for the generation", n)
+		}
+	})
+	t.Run("statistics are rebuilt", func(t *testing.T) {
+		f, err := a.Stats.Figures(ctx, auth.System, stats.Query{RegionCode: "1201", From: "2000-01-01", To: now.Format("2006-01-02")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		confirmed := count(t, d, `SELECT COALESCE(SUM(minutes), 0) FROM service_records WHERE state = 'confirmed'`)
+		if f.Volunteers.Total != 2000 || f.Hours.ConfirmedMinutes != confirmed || f.Records.Overdue == 0 {
+			t.Errorf("city figures: %d volunteers, %d confirmed minutes (records say %d), %d overdue",
+				f.Volunteers.Total, f.Hours.ConfirmedMinutes, confirmed, f.Records.Overdue)
 		}
 	})
 	t.Run("the platform serves it", func(t *testing.T) {
