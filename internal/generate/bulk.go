@@ -43,7 +43,8 @@ type writer struct {
 	ch      chan batch
 	done    chan error
 	err     error
-	indexes []index // dropped for the load, built again by finish
+	indexes []index      // dropped for the load, built again by finish
+	fks     []foreignKey // likewise (PostgreSQL)
 
 	// SQLite only: the open transaction, its statements and its size.
 	tx      *sql.Tx
@@ -83,6 +84,10 @@ func newWriter(ctx context.Context, d *db.DB) (*writer, error) {
 		}
 	}
 	if w.indexes, err = dropIndexes(ctx, w); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	if w.fks, err = dropForeignKeys(ctx, w); err != nil {
 		conn.Close()
 		return nil, err
 	}
@@ -137,6 +142,9 @@ func (w *writer) finish() error {
 	}
 	if err == nil {
 		err = createIndexes(w.ctx, w, w.indexes)
+	}
+	if err == nil {
+		err = addForeignKeys(w.ctx, w, w.fks)
 	}
 	if w.dialect == db.SQLite {
 		for _, p := range []string{"PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -16000", "PRAGMA foreign_keys = ON"} {

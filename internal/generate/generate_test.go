@@ -83,6 +83,11 @@ func TestGenerateSmallCity(t *testing.T) {
 	t.Run("references hold", func(t *testing.T) {
 		checkReferences(t, d)
 	})
+	t.Run("indexes and constraints are back", func(t *testing.T) {
+		if got, want := schemaShape(t, d), schemaShape(t, dbtest.New(t)); got != want {
+			t.Errorf("after generation %s, freshly migrated %s", got, want)
+		}
+	})
 	t.Run("hours equal the records", func(t *testing.T) {
 		bad := count(t, d, `SELECT COUNT(*) FROM volunteer_hours h LEFT JOIN (SELECT volunteer_id,
 			SUM(CASE WHEN state = 'confirmed' THEN minutes ELSE 0 END) AS c,
@@ -289,6 +294,16 @@ func checkReferences(t *testing.T, d *db.DB) {
 			t.Errorf("%d foreign key violations", n)
 		}
 	}
+}
+
+// schemaShape counts the indexes and foreign keys of the database.
+func schemaShape(t *testing.T, d *db.DB) string {
+	if d.Dialect == db.Postgres {
+		return fmt.Sprintf("%d indexes, %d foreign keys",
+			count(t, d, `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema()`),
+			count(t, d, `SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace`))
+	}
+	return fmt.Sprintf("%d indexes", count(t, d, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'`))
 }
 
 // checkServes signs in through the API and the login form and opens pages

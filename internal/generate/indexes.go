@@ -66,3 +66,50 @@ func createIndexes(ctx context.Context, w *writer, ixs []index) error {
 	}
 	return nil
 }
+
+// PostgreSQL checks each foreign key per row, with a lookup in the parent
+// table; for the load they are dropped and added again after it, which
+// checks every row at once (a join) and so still proves them.
+
+type foreignKey struct{ table, name, def string }
+
+func dropForeignKeys(ctx context.Context, w *writer) ([]foreignKey, error) {
+	if w.dialect != db.Postgres {
+		return nil, nil
+	}
+	var out []foreignKey
+	for _, t := range tableOrder {
+		rows, err := w.conn.QueryContext(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+			WHERE contype = 'f' AND conrelid = $1::regclass ORDER BY conname`, t)
+		if err != nil {
+			return nil, fmt.Errorf("generate: foreign keys of %s: %w", t, err)
+		}
+		for rows.Next() {
+			fk := foreignKey{table: t}
+			if err := rows.Scan(&fk.name, &fk.def); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, fk)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	for _, fk := range out {
+		if _, err := w.conn.ExecContext(ctx, `ALTER TABLE `+fk.table+` DROP CONSTRAINT `+fk.name); err != nil {
+			return nil, fmt.Errorf("generate: drop %s: %w", fk.name, err)
+		}
+	}
+	return out, nil
+}
+
+func addForeignKeys(ctx context.Context, w *writer, fks []foreignKey) error {
+	for _, fk := range fks {
+		if _, err := w.conn.ExecContext(ctx, `ALTER TABLE `+fk.table+` ADD CONSTRAINT `+fk.name+` `+fk.def); err != nil {
+			return fmt.Errorf("generate: add %s: %w", fk.name, err)
+		}
+	}
+	return nil
+}
