@@ -9,8 +9,9 @@ import (
 
 // Secondary indexes of the bulk tables are dropped for the load and built
 // again after it: building an index from sorted data is much faster than
-// millions of random inserts into it (measured: see docs). Primary keys
-// stay. A load that fails part way leaves a database to throw away.
+// millions of random inserts into it (measured on SQLite at 250,000
+// volunteers and 2 million records: 71 s of CPU instead of 123 s). Primary
+// keys stay. A load that fails part way leaves a database to throw away.
 
 type index struct{ name, def string }
 
