@@ -41,10 +41,11 @@ type writer struct {
 	pending int
 	counts  map[string]int64
 	ch      chan batch
-	done    chan error
-	err     error
-	indexes []index      // dropped for the load, built again by finish
-	fks     []foreignKey // likewise (PostgreSQL)
+	done    chan error    // the writing goroutine's result, when it ends
+	failed  chan struct{} // closed when a write fails, so the generation stops early
+	loopErr error         // set before failed is closed
+	indexes []index       // dropped for the load, built again by finish
+	fks     []foreignKey  // likewise (PostgreSQL)
 
 	// SQLite only: the open transaction, its statements and its size.
 	tx      *sql.Tx
@@ -72,7 +73,7 @@ func newWriter(ctx context.Context, d *db.DB) (*writer, error) {
 		return nil, fmt.Errorf("generate: connection: %w", err)
 	}
 	w := &writer{ctx: ctx, dialect: d.Dialect, conn: conn, cols: map[string][]string{}, buf: map[string][][]any{},
-		counts: map[string]int64{}, ch: make(chan batch, 4), done: make(chan error, 1)}
+		counts: map[string]int64{}, ch: make(chan batch, 4), done: make(chan error, 1), failed: make(chan struct{})}
 	if d.Dialect == db.SQLite {
 		// For the load only; restored by close. Foreign keys are checked by
 		// construction (parents are written first) and by the tests.
@@ -122,9 +123,8 @@ func (w *writer) flush() error {
 		}
 		select {
 		case w.ch <- batch{table: t, cols: w.cols[t], rows: rows}:
-		case err := <-w.done:
-			w.err = err
-			return err
+		case <-w.failed:
+			return w.loopErr
 		}
 		w.buf[t] = nil
 	}
@@ -169,6 +169,10 @@ func (w *writer) loop() {
 			err = w.copy(b)
 		} else {
 			err = w.insert(b)
+		}
+		if err != nil {
+			w.loopErr = err
+			close(w.failed)
 		}
 	}
 	if err == nil && w.tx != nil {
