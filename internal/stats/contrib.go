@@ -22,11 +22,13 @@ type sink interface {
 	mark(m mark, sign int64)
 }
 
-// dated adds n to a metric on a day and its month, at every level of region.
+// dated adds n to a metric on a day, its month and its year, at every
+// level of region.
 func dated(s sink, region, metric, day, dim string, n int64) {
 	for _, r := range levels(region) {
 		s.add(count{r, metric, grainDay, day, dim}, n)
 		s.add(count{r, metric, grainMonth, day[:7], dim}, n)
+		s.add(count{r, metric, grainYear, day[:4], dim}, n)
 	}
 }
 

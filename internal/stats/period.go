@@ -9,7 +9,8 @@ type span struct {
 
 // spans covers the days from..to (inclusive, as dates) with whole months
 // where it can and days at the edges, so a sum over a period reads at most
-// a few dozen rows per dimension.
+// a few dozen rows per dimension. The activity sets are kept by day and
+// month, so they are read this way.
 func spans(from, to time.Time) []span {
 	if to.Before(from) {
 		return nil
@@ -34,6 +35,43 @@ func spans(from, to time.Time) []span {
 	}
 	return out
 }
+
+// countSpans is spans with the whole years inside the run of months read
+// as years: the counters are also kept by year, so a total since the
+// beginning reads a row per year, not one per month.
+func countSpans(from, to time.Time) []span {
+	var out []span
+	for _, s := range spans(from, to) {
+		if s.grain != grainMonth {
+			out = append(out, s)
+			continue
+		}
+		first, _ := time.Parse("2006-01", s.lo)
+		last, _ := time.Parse("2006-01", s.hi)
+		firstYear := first.Year()
+		if first.Month() != time.January {
+			firstYear++
+		}
+		lastYear := last.Year()
+		if last.Month() != time.December {
+			lastYear--
+		}
+		if lastYear < firstYear {
+			out = append(out, s)
+			continue
+		}
+		out = append(out, span{grainYear, itoa4(firstYear), itoa4(lastYear)})
+		if first.Year() < firstYear {
+			out = append(out, span{grainMonth, s.lo, first.Format("2006") + "-12"})
+		}
+		if last.Year() > lastYear {
+			out = append(out, span{grainMonth, last.Format("2006") + "-01", s.hi})
+		}
+	}
+	return out
+}
+
+func itoa4(y int) string { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC).Format("2006") }
 
 func date(t time.Time) string { return t.Format(time.DateOnly) }
 

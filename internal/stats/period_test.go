@@ -34,6 +34,29 @@ func TestSpans(t *testing.T) {
 	}
 }
 
+func TestCountSpans(t *testing.T) {
+	d := func(s string) time.Time {
+		v, _ := time.Parse(time.DateOnly, s)
+		return v
+	}
+	cases := []struct {
+		from, to string
+		want     []span
+	}{
+		{"1970-01-01", "2026-11-29", []span{{"Y", "1970", "2025"}, {"M", "2026-01", "2026-10"}, {"D", "2026-11-01", "2026-11-29"}}},
+		{"2024-03-15", "2026-02-10", []span{{"Y", "2025", "2025"}, {"M", "2024-04", "2024-12"}, {"M", "2026-01", "2026-01"},
+			{"D", "2024-03-15", "2024-03-31"}, {"D", "2026-02-01", "2026-02-10"}}},
+		{"2026-01-01", "2026-12-31", []span{{"Y", "2026", "2026"}}},
+		{"2026-02-01", "2026-11-30", []span{{"M", "2026-02", "2026-11"}}},
+		{"2026-01-15", "2026-01-20", []span{{"D", "2026-01-15", "2026-01-20"}}},
+	}
+	for _, c := range cases {
+		if got := countSpans(d(c.from), d(c.to)); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("countSpans(%s, %s) = %v, want %v", c.from, c.to, got, c.want)
+		}
+	}
+}
+
 func TestLevels(t *testing.T) {
 	got := levels("120101001002")
 	want := []string{"12", "1201", "120101", "120101001", "120101001002"}

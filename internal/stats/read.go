@@ -36,7 +36,7 @@ func sums(ctx context.Context, q db.Querier, regions, metrics []string, from, to
 	}
 	head := `SELECT region_code, metric, dim, SUM(n) FROM stat_counts WHERE region_code IN (` + strings.Join(rp, ", ") +
 		`) AND metric IN (` + strings.Join(mp, ", ") + `)`
-	for _, s := range spans(from, to) {
+	for _, s := range countSpans(from, to) {
 		sc := db.Conds{Args: slices.Clone(c.Args)} // the shared arguments, then this span's own
 		query := head + ` AND grain = ` + sc.Arg(s.grain) + ` AND period >= ` + sc.Arg(s.lo) + ` AND period <= ` + sc.Arg(s.hi) +
 			` GROUP BY region_code, metric, dim`

@@ -53,7 +53,7 @@ var leafQueries = []string{
 		WHERE state = 'pending' AND due_at > 0 GROUP BY 1, 4`,
 }
 
-// datedMetrics are the metrics kept by day and by month.
+// datedMetrics are the metrics kept by day, month and year.
 var datedMetrics = []string{mVolunteers, mVolunteerTags, mVolunteerPeople, mTeams, mProjects, mProjectCategories, mMinutes, mRecords}
 
 func rebuildCounts(ctx context.Context, tx db.Querier, d db.Dialect) error {
@@ -80,6 +80,11 @@ func rebuildCounts(ctx context.Context, tx db.Querier, d db.Dialect) error {
 		WHERE grain = 'D' AND metric IN ('`+strings.Join(datedMetrics, "', '")+`')
 		GROUP BY region_code, metric, substr(period, 1, 7), dim`); err != nil {
 		return fmt.Errorf("stats: rebuild months: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO stat_counts (region_code, metric, grain, period, dim, n)
+		SELECT region_code, metric, 'Y', substr(period, 1, 4), dim, SUM(n) FROM stat_counts
+		WHERE grain = 'M' GROUP BY region_code, metric, substr(period, 1, 4), dim`); err != nil {
+		return fmt.Errorf("stats: rebuild years: %w", err)
 	}
 	return nil
 }

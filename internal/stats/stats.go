@@ -34,6 +34,7 @@ const (
 const (
 	grainDay   = "D"
 	grainMonth = "M"
+	grainYear  = "Y"
 	grainNone  = "T"
 )
 
