@@ -113,13 +113,21 @@ func rebuildActive(ctx context.Context, tx db.Querier, d db.Dialect) error {
 	}
 	sets := map[chunkKey]*roaring.Bitmap{}
 	flush := func(all bool) error {
-		for k, b := range sets {
+		var batch []chunkKey
+		for k := range sets {
 			if all || len(k.region) > 6 {
-				if err := insertChunk(ctx, tx, k, b); err != nil {
-					return err
-				}
+				batch = append(batch, k)
+			}
+		}
+		for len(batch) > 0 {
+			n := min(len(batch), chunkInsertRows)
+			if err := insertChunks(ctx, tx, batch[:n], sets); err != nil {
+				return err
+			}
+			for _, k := range batch[:n] {
 				delete(sets, k)
 			}
+			batch = batch[n:]
 		}
 		return nil
 	}
@@ -181,13 +189,25 @@ func prefix(s string, n int) string {
 	return s[:n]
 }
 
-func insertChunk(ctx context.Context, tx db.Querier, k chunkKey, b *roaring.Bitmap) error {
-	b.RunOptimize()
-	bits, err := b.ToBytes()
-	if err != nil {
-		return err
+// chunkInsertRows is how many activity sets one INSERT writes: a round
+// trip per row would make the rebuild on PostgreSQL wait on the network.
+const chunkInsertRows = 200
+
+// insertChunks writes the sets of keys in one multi-row INSERT.
+func insertChunks(ctx context.Context, tx db.Querier, keys []chunkKey, sets map[chunkKey]*roaring.Bitmap) error {
+	var c db.Conds
+	rows := make([]string, len(keys))
+	for i, k := range keys {
+		b := sets[k]
+		b.RunOptimize()
+		bits, err := b.ToBytes()
+		if err != nil {
+			return err
+		}
+		rows[i] = "(" + c.Arg(k.region) + ", " + c.Arg(k.kind) + ", " + c.Arg(k.grain) + ", " + c.Arg(k.period) + ", " +
+			c.Arg(k.chunk) + ", " + c.Arg(bits) + ")"
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO stat_active (region_code, kind, grain, period, chunk, bits) VALUES ($1, $2, $3, $4, $5, $6)`,
-		k.region, k.kind, k.grain, k.period, k.chunk, bits)
+	_, err := tx.ExecContext(ctx, `INSERT INTO stat_active (region_code, kind, grain, period, chunk, bits) VALUES `+
+		strings.Join(rows, ", "), c.Args...)
 	return err
 }
