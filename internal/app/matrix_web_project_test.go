@@ -94,6 +94,11 @@ func webProjectScenarios() map[string][]call {
 			{path: fixed("/projects?category=没有这个类别"), expect: outcome{Default: 422}},
 			{path: fixed("/projects?state=draft"), expect: outcome{Default: ok}},
 		},
+		"GET /shifts": {
+			{path: fixed("/shifts?region_code=120101"), expect: outcome{Default: ok}},
+			{path: fixed("/shifts?date=2026-13-40"), expect: outcome{Default: 422}},
+			{path: fixed("/shifts?after=1-1&region_code=9"), expect: outcome{Default: 422}},
+		},
 		"GET /projects/new": {{path: fixed("/projects/new"), expect: page(ok, denied, "hedong-office", ok)}},
 		"POST /projects": {
 			{path: fixed("/projects"), body: newDraftForm, expect: as(see, denied, "hedong-office", denied)},

@@ -123,3 +123,6 @@ type Signup struct {
 	EndsAt      time.Time
 	CreatedAt   time.Time
 }
+
+// SeatsLeft is how many confirmed seats the shift still has.
+func (sh Shift) SeatsLeft() int { return max(sh.Capacity-sh.Taken, 0) }

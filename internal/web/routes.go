@@ -30,6 +30,7 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/admin/stats", Perm: auth.PermStatsView, Handler: s.statsDashboard},
 		{Method: "GET", Pattern: "/admin/stats.xlsx", Perm: auth.PermStatsView, Handler: s.statsWorkbook},
 		{Method: "GET", Pattern: "/stats/{code}", Perm: auth.PermPublic, Handler: s.statsPublic},
+		{Method: "GET", Pattern: "/shifts", Perm: auth.PermPublic, Handler: s.openShifts},
 
 		{Method: "GET", Pattern: "/register", Perm: auth.PermPublic, Handler: s.registerForm},
 		{Method: "POST", Pattern: "/register", Perm: auth.PermPublic, Handler: s.register},

@@ -1,0 +1,58 @@
+package project
+
+import (
+	"context"
+	"time"
+
+	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/db"
+	"zhiyuan/internal/region"
+)
+
+// OpenQuery filters the public list of shifts open for sign-up.
+type OpenQuery struct {
+	RegionCode string // a prefix: a district lists its streets' shifts
+	Day        string // YYYY-MM-DD (Beijing): only shifts starting that day
+	AfterStart int64  // keyset: continue after this start time …
+	AfterID    int64  // … and shift id
+	Limit      int
+}
+
+// OpenShifts lists anyone the shifts of published projects that have not
+// started and still have a seat or a waiting place, soonest first.
+func (s *Service) OpenShifts(ctx context.Context, q OpenQuery) ([]Shift, error) {
+	f := apperr.Fields{}
+	if q.RegionCode != "" && !region.Valid(q.RegionCode) {
+		f.Add("region_code", "unknown", "region.unknown")
+	}
+	var day time.Time
+	if q.Day != "" {
+		var err error
+		if day, err = time.ParseInLocation(time.DateOnly, q.Day, shanghai); err != nil {
+			f.Add("date", "bad_date", "shifts.bad_date")
+		}
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	if q.Limit <= 0 || q.Limit > 200 {
+		q.Limit = 50
+	}
+	var c db.Conds
+	c.Add("p.state = " + c.Arg(StatePublished))
+	c.Add("s.starts_at > " + c.Arg(s.Now().Unix()))
+	c.Add("(s.taken < s.capacity OR s.waiting < s.waitlist)")
+	if q.RegionCode != "" {
+		c.Prefix("s.region_code", q.RegionCode)
+	}
+	if !day.IsZero() {
+		c.Add("s.starts_at >= " + c.Arg(day.Unix()) + " AND s.starts_at < " + c.Arg(day.AddDate(0, 0, 1).Unix()))
+	}
+	if q.AfterID > 0 {
+		start := c.Arg(q.AfterStart)
+		c.Add("(s.starts_at > " + start + " OR (s.starts_at = " + start + " AND s.id > " + c.Arg(q.AfterID) + "))")
+	}
+	list, err := db.QueryAll(ctx, s.db.Read(), scanShift, `SELECT `+shiftColumns+` FROM shifts s JOIN projects p ON p.id = s.project_id
+		WHERE `+c.SQL()+` ORDER BY s.starts_at, s.id LIMIT `+c.Arg(q.Limit), c.Args...)
+	return list, apperr.Wrap(err, "project: open shifts")
+}

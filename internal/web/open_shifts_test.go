@@ -1,0 +1,85 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/auth"
+	"zhiyuan/internal/project"
+)
+
+func TestOpenShiftsList(t *testing.T) {
+	env := apptest.New(t)
+	ctx := context.Background()
+	leader, err := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	office, _ := env.App.Auth.Authenticate(ctx, env.Token("heping-office"), auth.SessionAPI)
+	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	newProject := func(name string, publish bool) project.Project {
+		pr, err := env.App.Projects.Create(ctx, leader, project.NewProject{TeamID: 1, Name: name, Category: "社区服务",
+			Content: "服务", RegionCode: "120101001001", Address: "花园路", RecruitCount: 5, StartsOn: today.Format("2006-01-02"),
+			EndsOn: today.AddDate(0, 0, 10).Format("2006-01-02"), ContactName: "王建国", ContactPhone: "13800138000"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if publish {
+			env.App.Projects.Submit(ctx, leader, pr.ID)
+			if _, err := env.App.Projects.ReviewProject(ctx, office, pr.ID, project.Review{Decision: "approve"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return pr
+	}
+	open, draft := newProject("公开的值守", true), newProject("草稿的值守", false)
+	start := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
+	shift := func(pr project.Project, at time.Time, capacity int) project.Shift {
+		sh, err := env.App.Projects.AddShift(ctx, leader, pr.ID, project.NewShift{StartsAt: at.Format(time.RFC3339),
+			EndsAt: at.Add(2 * time.Hour).Format(time.RFC3339), Capacity: capacity})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sh
+	}
+	later := shift(open, start.Add(24*time.Hour), 3)
+	sooner := shift(open, start, 1)
+	full := shift(open, start.Add(48*time.Hour), 1)
+	shift(draft, start, 3)
+	vol, _ := env.App.Auth.Authenticate(ctx, env.Token("volunteer"), auth.SessionAPI)
+	if _, err := env.App.Projects.SignUp(ctx, vol, full.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	status, body, _ := env.Browser().Get("/shifts")
+	if status != http.StatusOK {
+		t.Fatalf("open shifts: %d", status)
+	}
+	a, b := strings.Index(body, `data-testid="open-shift-`+itoa(sooner.ID)+`"`), strings.Index(body, `data-testid="open-shift-`+itoa(later.ID)+`"`)
+	if a < 0 || b < 0 || a > b {
+		t.Fatalf("the open shifts, soonest first: %d %d\n%s", a, b, body)
+	}
+	if strings.Contains(body, "草稿的值守") || strings.Contains(body, `open-shift-`+itoa(full.ID)+`"`) {
+		t.Fatal("a draft's shift or a full shift without a waiting list is listed")
+	}
+	if !strings.Contains(body, "剩余 3 个名额") || !strings.Contains(body, `href="/projects/`+itoa(open.ID)+`"`) {
+		t.Fatal("seats left and the link to sign up are missing")
+	}
+	// Filters: a day with nothing, another district, a bad date.
+	if _, body, _ = env.Browser().Get("/shifts?region_code=120102"); strings.Contains(body, "公开的值守") {
+		t.Fatal("Hedong lists Heping's shifts")
+	}
+	if _, body, _ = env.Browser().Get("/shifts?date=" + start.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)); !strings.Contains(body, `open-shift-`+itoa(sooner.ID)+`"`) || strings.Contains(body, `open-shift-`+itoa(later.ID)+`"`) {
+		t.Fatal("the day filter")
+	}
+	if status, body, _ = env.Browser().Get("/shifts?date=2026-02-30"); status != http.StatusUnprocessableEntity || !strings.Contains(body, "日期格式") {
+		t.Fatalf("bad date: %d", status)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
