@@ -54,4 +54,11 @@ func TestBrowserDashboard(t *testing.T) {
 	))
 	run(t, ctx, "public chart", chromedp.Poll[bool](`document.querySelectorAll(".chart svg").length >= 1`))
 	fitsPhone(t, ctx, "stats-public")
+
+	// The open shifts, from the menu.
+	run(t, ctx, "open shifts", chromedp.Steps(
+		chromedp.Click(chromedp.CSS("[data-testid=nav-open-shifts]")),
+		chromedp.WaitVisible(chromedp.CSS("[data-testid=open-shifts]")),
+	))
+	fitsPhone(t, ctx, "open-shifts")
 }
