@@ -254,6 +254,16 @@ type Filter struct {
 }
 
 // search lists volunteers matching f, by id.
+// listRegion is the region prefix condition on a searchable list's own
+// region column, or nothing.
+func listRegion(c *db.Conds, alias, code string) string {
+	if code == "" {
+		return ""
+	}
+	lo, hi := db.PrefixRange(code)
+	return " AND " + alias + ".region_code >= " + c.Arg(lo) + " AND " + alias + ".region_code < " + c.Arg(hi)
+}
+
 func search(ctx context.Context, q db.Querier, f Filter) ([]Volunteer, error) {
 	var c db.Conds
 	if len(f.TeamIDs) > 0 {
@@ -269,11 +279,14 @@ func search(ctx context.Context, q db.Querier, f Filter) ([]Volunteer, error) {
 	if f.RegionCode != "" {
 		c.Prefix("v.region_code", f.RegionCode)
 	}
+	// The tag and skill lists carry the volunteer's region, so their
+	// indexes (tag or skill, region, volunteer) give only the region's
+	// people, not the whole city's.
 	if f.TagID != 0 {
-		c.Add("v.id IN (SELECT t.volunteer_id FROM volunteer_tags t WHERE t.tag_id = " + c.Arg(f.TagID) + ")")
+		c.Add("v.id IN (SELECT t.volunteer_id FROM volunteer_tags t WHERE t.tag_id = " + c.Arg(f.TagID) + listRegion(&c, "t", f.RegionCode) + ")")
 	}
 	if f.Skill != "" {
-		c.Add("v.id IN (SELECT s.volunteer_id FROM volunteer_skills s WHERE s.skill = " + c.Arg(f.Skill) + ")")
+		c.Add("v.id IN (SELECT s.volunteer_id FROM volunteer_skills s WHERE s.skill = " + c.Arg(f.Skill) + listRegion(&c, "s", f.RegionCode) + ")")
 	}
 	if f.Name != "" {
 		c.StartsWith("v.real_name", f.Name)
