@@ -19,6 +19,7 @@ type Service struct {
 	catalog *catalog.Catalog
 	stars   func(ctx context.Context, regionCode string) ([]int64, error)
 	Now     func() time.Time
+	cache   figureCache
 }
 
 // New returns the statistics service; stars gives a region's star-level
@@ -39,6 +40,7 @@ type Query struct {
 type Figures struct {
 	RegionCode string           `json:"region_code"`
 	Name       string           `json:"name"`
+	AsOf       time.Time        `json:"as_of"` // when the figures were read (served again for up to CacheFor)
 	From       string           `json:"from"`
 	To         string           `json:"to"`
 	Volunteers VolunteerFigures `json:"volunteers"`
@@ -137,7 +139,15 @@ func (s *Service) Figures(ctx context.Context, p *auth.Principal, q Query) (Figu
 	if !auth.Can(p, auth.PermStatsView, auth.Target{RegionCode: q.RegionCode}) {
 		return Figures{}, apperr.New(apperr.Forbidden, "stats.out_of_scope")
 	}
-	return s.figures(ctx, q.RegionCode, from, to)
+	return s.cached(ctx, q.RegionCode, from, to)
+}
+
+// cached gives recent figures of the region and period, reading them anew
+// when they are older than CacheFor.
+func (s *Service) cached(ctx context.Context, code string, from, to time.Time) (Figures, error) {
+	return s.cache.get(ctx, cacheKey{code, from, to}, s.Now(), func(ctx context.Context) (Figures, error) {
+		return s.figures(ctx, code, from, to)
+	})
 }
 
 // Public gives anyone a region's totals: no names, no lists.
@@ -146,7 +156,7 @@ func (s *Service) Public(ctx context.Context, q Query) (Figures, error) {
 	if err != nil {
 		return Figures{}, err
 	}
-	f, err := s.figures(ctx, q.RegionCode, from, to)
+	f, err := s.cached(ctx, q.RegionCode, from, to)
 	f.TopTeams = nil
 	return f, err
 }
@@ -191,7 +201,7 @@ func (s *Service) check(q Query) (from, to time.Time, err error) {
 
 func (s *Service) figures(ctx context.Context, code string, from, to time.Time) (Figures, error) {
 	q := s.db.Read()
-	f := Figures{RegionCode: code, Name: region.FullName(code), From: date(from), To: date(to)}
+	f := Figures{RegionCode: code, Name: region.FullName(code), From: date(from), To: date(to), AsOf: s.Now()}
 	children := region.Children(code)
 	codes := []string{code}
 	for _, c := range children {

@@ -111,3 +111,30 @@ func TestFiguresRefuseBadQueries(t *testing.T) {
 		t.Errorf("a street of the district, default period: %v", err)
 	}
 }
+
+func TestFiguresServedAgainBriefly(t *testing.T) {
+	w := build(t)
+	ctx := context.Background()
+	s, office := w.env.App.Stats, principal(t, w.env, "heping-office")
+	now := time.Now()
+	s.Now = func() time.Time { return now }
+	q := stats.Query{RegionCode: "120101", From: "2000-01-01", To: "2030-12-31"}
+	first, err := s.Figures(ctx, office, q)
+	must(t, err)
+	// A record confirmed now shows after CacheFor, not before.
+	_, err = w.env.App.Records.Confirm(ctx, principal(t, w.env, "team-admin"), w.recs[3].ID)
+	must(t, err)
+	again, _ := s.Figures(ctx, office, q)
+	if again.Hours.ConfirmedMinutes != first.Hours.ConfirmedMinutes || !again.AsOf.Equal(first.AsOf) {
+		t.Fatalf("within %s: %d then %d minutes", stats.CacheFor, first.Hours.ConfirmedMinutes, again.Hours.ConfirmedMinutes)
+	}
+	now = now.Add(stats.CacheFor)
+	later, _ := s.Figures(ctx, office, q)
+	if later.Hours.ConfirmedMinutes <= first.Hours.ConfirmedMinutes || !later.AsOf.Equal(now) {
+		t.Fatalf("after %s: %d then %d minutes, as of %v", stats.CacheFor, first.Hours.ConfirmedMinutes, later.Hours.ConfirmedMinutes, later.AsOf)
+	}
+	// The scope is checked on every request, cached or not.
+	if _, err := s.Figures(ctx, principal(t, w.env, "hedong-office"), q); err == nil {
+		t.Fatal("another district read the cached figures")
+	}
+}

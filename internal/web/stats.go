@@ -19,13 +19,14 @@ import (
 // statsData is the dashboard, for an office or, without names and lists,
 // for the public.
 type statsData struct {
-	Public  bool
-	Figures stats.Figures
-	Trail   []region.Region // the regions above, within reach, for going up (names as people say them)
-	Charts  []chart
-	Here    string // the region's own name
-	Query   string // region, from and to, for the workbook link
-	Choose  []region.Region
+	Public       bool
+	Figures      stats.Figures
+	Trail        []region.Region // the regions above, within reach, for going up (names as people say them)
+	Charts       []chart
+	Here         string // the region's own name
+	CacheSeconds int    // how long figures are served again
+	Query        string // region, from and to, for the workbook link
+	Choose       []region.Region
 }
 
 // chart is one chart with its numbers, drawn by static/stats.js from the
@@ -111,7 +112,7 @@ func (s *Server) statsPublic(w http.ResponseWriter, r *http.Request) {
 // statsPage builds the charts of the figures.
 func (s *Server) statsPage(p *Page, f stats.Figures, public bool) statsData {
 	here, _ := region.Lookup(f.RegionCode)
-	d := statsData{Public: public, Figures: f, Here: spoken(here).Name,
+	d := statsData{Public: public, Figures: f, Here: spoken(here).Name, CacheSeconds: int(stats.CacheFor.Seconds()),
 		Query: url.Values{"region_code": {f.RegionCode}, "from": {f.From}, "to": {f.To}}.Encode()}
 	hours := func(min int64) float64 { return math.Round(float64(min)/6) / 10 }
 	hUnit, pUnit := p.T("stats.unit_hours"), p.T("stats.unit_people")
