@@ -50,7 +50,7 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "DELETE", Pattern: "/api/v1/teams/{id}/members/{volunteer}", Perm: auth.PermTeamManage, Handler: s.teamRemoveMember},
 		{Method: "POST", Pattern: "/api/v1/teams/{id}/volunteers", Perm: auth.PermTeamManage, Handler: s.teamPreregister},
 		{Method: "GET", Pattern: "/api/v1/teams/{id}/members.xlsx", Perm: auth.PermTeamManage, Handler: s.teamMembersXLSX},
-		{Method: "POST", Pattern: "/api/v1/teams/{id}/imports", Perm: auth.PermTeamManage, Handler: s.teamImport, MaxBody: roster.MaxUpload},
+		{Method: "POST", Pattern: "/api/v1/teams/{id}/imports", Perm: auth.PermTeamManage, Handler: s.teamImport, MaxBody: roster.MaxUpload, Timeout: roster.MaxDuration},
 		{Method: "GET", Pattern: "/api/v1/imports/template.xlsx", Perm: auth.PermPublic, Handler: s.importTemplate},
 		{Method: "GET", Pattern: "/api/v1/imports/{id}/report.xlsx", Perm: auth.PermTeamManage, Handler: s.importReport},
 		{Method: "GET", Pattern: "/api/v1/projects", Perm: auth.PermPublic, Handler: s.projectList},

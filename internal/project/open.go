@@ -52,7 +52,11 @@ func (s *Service) OpenShifts(ctx context.Context, q OpenQuery) ([]Shift, error) 
 		start := c.Arg(q.AfterStart)
 		c.Add("(s.starts_at > " + start + " OR (s.starts_at = " + start + " AND s.id > " + c.Arg(q.AfterID) + "))")
 	}
-	list, err := db.QueryAll(ctx, s.db.Read(), scanShift, `SELECT `+shiftColumns+` FROM shifts s JOIN projects p ON p.id = s.project_id
+	// CROSS JOIN keeps SQLite reading shifts in start order from now (the
+	// index shifts_time) instead of every published project's past shifts;
+	// PostgreSQL plans it as any join.
+	c.Add("p.id = s.project_id")
+	list, err := db.QueryAll(ctx, s.db.Read(), scanShift, `SELECT `+shiftColumns+` FROM shifts s CROSS JOIN projects p
 		WHERE `+c.SQL()+` ORDER BY s.starts_at, s.id LIMIT `+c.Arg(q.Limit), c.Args...)
 	return list, apperr.Wrap(err, "project: open shifts")
 }

@@ -34,6 +34,10 @@ func NewService(d *db.DB, v *volunteer.Service, t *team.Service, cat *i18n.Catal
 // about 30 MB).
 const MaxUpload = 128 << 20
 
+// MaxDuration is how long an import request may take to upload and save: a
+// million-row sheet at a few thousand rows a second, with room to spare.
+const MaxDuration = 30 * time.Minute
+
 // shanghai is where dates in exports are reckoned.
 var shanghai = func() *time.Location {
 	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {

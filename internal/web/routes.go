@@ -52,7 +52,7 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/my/teams", Perm: auth.PermSignedIn, Handler: s.myTeams},
 		{Method: "GET", Pattern: "/admin/teams/review", Perm: auth.PermTeamReview, Handler: s.reviewQueue},
 		{Method: "GET", Pattern: "/teams/{id}/import", Perm: auth.PermTeamManage, Handler: s.importForm},
-		{Method: "POST", Pattern: "/teams/{id}/import", Perm: auth.PermTeamManage, Handler: s.importUpload, MaxBody: roster.MaxUpload},
+		{Method: "POST", Pattern: "/teams/{id}/import", Perm: auth.PermTeamManage, Handler: s.importUpload, MaxBody: roster.MaxUpload, Timeout: roster.MaxDuration},
 		{Method: "GET", Pattern: "/teams/{id}/members.xlsx", Perm: auth.PermTeamManage, Handler: s.membersXLSX},
 		{Method: "GET", Pattern: "/verify/{code}", Perm: auth.PermPublic, Handler: s.verifyCertificate},
 		{Method: "GET", Pattern: "/imports/template.xlsx", Perm: auth.PermPublic, Handler: s.importTemplate},
