@@ -74,6 +74,10 @@ func (s *Service) filter(ctx context.Context, p *auth.Principal, q Query) (Filte
 			bad.Add("region_code", "unknown", "region.unknown")
 		} else if !f.All && len(f.Regions) > 0 && !coveredByAny(f.Regions, q.RegionCode) {
 			return f, apperr.New(apperr.Forbidden, "volunteer.region_out_of_scope")
+		} else if len(f.Regions) > 0 {
+			// Inside the scope: the region asked for is the only range, so
+			// the index is read from that street, not from the district's start.
+			f.Regions, f.All = nil, true
 		}
 		f.RegionCode = q.RegionCode
 	}
