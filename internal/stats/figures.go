@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,11 @@ func New(d *db.DB, c *catalog.Catalog, stars func(context.Context, string) ([]in
 type Query struct {
 	RegionCode string
 	From, To   string
+}
+
+// QueryOf reads a query from a URL's region_code, from and to.
+func QueryOf(v url.Values) Query {
+	return Query{RegionCode: v.Get("region_code"), From: v.Get("from"), To: v.Get("to")}
 }
 
 // Figures are a region's figures for a period. Totals count what existed

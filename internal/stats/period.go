@@ -1,6 +1,9 @@
 package stats
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // span is a run of rows of one grain: periods lo..hi inclusive.
 type span struct {
@@ -71,7 +74,7 @@ func countSpans(from, to time.Time) []span {
 	return out
 }
 
-func itoa4(y int) string { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC).Format("2006") }
+func itoa4(y int) string { return fmt.Sprintf("%04d", y) }
 
 func date(t time.Time) string { return t.Format(time.DateOnly) }
 

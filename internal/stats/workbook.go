@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"bytes"
 	"io"
 	"math"
 	"slices"
@@ -9,6 +10,15 @@ import (
 
 	"zhiyuan/internal/region"
 )
+
+// Workbook is the figures as an .xlsx file with its download name.
+func Workbook(f Figures, t func(key string) string) (name string, data []byte, err error) {
+	var buf bytes.Buffer
+	if err := WriteWorkbook(&buf, f, t); err != nil {
+		return "", nil, err
+	}
+	return "stats-" + f.RegionCode + "-" + f.From + "-" + f.To + ".xlsx", buf.Bytes(), nil
+}
 
 // WriteWorkbook writes the figures as an .xlsx with one sheet per section,
 // numbers as numbers; t translates a message key into the reader's language.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"cmp"
 	"math"
 	"net/http"
@@ -40,16 +39,11 @@ type chart struct {
 	Values []float64 `json:"values"`
 }
 
-func statsQuery(r *http.Request) stats.Query {
-	q := r.URL.Query()
-	return stats.Query{RegionCode: q.Get("region_code"), From: q.Get("from"), To: q.Get("to")}
-}
-
 // statsDashboard is an office's dashboard for a region it covers; without a
 // region it opens on the office's own.
 func (s *Server) statsDashboard(w http.ResponseWriter, r *http.Request) {
 	p := httpx.Principal(r)
-	q := statsQuery(r)
+	q := stats.QueryOf(r.URL.Query())
 	scopes, all := auth.RegionScopes(p, auth.PermStatsView)
 	if q.RegionCode == "" && !all && len(scopes) > 0 {
 		q.RegionCode = scopes[0]
@@ -77,23 +71,23 @@ func (s *Server) statsDashboard(w http.ResponseWriter, r *http.Request) {
 
 // statsWorkbook downloads the dashboard as .xlsx.
 func (s *Server) statsWorkbook(w http.ResponseWriter, r *http.Request) {
-	f, err := s.stats.Figures(r.Context(), httpx.Principal(r), statsQuery(r))
+	f, err := s.stats.Figures(r.Context(), httpx.Principal(r), stats.QueryOf(r.URL.Query()))
 	if err != nil {
 		s.statsFail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
 	l := s.lang(r)
-	if err := stats.WriteWorkbook(&buf, f, func(key string) string { return s.cat.T(l, key, nil) }); err != nil {
+	name, data, err := stats.Workbook(f, func(key string) string { return s.cat.T(l, key, nil) })
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	httpx.SendXLSX(w, "stats-"+f.RegionCode+"-"+f.From+"-"+f.To+".xlsx", buf.Bytes())
+	httpx.SendXLSX(w, name, data)
 }
 
 // statsPublic is a region's totals for anyone.
 func (s *Server) statsPublic(w http.ResponseWriter, r *http.Request) {
-	q := statsQuery(r)
+	q := stats.QueryOf(r.URL.Query())
 	q.RegionCode = r.PathValue("code")
 	f, err := s.stats.Public(r.Context(), q)
 	if err != nil {
