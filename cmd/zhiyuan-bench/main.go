@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -28,6 +29,7 @@ func main() {
 	gen := flag.Bool("generate", true, "generate the data first (the database must be empty)")
 	seed := flag.Uint64("seed", 1, "generator seed")
 	dur := flag.Duration("duration", 0, "length of each timed scenario (default: the scale's)")
+	only := flag.String("only", "", "comma-separated parts of scenario names to run (default: all), e.g. check-in,html")
 	note := flag.String("note", "", "a line for the results, e.g. which build was measured")
 	flag.Parse()
 	s, ok := loadgen.Scales[*scale]
@@ -47,7 +49,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rep, err := loadgen.Run(ctx, loadgen.Config{Bin: *bin, DB: *dsn, KeyFile: *key, Manifest: *manifest, WorkDir: *work,
-		Generate: *gen, Seed: *seed, Scale: s, Log: os.Stderr})
+		Generate: *gen, Seed: *seed, Scale: s, Only: splitList(*only), Log: os.Stderr})
 	if rep != nil && len(rep.Rows) > 0 {
 		rep.Note = *note
 		md := rep.Markdown()
@@ -65,4 +67,14 @@ func main() {
 func fail(err error) {
 	fmt.Fprintln(os.Stderr, "zhiyuan-bench:", err)
 	os.Exit(1)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

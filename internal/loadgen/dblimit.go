@@ -63,3 +63,16 @@ func seatsTaken(ctx context.Context, dsn string, shiftID int64) (confirmed, wait
 		GROUP BY volunteer_id HAVING COUNT(*) > 1) t`, shiftID).Scan(&twice)
 	return
 }
+
+// scannedAlready is the highest volunteer id with an attendance on the
+// shift: the generated burst volunteers are ids 1…n, scanning in order.
+func scannedAlready(ctx context.Context, dsn string, shiftID int64) (int, error) {
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		return 0, err
+	}
+	defer d.Close()
+	var n int
+	err = d.Read().QueryRowContext(ctx, `SELECT COALESCE(MAX(volunteer_id), 0) FROM attendance WHERE shift_id = $1`, shiftID).Scan(&n)
+	return n, err
+}

@@ -26,14 +26,33 @@ func (r *run) all(ctx context.Context) error {
 		staff[u] = c
 	}
 	fmt.Fprintf(r.c.Log, "logging in volunteers\n")
-	vols, err := loginAPI(ctx, base, m.Password, min(max(s.Scanners, s.Rush), m.BurstSignups, m.Accounts.Volunteers))
-	if err != nil {
-		return err
+	var vols, scanners []*apiClient
+	var webs []*webClient
+	var err error
+	if r.c.wants("sign-up rush") {
+		if vols, err = loginAPI(ctx, base, m.Password, 1, min(s.Rush, m.Accounts.Volunteers)); err != nil {
+			return err
+		}
 	}
-	// The browsers are the last accounts, away from the burst shift's volunteers.
-	webs, err := loginWeb(ctx, base, m.Password, m.Accounts.Volunteers-s.Clients+1, s.Clients)
-	if err != nil {
-		return err
+	if r.c.wants("check-in burst") {
+		// The scanners are burst volunteers who have not scanned yet: a database
+		// reused the same day would otherwise refuse them (three pairs a day).
+		used, err := scannedAlready(ctx, r.c.DB, m.BurstShiftID)
+		if err != nil {
+			return err
+		}
+		if used+s.Scanners > min(m.BurstSignups, m.Accounts.Volunteers) {
+			return fmt.Errorf("the burst shift's volunteers up to v%06d have scanned already: generate a new database", used)
+		}
+		if scanners, err = loginAPI(ctx, base, m.Password, used+1, s.Scanners); err != nil {
+			return err
+		}
+	}
+	if r.c.wants("html") || r.c.wants("hours") {
+		// The browsers are the last accounts, away from the burst shift's volunteers.
+		if webs, err = loginWeb(ctx, base, m.Password, m.Accounts.Volunteers-s.Clients+1, s.Clients); err != nil {
+			return err
+		}
 	}
 	limit, err := commitRate(ctx, r.c.DB, s.Duration)
 	if err != nil {
@@ -44,7 +63,7 @@ func (r *run) all(ctx context.Context) error {
 		name string
 		fn   func() (Row, error)
 	}{
-		{"check-in burst", func() (Row, error) { return r.checkinBurst(ctx, leader, vols[:min(s.Scanners, len(vols))], limit) }},
+		{"check-in burst", func() (Row, error) { return r.checkinBurst(ctx, leader, scanners, limit) }},
 		{"sign-up rush", func() (Row, error) { return r.signupRush(ctx, leader, vols[:min(s.Rush, len(vols))], limit) }},
 		{"volunteer registration", func() (Row, error) { return r.registration(ctx, limit) }},
 		{"dashboard: city", func() (Row, error) {
@@ -68,6 +87,9 @@ func (r *run) all(ctx context.Context) error {
 		{"xlsx import", func() (Row, error) { return r.importSheet(ctx, leader) }},
 	}
 	for _, st := range steps {
+		if !r.c.wants(st.name) {
+			continue
+		}
 		if err := r.scenario(st.name, st.fn); err != nil {
 			return err
 		}
@@ -75,13 +97,13 @@ func (r *run) all(ctx context.Context) error {
 	return nil
 }
 
-// loginAPI gets bearer tokens for volunteers v000001…v<n>, a few at a time
-// (argon2 is slow by design; logging in is not part of any timed work).
-func loginAPI(ctx context.Context, base, password string, n int) ([]*apiClient, error) {
+// loginAPI gets bearer tokens for n volunteers from v<first>, a few at a
+// time (argon2 is slow by design; logging in is not part of any timed work).
+func loginAPI(ctx context.Context, base, password string, first, n int) ([]*apiClient, error) {
 	out := make([]*apiClient, n)
 	err := parallel(n, func(i int) error {
 		out[i] = newAPI(base)
-		return out[i].login(ctx, Volunteer(i+1), password)
+		return out[i].login(ctx, Volunteer(first+i), password)
 	})
 	return out, err
 }

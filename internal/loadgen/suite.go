@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"zhiyuan/internal/db"
@@ -53,7 +54,21 @@ type Config struct {
 	Generate bool   // run `demo generate` first (into an empty database)
 	Seed     uint64
 	Scale    Scale
+	Only     []string  // run only the scenarios whose names contain one of these
 	Log      io.Writer // progress lines
+}
+
+// wants reports whether the scenario is to run.
+func (c Config) wants(name string) bool {
+	if len(c.Only) == 0 {
+		return true
+	}
+	for _, o := range c.Only {
+		if strings.Contains(name, o) {
+			return true
+		}
+	}
+	return false
 }
 
 // Run runs the whole suite and returns its report.
