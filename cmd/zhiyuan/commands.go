@@ -56,6 +56,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if c.RoundMinutes < 1 || c.RoundMinutes > 60 {
 		return fmt.Errorf("serve: --round-minutes must be between 1 and 60")
 	}
+	stopProfile, err := startCPUProfile()
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	return app.Serve(ctx, *c, stdout, app.NewLogger(stderr, c.LogFormat))
 }
 

@@ -30,7 +30,8 @@ Usage:
   zhiyuan version
 
 Environment: ZHIYUAN_ADDR, ZHIYUAN_DB, ZHIYUAN_SECRET_KEY_FILE, ZHIYUAN_SECURE_COOKIES,
-ZHIYUAN_TRUST_PROXY, ZHIYUAN_LOG_FORMAT (json|text). Flags override the environment.
+ZHIYUAN_TRUST_PROXY, ZHIYUAN_LOG_FORMAT (json|text), ZHIYUAN_CPU_PROFILE (a file for a CPU profile of
+the serve run). Flags override the environment.
 Roles: platform_admin, office_admin, community_worker, team_admin, volunteer, resident, department_staff.
 `
 
