@@ -92,6 +92,13 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	for name, pool := range d.Pools() {
 		a.reg.MustRegister(collectors.NewDBStatsCollector(pool, name))
 	}
+	a.reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zhiyuan_db_group_commits_total",
+			Help: "SQLite commits shared by write transactions (group commit)."},
+			func() float64 { c, _ := d.GroupCommits(); return float64(c) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zhiyuan_db_group_transactions_total",
+			Help: "SQLite write transactions committed or rolled back in shared commits."},
+			func() float64 { _, t := d.GroupCommits(); return float64(t) }))
 	a.handler = a.buildHandler()
 	return a, nil
 }

@@ -24,10 +24,10 @@ type DB struct {
 	Dialect Dialect
 	rw      *sql.DB
 	ro      *sql.DB
-	// gate queues SQLite's write transactions first come, first served
-	// (the pool hands its one connection to a waiter chosen at random,
-	// which under a burst leaves some waiting for seconds); nil on PostgreSQL.
-	gate chan struct{}
+	// group runs SQLite's write transactions first come, first served,
+	// several to a commit (group.go); nil on PostgreSQL, whose server
+	// commits concurrent transactions together by itself.
+	group *committer
 }
 
 // Open connects to dsn (a SQLite file path or a postgres:// URL) and checks
@@ -43,7 +43,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	db := &DB{Dialect: d, rw: rw, ro: ro}
 	if d == SQLite {
-		db.gate = make(chan struct{}, 1)
+		db.group = newCommitter(rw)
 	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
@@ -59,15 +59,13 @@ func (db *DB) Read() Querier { return db.ro }
 func (db *DB) Write() Querier { return db.rw }
 
 // Tx runs fn in a write transaction, committing if fn returns nil and rolling
-// back otherwise (also when fn panics).
+// back otherwise (also when fn panics, the panic going on in the caller).
+// On SQLite several callers' functions may share one commit (group.go);
+// each still runs alone and is committed or rolled back as a whole, and
+// once it runs, its statements are not interrupted if ctx ends.
 func (db *DB) Tx(ctx context.Context, fn func(tx Querier) error) (err error) {
-	if db.gate != nil {
-		select {
-		case db.gate <- struct{}{}:
-			defer func() { <-db.gate }()
-		case <-ctx.Done():
-			return fmt.Errorf("db: begin: %w", ctx.Err())
-		}
+	if db.group != nil {
+		return db.group.run(ctx, fn)
 	}
 	tx, err := db.rw.BeginTx(ctx, nil)
 	if err != nil {
@@ -99,6 +97,28 @@ func (db *DB) Tx(ctx context.Context, fn func(tx Querier) error) (err error) {
 type txQuerier struct {
 	*sql.Tx
 	after []func()
+	// detached statements keep running when their context ends (a group
+	// member's: see runInSavepoint).
+	detached bool
+}
+
+func (t *txQuerier) stmtContext(ctx context.Context) context.Context {
+	if t.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
+func (t *txQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(t.stmtContext(ctx), query, args...)
+}
+
+func (t *txQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(t.stmtContext(ctx), query, args...)
+}
+
+func (t *txQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.Tx.QueryRowContext(t.stmtContext(ctx), query, args...)
 }
 
 // AfterCommit runs fn once the transaction q belongs to has committed, and
@@ -110,6 +130,15 @@ func AfterCommit(q Querier, fn func()) {
 		return
 	}
 	fn()
+}
+
+// GroupCommits counts SQLite's shared commits and the write transactions
+// they held since the database was opened (zero on PostgreSQL).
+func (db *DB) GroupCommits() (commits, transactions uint64) {
+	if db.group == nil {
+		return 0, 0
+	}
+	return db.group.commits.Load(), db.group.members.Load()
 }
 
 // Ping checks that the database answers.
@@ -131,8 +160,11 @@ func (db *DB) Pools() map[string]*sql.DB {
 	return map[string]*sql.DB{"write": db.rw, "read": db.ro}
 }
 
-// Close closes the pools.
+// Close stops the group committer and closes the pools.
 func (db *DB) Close() error {
+	if db.group != nil {
+		db.group.stop()
+	}
 	err := db.rw.Close()
 	if db.ro != db.rw {
 		err = errors.Join(err, db.ro.Close())

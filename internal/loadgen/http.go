@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -174,4 +176,43 @@ func clip(b []byte) string {
 		s = s[:200] + "…"
 	}
 	return s
+}
+
+// groupCommits reads the server's shared-commit counters from /metrics
+// (zero on PostgreSQL or an older server).
+func groupCommits(ctx context.Context, base string) (commits, txs float64) {
+	req, err := http.NewRequestWithContext(ctx, "GET", base+"/metrics", nil)
+	if err != nil {
+		return 0, 0
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, 0
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		name, value, ok := strings.Cut(sc.Text(), " ")
+		if !ok {
+			continue
+		}
+		v, _ := strconv.ParseFloat(value, 64)
+		switch name {
+		case "zhiyuan_db_group_commits_total":
+			commits = v
+		case "zhiyuan_db_group_transactions_total":
+			txs = v
+		}
+	}
+	return commits, txs
+}
+
+// groupNote says how many write transactions shared a commit between two
+// readings of groupCommits.
+func groupNote(c0, t0, c1, t1 float64) string {
+	if c1 <= c0 {
+		return ""
+	}
+	return fmt.Sprintf("; %.0f write transactions in %.0f commits (%.1f per commit)", t1-t0, c1-c0, (t1-t0)/(c1-c0))
 }
