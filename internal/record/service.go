@@ -151,25 +151,20 @@ func (s *Service) attend(ctx context.Context, sh shiftInfo, volunteerID int64, m
 		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", volunteerID); err != nil {
 			return apperr.Wrap(err, "record: lock")
 		}
-		if mustSignUp {
-			ok, err := signedUp(ctx, tx, sh.id, volunteerID)
-			if err != nil {
-				return apperr.Wrap(err, "record: signup")
-			}
-			if !ok {
-				return errNotSignedUp
-			}
-		}
-		openID, in, err := openAttendance(ctx, tx, sh.id, volunteerID)
+		day := at.In(shanghai).Format("2006-01-02")
+		st, err := loadStanding(ctx, tx, sh, volunteerID, day)
 		if err != nil {
-			return apperr.Wrap(err, "record: attendance")
+			return apperr.Wrap(err, "record: standing")
 		}
-		if openID != 0 {
+		if mustSignUp && !st.signedUp {
+			return errNotSignedUp
+		}
+		if st.openID != 0 {
 			if at.After(sh.end.Add(CheckOutGrace)) {
 				return errShiftOver
 			}
 			out.Action = ActionCheckOut
-			out.RecordID, out.Minutes, err = s.checkOut(ctx, tx, sh, openID, volunteerID, in, at, by)
+			out.RecordID, out.Minutes, err = s.checkOut(ctx, tx, sh, st.openID, volunteerID, st.openIn, at, by)
 			return err
 		}
 		if at.Before(sh.start.Add(-CheckInOpensBefore)) {
@@ -178,12 +173,7 @@ func (s *Service) attend(ctx context.Context, sh shiftInfo, volunteerID int64, m
 		if !at.Before(sh.end) {
 			return errShiftOver
 		}
-		day := at.In(shanghai).Format("2006-01-02")
-		n, err := pairsOnDay(ctx, tx, volunteerID, sh.projectID, day)
-		if err != nil {
-			return apperr.Wrap(err, "record: pairs")
-		}
-		if n >= MaxPairsPerDay {
+		if st.pairsToday >= MaxPairsPerDay {
 			return errTooManyPairs.With(map[string]any{"Max": MaxPairsPerDay})
 		}
 		out.Action = ActionCheckIn

@@ -37,36 +37,33 @@ func loadShift(ctx context.Context, q db.Querier, id int64) (shiftInfo, error) {
 	return s, err
 }
 
-// signedUp tells whether the volunteer holds a confirmed seat on the shift.
-// The condition is the live sign-ups index's own, so both engines look up
-// one row instead of counting the shift's sign-ups.
-func signedUp(ctx context.Context, q db.Querier, shiftID, volunteerID int64) (bool, error) {
-	var status string
-	err := q.QueryRowContext(ctx, `SELECT status FROM signups WHERE shift_id = $1 AND volunteer_id = $2 AND status <> 'cancelled'`,
-		shiftID, volunteerID).Scan(&status)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return status == "confirmed", err
+// standing is what a scan needs to know of the volunteer on the shift,
+// read in one statement: whether they hold a confirmed seat (the condition
+// is the live sign-ups index's own, so both engines look up one row), the
+// attendance still open (no check-out yet), and how many check-ins they
+// made on the project that day (the daily limit).
+type standing struct {
+	signedUp   bool
+	openID     int64
+	openIn     time.Time
+	pairsToday int
 }
 
-// openAttendance returns the volunteer's attendance on the shift that has
-// no check-out yet.
-func openAttendance(ctx context.Context, q db.Querier, shiftID, volunteerID int64) (id int64, in time.Time, err error) {
-	var at int64
-	err = q.QueryRowContext(ctx, `SELECT id, check_in_at FROM attendance WHERE shift_id = $1 AND volunteer_id = $2 AND check_out_at = 0
-		ORDER BY id DESC LIMIT 1`, shiftID, volunteerID).Scan(&id, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, time.Time{}, nil
+func loadStanding(ctx context.Context, q db.Querier, sh shiftInfo, volunteerID int64, day string) (standing, error) {
+	var st standing
+	var status sql.NullString
+	var openID, openAt sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT
+		(SELECT status FROM signups WHERE shift_id = $1 AND volunteer_id = $2 AND status <> 'cancelled'),
+		(SELECT id FROM attendance WHERE shift_id = $1 AND volunteer_id = $2 AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
+		(SELECT check_in_at FROM attendance WHERE shift_id = $1 AND volunteer_id = $2 AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
+		(SELECT COUNT(*) FROM attendance WHERE volunteer_id = $2 AND project_id = $3 AND day = $4)`,
+		sh.id, volunteerID, sh.projectID, day).Scan(&status, &openID, &openAt, &st.pairsToday)
+	st.signedUp = status.String == "confirmed"
+	if openID.Valid {
+		st.openID, st.openIn = openID.Int64, time.Unix(openAt.Int64, 0)
 	}
-	return id, time.Unix(at, 0), err
-}
-
-func pairsOnDay(ctx context.Context, q db.Querier, volunteerID, projectID int64, day string) (int, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM attendance WHERE volunteer_id = $1 AND project_id = $2 AND day = $3`,
-		volunteerID, projectID, day).Scan(&n)
-	return n, err
+	return st, err
 }
 
 const recordColumns = `r.id, r.volunteer_id, r.team_id, t.name, r.project_id, COALESCE(r.shift_id, 0), r.region_code, r.activity,
