@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"zhiyuan/internal/db"
 )
@@ -131,15 +132,18 @@ func (d *delta) write(ctx context.Context, q db.Querier) error {
 		}
 	}
 	slices.SortFunc(keys, compareCount)
-	for _, k := range keys {
-		n := d.counts[k]
-		if _, err := q.ExecContext(ctx, `INSERT INTO stat_counts (region_code, metric, grain, period, dim, n)
-			VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (region_code, metric, grain, period, dim) DO UPDATE SET n = stat_counts.n + excluded.n`,
-			k.region, k.metric, k.grain, k.period, k.dim, n); err != nil {
-			return fmt.Errorf("stats: write %s: %w", k.metric, err)
+	// The counters are added in statements of up to upsertRows rows: a
+	// check-out moves five (one per region level), a confirmation dozens.
+	for len(keys) > 0 {
+		chunk := keys[:min(len(keys), upsertRows)]
+		keys = keys[len(chunk):]
+		if _, err := q.ExecContext(ctx, upsertCounts(len(chunk)), d.upsertArgs(chunk)...); err != nil {
+			return fmt.Errorf("stats: write %s: %w", chunk[0].metric, err)
 		}
-		if n < 0 {
+		for _, k := range chunk {
+			if d.counts[k] >= 0 {
+				continue
+			}
 			if _, err := q.ExecContext(ctx, `DELETE FROM stat_counts WHERE region_code = $1 AND metric = $2
 				AND grain = $3 AND period = $4 AND dim = $5 AND n = 0`, k.region, k.metric, k.grain, k.period, k.dim); err != nil {
 				return fmt.Errorf("stats: clear %s: %w", k.metric, err)
@@ -147,6 +151,41 @@ func (d *delta) write(ctx context.Context, q db.Querier) error {
 		}
 	}
 	return writeMarks(ctx, q, d.marks)
+}
+
+// upsertRows bounds the rows of one counter statement (6 parameters each).
+const upsertRows = 64
+
+// upsertCounts is the statement adding n counters; the keys of one
+// statement are distinct (they come from a map), as PostgreSQL requires.
+func upsertCounts(n int) string { return upsertTexts[n] }
+
+var upsertTexts = func() (t [upsertRows + 1]string) {
+	for n := 1; n <= upsertRows; n++ {
+		t[n] = upsertText(n)
+	}
+	return t
+}()
+
+func upsertText(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, n) VALUES `)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d)", 6*i+1, 6*i+2, 6*i+3, 6*i+4, 6*i+5, 6*i+6)
+	}
+	b.WriteString(` ON CONFLICT (region_code, metric, grain, period, dim) DO UPDATE SET n = stat_counts.n + excluded.n`)
+	return b.String()
+}
+
+func (d *delta) upsertArgs(keys []count) []any {
+	args := make([]any, 0, 6*len(keys))
+	for _, k := range keys {
+		args = append(args, k.region, k.metric, k.grain, k.period, k.dim, d.counts[k])
+	}
+	return args
 }
 
 func compareCount(a, b count) int {
