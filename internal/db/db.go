@@ -102,8 +102,13 @@ type txQuerier struct {
 	detached bool
 }
 
+// stmtContext is the context a statement runs under. A group member's
+// statement that starts is not interrupted: SQLite answers an interrupted
+// write by rolling back the whole transaction, with the other members' work.
+// One whose context has already ended does not start (database/sql refuses
+// it), so a function whose caller is gone fails at its next statement.
 func (t *txQuerier) stmtContext(ctx context.Context) context.Context {
-	if t.detached {
+	if t.detached && ctx.Err() == nil {
 		return context.WithoutCancel(ctx)
 	}
 	return ctx

@@ -198,9 +198,8 @@ func runInSavepoint(tx *sql.Tx, req *txRequest) (res txResult, ok bool) {
 	if err := req.ctx.Err(); err != nil {
 		return txResult{err: fmt.Errorf("db: begin: %w", err)}, true
 	}
-	// The statements run to their end even if the caller goes away: an
-	// interrupted write inside a transaction makes SQLite roll back the
-	// whole transaction, with the other members' work in it.
+	// The group's own statements run to their end even if the caller goes
+	// away (see txQuerier.stmtContext).
 	ctx := context.WithoutCancel(req.ctx)
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT member`); err != nil {
 		return txResult{err: fmt.Errorf("db: savepoint: %w", err)}, false
@@ -213,6 +212,13 @@ func runInSavepoint(tx *sql.Tx, req *txRequest) (res txResult, ok bool) {
 			}
 		}()
 		res.err = req.fn(q)
+		if res.err == nil {
+			// As with a transaction of its own, a caller gone before its
+			// commit has nothing committed.
+			if err := req.ctx.Err(); err != nil {
+				res.err = fmt.Errorf("db: commit: %w", err)
+			}
+		}
 	}()
 	if res.err == nil && res.panicked == nil {
 		if _, err := tx.ExecContext(ctx, `RELEASE member`); err != nil {
