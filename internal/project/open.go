@@ -19,8 +19,10 @@ type OpenQuery struct {
 }
 
 // OpenShifts lists anyone the shifts of published projects that have not
-// started and still have a seat or a waiting place, soonest first.
-func (s *Service) OpenShifts(ctx context.Context, q OpenQuery) ([]Shift, error) {
+// started and still have a seat or a waiting place, soonest first. Lists
+// are kept in memory between writes (see openCache): the list is the same
+// for everyone and read far more often than a seat is taken.
+func (s *Service) OpenShifts(ctx context.Context, q OpenQuery) (*OpenList, error) {
 	f := apperr.Fields{}
 	if q.RegionCode != "" && !region.Valid(q.RegionCode) {
 		f.Add("region_code", "unknown", "region.unknown")
@@ -38,9 +40,31 @@ func (s *Service) OpenShifts(ctx context.Context, q OpenQuery) ([]Shift, error) 
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}
+	if q.AfterID <= 0 {
+		q.AfterStart, q.AfterID = 0, 0
+	}
+	now := s.Now()
+	l, gen := s.open.get(q, now)
+	if l != nil {
+		return l, nil
+	}
+	list, err := s.readOpenShifts(ctx, q, day, now)
+	if err != nil {
+		return nil, err
+	}
+	l = &OpenList{Shifts: list, until: now.Add(openTTL)}
+	if len(list) > 0 && list[0].StartsAt.Before(l.until) {
+		l.until = list[0].StartsAt // it leaves the list when it starts
+	}
+	s.open.put(q, l, gen)
+	return l, nil
+}
+
+// readOpenShifts reads one page of open shifts from the database.
+func (s *Service) readOpenShifts(ctx context.Context, q OpenQuery, day, now time.Time) ([]Shift, error) {
 	var c db.Conds
 	c.Add("p.state = " + c.Arg(StatePublished))
-	c.Add("s.starts_at > " + c.Arg(s.Now().Unix()))
+	c.Add("s.starts_at > " + c.Arg(now.Unix()))
 	c.Add("(s.taken < s.capacity OR s.waiting < s.waitlist)")
 	if q.RegionCode != "" {
 		c.Prefix("s.region_code", q.RegionCode)

@@ -30,6 +30,7 @@ type Service struct {
 	volunteers *volunteer.Service
 	feedKey    []byte
 	log        *slog.Logger
+	open       openCache // the open-shift lists, forgotten on writes
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -195,6 +196,7 @@ func (s *Service) ReviewProject(ctx context.Context, p *auth.Principal, id int64
 // move changes a project's state, recording the step in its review history.
 func (s *Service) move(ctx context.Context, p *auth.Principal, pr Project, decision, from, to, reason string) (Project, error) {
 	err := s.db.Tx(ctx, func(tx db.Querier) error {
+		db.AfterCommit(tx, s.open.forget) // published or closed: its shifts come or go
 		now := s.Now().Unix()
 		ok, err := setProjectState(ctx, tx, pr.ID, from, to, reason, now)
 		if err != nil {

@@ -55,6 +55,7 @@ func (s *Service) AddShift(ctx context.Context, p *auth.Principal, projectID int
 	}
 	var id int64
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		db.AfterCommit(tx, s.open.forget)
 		var opens int64
 		if !c.opens.IsZero() {
 			opens = c.opens.Unix()

@@ -50,6 +50,7 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) 
 	}
 	out := Signup{ShiftID: sh.ID, VolunteerID: volunteerID, StartsAt: sh.StartsAt, EndsAt: sh.EndsAt, CreatedAt: now}
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		db.AfterCommit(tx, s.open.forget) // the seats left change
 		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", volunteerID); err != nil {
 			return apperr.Wrap(err, "signup: lock")
 		}
@@ -141,6 +142,7 @@ func (s *Service) Cancel(ctx context.Context, p *auth.Principal, signupID int64)
 		return apperr.New(apperr.Conflict, "signup.already_cancelled")
 	}
 	return s.db.Tx(ctx, func(tx db.Querier) error {
+		db.AfterCommit(tx, s.open.forget) // a seat comes free
 		now := s.Now().Unix()
 		res, err := tx.ExecContext(ctx, `UPDATE signups SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND status = $3`, now, signupID, status)
 		if err != nil {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,10 +17,14 @@ type openShiftsData struct {
 	Region  string
 	Day     string
 	NextURL string
+	Rows    template.HTML // the list, rendered by "open_shift_rows"
 }
 
 // openShifts lists, for anyone, the coming shifts with a seat or a waiting
-// place, soonest first; signing up happens on the project's page.
+// place, soonest first; signing up happens on the project's page. The list
+// is the same for every visitor, so it is rendered once per language and
+// kept with the service's cached list until a write changes it; only the
+// page around it is rendered per request.
 func (s *Server) openShifts(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	d := openShiftsData{Region: strings.TrimSpace(q.Get("region_code")), Day: q.Get("date")}
@@ -28,22 +34,45 @@ func (s *Server) openShifts(w http.ResponseWriter, r *http.Request) {
 	list, err := s.projects.OpenShifts(r.Context(), project.OpenQuery{RegionCode: d.Region, Day: d.Day,
 		AfterStart: afterStart, AfterID: afterID, Limit: pageSize})
 	if err != nil {
+		d.Rows = template.HTML(s.openShiftRows(p)) // the empty list under the error
 		s.formError(w, r, "open_shifts", p, err)
 		return
 	}
-	d.Shifts = list
-	if len(list) == pageSize {
-		last := list[len(list)-1]
-		v := url.Values{"after": {strconv.FormatInt(last.StartsAt.Unix(), 10) + "-" + strconv.FormatInt(last.ID, 10)}}
-		if d.Region != "" {
-			v.Set("region_code", d.Region)
+	rows := list.Memo(p.Lang, func() string {
+		d := openShiftsData{Shifts: list.Shifts, Region: d.Region, Day: d.Day}
+		if len(d.Shifts) == pageSize {
+			last := d.Shifts[len(d.Shifts)-1]
+			v := url.Values{"after": {strconv.FormatInt(last.StartsAt.Unix(), 10) + "-" + strconv.FormatInt(last.ID, 10)}}
+			if d.Region != "" {
+				v.Set("region_code", d.Region)
+			}
+			if d.Day != "" {
+				v.Set("date", d.Day)
+			}
+			d.NextURL = "/shifts?" + v.Encode()
 		}
-		if d.Day != "" {
-			v.Set("date", d.Day)
-		}
-		d.NextURL = "/shifts?" + v.Encode()
+		rp := *p
+		rp.Data = &d
+		return s.openShiftRows(&rp)
+	})
+	if rows == "" {
+		s.fail(w, r, errors.New("web: open shifts: the list did not render"))
+		return
 	}
+	d.Rows = template.HTML(rows)
 	s.render(w, r, http.StatusOK, "open_shifts", p)
+}
+
+// openShiftRows renders the list of p's openShiftsData; "" if the template
+// fails (logged).
+func (s *Server) openShiftRows(p *Page) string {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := s.tmpl["open_shifts"].ExecuteTemplate(buf, "open_shift_rows", p); err != nil {
+		s.log.Error("template failed", "template", "open_shift_rows", "err", err)
+		return ""
+	}
+	return buf.String()
 }
 
 // parseShiftCursor reads "start-id"; anything else starts from the top.
