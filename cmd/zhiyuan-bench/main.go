@@ -25,16 +25,16 @@ func main() {
 	manifest := flag.String("manifest", "", "the generator's manifest (default <db>.generate.json)")
 	work := flag.String("work", "bench/work", "directory for the server log and the import workbook")
 	out := flag.String("out", "", "Markdown file for the results (default bench/results-<date>.md)")
-	scale := flag.String("scale", "small", "tiny, small, tenth or tianjin")
+	scale := flag.String("scale", "small", "tiny, small, compare, tenth or tianjin")
 	gen := flag.Bool("generate", true, "generate the data first (the database must be empty)")
 	seed := flag.Uint64("seed", 1, "generator seed")
 	dur := flag.Duration("duration", 0, "length of each timed scenario (default: the scale's)")
-	only := flag.String("only", "", "comma-separated parts of scenario names to run (default: all), e.g. check-in,html")
+	only := flag.String("only", "", "comma-separated parts of scenario names to run, e.g. check-in,html; all: every scenario (default: all, or the html pages at compare scale)")
 	note := flag.String("note", "", "a line for the results, e.g. which build was measured")
 	flag.Parse()
 	s, ok := loadgen.Scales[*scale]
 	if !ok || *dsn == "" {
-		fmt.Fprintln(os.Stderr, "zhiyuan-bench: --db is required and --scale is one of tiny, small, tenth, tianjin")
+		fmt.Fprintln(os.Stderr, "zhiyuan-bench: --db is required and --scale is one of tiny, small, compare, tenth, tianjin")
 		os.Exit(2)
 	}
 	if *dur > 0 {

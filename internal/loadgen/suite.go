@@ -10,6 +10,7 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,11 @@ type Scale struct {
 	Rush       int           // volunteers in the sign-up rush
 	RushSeats  int           // seats of each popular shift (4 of them)
 	ImportRows int           // rows of the imported workbook
+	// Compare marks the scale of the comparison with the open-source volunteer
+	// planner (issue #6: 10,000 volunteers, 200 open shifts, 16 connections):
+	// the html scenarios' targets are judged there, elsewhere only shown.
+	Compare bool
+	Only    []string // the scenarios run by default (as --only), if not all
 }
 
 // Scales are the named scales of `scripts/bench --scale`.
@@ -38,6 +44,8 @@ var Scales = map[string]Scale{
 		Clients: 4, Scanners: 16, Rush: 24, RushSeats: 10, ImportRows: 1000},
 	"small": {Name: "small", Volunteers: 20000, Teams: 200, Records: 100000, Accounts: 10000, Duration: 3 * time.Second,
 		Clients: 16, Scanners: 256, Rush: 256, RushSeats: 50, ImportRows: 20000},
+	"compare": {Name: "compare", Volunteers: 10000, Teams: 100, Records: 50000, Accounts: 10000, Duration: 5 * time.Second,
+		Clients: 16, Scanners: 256, Rush: 256, RushSeats: 50, ImportRows: 20000, Compare: true, Only: []string{"html"}},
 	"tenth": {Name: "tenth", Volunteers: 250000, Teams: 1600, Records: 2000000, Accounts: 10000, Duration: 10 * time.Second,
 		Clients: 16, Scanners: 256, Rush: 512, RushSeats: 100, ImportRows: 500000},
 	"tianjin": {Name: "tianjin", Volunteers: 2500000, Teams: 16000, Records: 20000000, Accounts: 10000, Duration: 20 * time.Second,
@@ -54,16 +62,20 @@ type Config struct {
 	Generate bool   // run `demo generate` first (into an empty database)
 	Seed     uint64
 	Scale    Scale
-	Only     []string  // run only the scenarios whose names contain one of these
+	Only     []string  // run only the scenarios whose names contain one of these ("all": every one; default: the scale's)
 	Log      io.Writer // progress lines
 }
 
 // wants reports whether the scenario is to run.
 func (c Config) wants(name string) bool {
-	if len(c.Only) == 0 {
+	only := c.Only
+	if len(only) == 0 {
+		only = c.Scale.Only
+	}
+	if len(only) == 0 || slices.Contains(only, "all") {
 		return true
 	}
-	for _, o := range c.Only {
+	for _, o := range only {
 		if strings.Contains(name, o) {
 			return true
 		}
@@ -148,7 +160,7 @@ func (r *run) scenario(name string, fn func() (Row, error)) error {
 	}
 	row.Name = name
 	row.RSSPeak = r.srv.peakMB()
-	row.judge()
+	row.judge(r.c.Scale)
 	r.rep.Rows = append(r.rep.Rows, row)
 	fmt.Fprintf(r.c.Log, "  %s\n", row.line())
 	return nil
