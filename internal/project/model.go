@@ -117,12 +117,17 @@ type NewShift struct {
 type Signup struct {
 	ID          int64
 	ShiftID     int64
+	ProjectID   int64
 	VolunteerID int64
 	Status      string
 	StartsAt    time.Time
 	EndsAt      time.Time
 	CreatedAt   time.Time
 }
+
+// MaxShiftLength is the longest a shift may last; the overlap check of a
+// sign-up relies on it.
+const MaxShiftLength = 24 * time.Hour
 
 // SeatsLeft is how many confirmed seats the shift still has.
 func (sh Shift) SeatsLeft() int { return max(sh.Capacity-sh.Taken, 0) }

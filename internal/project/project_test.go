@@ -245,6 +245,27 @@ func TestOverlapIsRefusedBackToBackIsNot(t *testing.T) {
 	}
 }
 
+// The overlap check reads back only MaxShiftLength: a shift of the longest
+// length still overlaps one starting near its end.
+func TestOverlapWithTheLongestShift(t *testing.T) {
+	env := apptest.New(t)
+	pr := published(t, env)
+	long := shiftAt(t, env, pr, 0, project.MaxShiftLength, 5, 0)
+	late := shiftAt(t, env, pr, project.MaxShiftLength-time.Hour, project.MaxShiftLength+time.Hour, 5, 0)
+	after := shiftAt(t, env, pr, project.MaxShiftLength, project.MaxShiftLength+2*time.Hour, 5, 0)
+	p := volunteers(t, env, 1)[0]
+	ctx := context.Background()
+	if _, err := env.App.Projects.SignUp(ctx, p, long.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.Projects.SignUp(ctx, p, late.ID); apperr.From(err).Key != "signup.overlap" {
+		t.Fatalf("the last hour of a 24-hour shift: %v", err)
+	}
+	if _, err := env.App.Projects.SignUp(ctx, p, after.ID); err != nil {
+		t.Fatalf("right after a 24-hour shift: %v", err)
+	}
+}
+
 func TestMyShiftsAndCalendarFeed(t *testing.T) {
 	env := apptest.New(t)
 	pr := published(t, env)

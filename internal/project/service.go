@@ -118,10 +118,16 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Project
 	if err != nil {
 		return pr, err
 	}
-	if pr.State == StatePublished || pr.State == StateClosed || s.canManage(p, pr) || auth.Can(p, auth.PermProjectReview, projectTarget(pr)) {
+	if s.visible(p, pr) {
 		return pr, nil
 	}
 	return Project{}, errNotFound
+}
+
+// visible reports whether p may see the project: published and closed ones
+// anyone, others their team and the offices of their region.
+func (s *Service) visible(p *auth.Principal, pr Project) bool {
+	return pr.State == StatePublished || pr.State == StateClosed || s.canManage(p, pr) || auth.Can(p, auth.PermProjectReview, projectTarget(pr))
 }
 
 func (s *Service) canManage(p *auth.Principal, pr Project) bool {

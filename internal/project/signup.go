@@ -31,11 +31,7 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) 
 	if err != nil {
 		return Signup{}, apperr.Mask(err, apperr.New(apperr.Forbidden, "team.need_volunteer_record"))
 	}
-	sh, err := s.Shift(ctx, p, shiftID)
-	if err != nil {
-		return Signup{}, err
-	}
-	pr, err := s.get(ctx, sh.ProjectID)
+	sh, pr, err := s.shiftWithProject(ctx, p, shiftID)
 	if err != nil {
 		return Signup{}, err
 	}
@@ -48,7 +44,7 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) 
 	case !now.Before(sh.SignupClosesAt) || !now.Before(sh.StartsAt):
 		return Signup{}, errClosed
 	}
-	out := Signup{ShiftID: sh.ID, VolunteerID: volunteerID, StartsAt: sh.StartsAt, EndsAt: sh.EndsAt, CreatedAt: now}
+	out := Signup{ShiftID: sh.ID, ProjectID: sh.ProjectID, VolunteerID: volunteerID, StartsAt: sh.StartsAt, EndsAt: sh.EndsAt, CreatedAt: now}
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
 		db.AfterCommit(tx, s.open.forget) // the seats left change
 		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", volunteerID); err != nil {
@@ -87,16 +83,47 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) 
 	return out, err
 }
 
+// shiftWithProject is Shift in one query: the shift, if p may see its
+// project, and the project's state and owners (the rest of it left empty).
+func (s *Service) shiftWithProject(ctx context.Context, p *auth.Principal, id int64) (Shift, Project, error) {
+	var pr Project
+	row := s.db.Read().QueryRowContext(ctx, `SELECT `+shiftColumns+`, p.state, p.team_id, p.region_code
+		FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id)
+	sh, err := scanShift(scanWith{row, []any{&pr.State, &pr.TeamID, &pr.RegionCode}})
+	if errors.Is(err, sql.ErrNoRows) {
+		return Shift{}, pr, errShiftNotFound
+	}
+	if err != nil {
+		return Shift{}, pr, apperr.Wrap(err, "project: shift")
+	}
+	pr.ID, pr.Name = sh.ProjectID, sh.ProjectName
+	if !s.visible(p, pr) {
+		return Shift{}, Project{}, errShiftNotFound
+	}
+	return sh, pr, nil
+}
+
+// scanWith scans a row into a scanner's destinations and then more.
+type scanWith struct {
+	row  db.Scanner
+	more []any
+}
+
+func (w scanWith) Scan(dest ...any) error { return w.row.Scan(append(dest, w.more...)...) }
+
 // overlap refuses a shift that overlaps one the volunteer is on (or waiting
-// for), naming the other shift.
+// for), naming the other shift. No shift lasts longer than MaxShiftLength,
+// so only those starting less than that before this one can overlap it: the
+// index on (volunteer_id, starts_at) is read over that window, not over the
+// volunteer's whole history.
 func overlap(ctx context.Context, q db.Querier, volunteerID int64, sh Shift) error {
 	var other int64
 	var name string
 	var start, end int64
 	err := q.QueryRowContext(ctx, `SELECT s.shift_id, p.name, s.starts_at, s.ends_at FROM signups s
 		JOIN shifts x ON x.id = s.shift_id JOIN projects p ON p.id = x.project_id
-		WHERE s.volunteer_id = $1 AND s.status <> 'cancelled' AND s.starts_at < $2 AND s.ends_at > $3 LIMIT 1`,
-		volunteerID, sh.EndsAt.Unix(), sh.StartsAt.Unix()).Scan(&other, &name, &start, &end)
+		WHERE s.volunteer_id = $1 AND s.starts_at < $2 AND s.starts_at > $3 AND s.ends_at > $4 AND s.status <> 'cancelled' LIMIT 1`,
+		volunteerID, sh.EndsAt.Unix(), sh.StartsAt.Add(-MaxShiftLength).Unix(), sh.StartsAt.Unix()).Scan(&other, &name, &start, &end)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -124,7 +151,7 @@ func (s *Service) Cancel(ctx context.Context, p *auth.Principal, signupID int64)
 	if err != nil {
 		return apperr.Wrap(err, "signup: cancel")
 	}
-	sh, err := s.Shift(ctx, p, shiftID)
+	sh, pr, err := s.shiftWithProject(ctx, p, shiftID)
 	if err != nil {
 		return apperr.Mask(err, errSignupMissing)
 	}
@@ -132,11 +159,8 @@ func (s *Service) Cancel(ctx context.Context, p *auth.Principal, signupID int64)
 	if id, err := s.volunteers.MyID(ctx, p); err == nil && id == volunteerID {
 		mine = true
 	}
-	if !mine {
-		pr, err := s.get(ctx, sh.ProjectID)
-		if err != nil || !s.canManage(p, pr) {
-			return errSignupMissing
-		}
+	if !mine && !s.canManage(p, pr) {
+		return errSignupMissing
 	}
 	if status == SignupCancelled {
 		return apperr.New(apperr.Conflict, "signup.already_cancelled")

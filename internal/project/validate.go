@@ -116,7 +116,7 @@ func validateShift(in NewShift, p Project, now time.Time) (checkedShift, error) 
 		switch {
 		case !c.end.After(c.start):
 			f.Add("ends_at", "before_start", "project.shift_ends_before_start")
-		case c.end.Sub(c.start) > 24*time.Hour:
+		case c.end.Sub(c.start) > MaxShiftLength:
 			f.Add("ends_at", "too_long", "project.shift_too_long")
 		case !c.start.After(now):
 			f.Add("starts_at", "past", "project.shift_in_past")

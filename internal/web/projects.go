@@ -232,13 +232,15 @@ func (s *Server) shiftSignup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, pr := r.Context(), httpx.Principal(r)
-	sh, err := s.projects.Shift(ctx, pr, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	su, err := s.projects.SignUp(ctx, pr, id)
 	if err != nil {
+		// Refused: the project's page says why (the shift is read again
+		// only then; a shift the volunteer may not see is a 404).
+		sh, serr := s.projects.Shift(ctx, pr, id)
+		if serr != nil {
+			s.fail(w, r, serr)
+			return
+		}
 		s.showProject(w, r, sh.ProjectID, err)
 		return
 	}
@@ -246,5 +248,5 @@ func (s *Server) shiftSignup(w http.ResponseWriter, r *http.Request) {
 	if su.Status == project.SignupWaitlisted {
 		flash = "flash.waitlisted"
 	}
-	http.Redirect(w, r, projectURL(sh.ProjectID, "?flash="+flash), http.StatusSeeOther)
+	http.Redirect(w, r, projectURL(su.ProjectID, "?flash="+flash), http.StatusSeeOther)
 }
