@@ -23,11 +23,15 @@ type Row struct {
 	P95      time.Duration
 	P99      time.Duration
 	RSSPeak  float64 // server resident memory, MB
-	DBLimit  float64 // the database's own rate for the same work, per second; 0: none applies
-	Target   target
-	Met      string // yes, no, or "" without a target
-	Note     string
-	FirstErr string
+	// CPUPerReq is the server's CPU time over the scenario per counted
+	// request (work between them, like the sign-up's cancellations, included):
+	// steadier than req/s on a shared machine.
+	CPUPerReq time.Duration
+	DBLimit   float64 // the database's own rate for the same work, per second; 0: none applies
+	Target    target
+	Met       string // yes, no, or "" without a target
+	Note      string
+	FirstErr  string
 }
 
 // target is a scenario's goal from issue #6.
@@ -93,7 +97,7 @@ type Report struct {
 	Note      string // what the person running it wants said, e.g. which build
 }
 
-var header = []string{"scenario", "clients", "requests", "req/s", "p50", "p95", "p99", "errors", "server RSS peak", "DB limit", "ratio", "target", "met?"}
+var header = []string{"scenario", "clients", "requests", "req/s", "p50", "p95", "p99", "errors", "server CPU/req", "server RSS peak", "DB limit", "ratio", "target", "met?"}
 
 func (r Row) cells() []string {
 	ps := fmt.Sprintf("%.0f", r.PerSec)
@@ -104,6 +108,10 @@ func (r Row) cells() []string {
 	if r.DBLimit > 0 {
 		lim, ratio = fmt.Sprintf("%.0f commits/s", r.DBLimit), fmt.Sprintf("%.0f%%", 100*r.Ratio())
 	}
+	cpu := "—"
+	if r.CPUPerReq > 0 {
+		cpu = fmt.Sprintf("%.2f ms", float64(r.CPUPerReq.Microseconds())/1000)
+	}
 	met := r.Met
 	if met == "" {
 		met = "—"
@@ -113,7 +121,7 @@ func (r Row) cells() []string {
 		tgt = "—"
 	}
 	return []string{r.Name, fmt.Sprint(r.Clients), fmt.Sprint(r.Requests), ps, ms(r.P50), ms(r.P95), ms(r.P99),
-		fmt.Sprint(r.Errors), fmt.Sprintf("%.0f MB", r.RSSPeak), lim, ratio, tgt, met}
+		fmt.Sprint(r.Errors), cpu, fmt.Sprintf("%.0f MB", r.RSSPeak), lim, ratio, tgt, met}
 }
 
 func (r Row) line() string { return strings.Join(r.cells(), " | ") }

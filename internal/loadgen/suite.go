@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -154,14 +155,39 @@ type run struct {
 func (r *run) scenario(name string, fn func() (Row, error)) error {
 	fmt.Fprintf(r.c.Log, "scenario: %s\n", name)
 	r.srv.resetPeak()
+	cpu0 := cpuTime(r.srv.cmd.Process.Pid)
 	row, err := fn()
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	row.Name = name
 	row.RSSPeak = r.srv.peakMB()
+	if cpu1 := cpuTime(r.srv.cmd.Process.Pid); cpu0 >= 0 && cpu1 >= cpu0 && row.Requests > 0 {
+		row.CPUPerReq = (cpu1 - cpu0) / time.Duration(row.Requests)
+	}
 	row.judge(r.c.Scale)
 	r.rep.Rows = append(r.rep.Rows, row)
 	fmt.Fprintf(r.c.Log, "  %s\n", row.line())
 	return nil
+}
+
+// cpuTime is the CPU time (user and system) the process has used so far,
+// from /proc/<pid>/stat; -1 if unknown.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return -1
+	}
+	_, rest, ok := strings.Cut(string(b), ") ") // the name may hold spaces
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return -1
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	const hz = 100 // USER_HZ: clock ticks per second on Linux
+	return time.Duration(utime+stime) * time.Second / hz
 }
