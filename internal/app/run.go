@@ -58,6 +58,7 @@ func Serve(ctx context.Context, c Config, out io.Writer, log *slog.Logger) error
 		}
 	}
 	settleMemory()
+	go returnAfterBursts(ctx, time.Second, burstSlack)
 	return a.Serve(ctx, func(addr string) {
 		log.Info("serving", "addr", addr, "database", db.RedactDSN(c.DB), "dialect", d.Dialect, "startup_ms", time.Since(start).Milliseconds())
 		fmt.Fprintf(out, "Zhiyuan is serving on http://%s (database %s)\n", addr, db.RedactDSN(c.DB))
@@ -70,3 +71,6 @@ func Serve(ctx context.Context, c Config, out io.Writer, log *slog.Logger) error
 // limit near the live heap of a heavy request (a city dashboard) makes the
 // collector run back to back and the request several times slower.
 func settleMemory() { debug.FreeOSMemory() }
+
+// burstSlack is how much free heap returnAfterBursts leaves alone.
+const burstSlack = 24 << 20
