@@ -14,8 +14,9 @@ import (
 // two minutes). Every tick it collects and returns them when
 //   - more of the heap is free than it will grow into before the next
 //     collection (the live heap, GOGC=100) plus slack, or
-//   - no collection ran since the last tick (a quiet server) and the heap
-//     holds more than slack over what it held when last settled.
+//   - the server has just become quiet: collections ran in the tick before
+//     and none in this one, and the heap holds more than slack. Only a
+//     collection can tell what a burst that just ended left behind.
 //
 // Under steady load neither holds, so it does nothing; no memory limit is
 // set, so a request with a large live heap is never slowed.
@@ -26,7 +27,8 @@ func returnAfterBursts(ctx context.Context, every time.Duration, slack uint64) {
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
-	var cycles, settled uint64
+	var cycles uint64
+	busy := false
 	read := func() (free, held, live, n uint64, ok bool) {
 		metrics.Read(s)
 		for _, m := range s {
@@ -37,7 +39,7 @@ func returnAfterBursts(ctx context.Context, every time.Duration, slack uint64) {
 		return s[0].Value.Uint64(), s[0].Value.Uint64() + s[1].Value.Uint64() + s[2].Value.Uint64(),
 			s[3].Value.Uint64(), s[4].Value.Uint64(), true
 	}
-	_, settled, _, cycles, _ = read()
+	_, _, _, cycles, _ = read()
 	for {
 		select {
 		case <-ctx.Done():
@@ -48,11 +50,12 @@ func returnAfterBursts(ctx context.Context, every time.Duration, slack uint64) {
 		if !ok {
 			return // an unknown metric: leave it to the runtime
 		}
-		if burstOver(free, held, live, settled, n == cycles, slack) {
+		quiet := n == cycles
+		if burstOver(free, held, live, quiet && busy, slack) {
 			debug.FreeOSMemory()
-			_, settled, _, n, _ = read()
+			_, _, _, n, _ = read()
 		}
-		cycles = n
+		cycles, busy = n, !quiet
 	}
 }
 
@@ -62,8 +65,7 @@ var burstMetrics = []string{"/memory/classes/heap/free:bytes", "/memory/classes/
 
 // burstOver is returnAfterBursts's rule: free and held are the heap's free
 // and total bytes not yet returned, live its live bytes at the last
-// collection, settled what it held after the last return, quiet whether no
-// collection ran since the last look.
-func burstOver(free, held, live, settled uint64, quiet bool, slack uint64) bool {
-	return free > live+slack || (quiet && held > settled+slack)
+// collection, calmed whether the server has just become quiet.
+func burstOver(free, held, live uint64, calmed bool, slack uint64) bool {
+	return free > live+slack || (calmed && held > slack)
 }

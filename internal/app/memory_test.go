@@ -22,17 +22,17 @@ func TestBurstMetricsExist(t *testing.T) {
 func TestBurstOver(t *testing.T) {
 	const mb = 1 << 20
 	for _, c := range []struct {
-		name                      string
-		free, held, live, settled uint64
-		quiet, want               bool
+		name             string
+		free, held, live uint64
+		calmed, want     bool
 	}{
-		{"steady load: free is what the heap grows into", 18 * mb, 40 * mb, 18 * mb, 20 * mb, false, false},
-		{"after logins, under load: 90 MB freed", 90 * mb, 120 * mb, 18 * mb, 20 * mb, false, true},
-		{"after logins, quiet: garbage not yet collected", 2 * mb, 130 * mb, 76 * mb, 20 * mb, true, true},
-		{"quiet and settled", 2 * mb, 22 * mb, 18 * mb, 20 * mb, true, false},
-		{"a large live heap, quiet, settled", 10 * mb, 110 * mb, 100 * mb, 100 * mb, true, false},
+		{"steady load: free is what the heap grows into", 18 * mb, 40 * mb, 18 * mb, false, false},
+		{"after logins, under load: 90 MB freed", 90 * mb, 120 * mb, 18 * mb, false, true},
+		{"logins over, now quiet: garbage not yet collected", 2 * mb, 130 * mb, 76 * mb, true, true},
+		{"quiet for a while (not just calmed)", 2 * mb, 130 * mb, 76 * mb, false, false},
+		{"just calmed, little held", 1 * mb, 20 * mb, 18 * mb, true, false},
 	} {
-		if got := burstOver(c.free, c.held, c.live, c.settled, c.quiet, 24*mb); got != c.want {
+		if got := burstOver(c.free, c.held, c.live, c.calmed, 24*mb); got != c.want {
 			t.Errorf("%s: %v", c.name, got)
 		}
 	}
