@@ -65,8 +65,23 @@ func (db *DB) Write() Querier { return db.rw }
 // once it runs, its statements are not interrupted if ctx ends.
 func (db *DB) Tx(ctx context.Context, fn func(tx Querier) error) (err error) {
 	if db.group != nil {
-		return db.group.run(ctx, fn)
+		return db.group.run(ctx, fn, false)
 	}
+	return db.ownTx(ctx, fn)
+}
+
+// TxAlone is Tx for long jobs (an import's batch, a rebuild of the
+// figures): on SQLite it never shares its commit, so it runs without the
+// savepoint that would copy every page it changes to a statement journal.
+func (db *DB) TxAlone(ctx context.Context, fn func(tx Querier) error) error {
+	if db.group != nil {
+		return db.group.run(ctx, fn, true)
+	}
+	return db.ownTx(ctx, fn)
+}
+
+// ownTx runs fn in a transaction of its own (PostgreSQL).
+func (db *DB) ownTx(ctx context.Context, fn func(tx Querier) error) (err error) {
 	tx, err := db.rw.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)

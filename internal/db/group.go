@@ -38,9 +38,10 @@ var errClosed = errors.New("db: closed")
 
 // txRequest is one call of Tx waiting for the committer.
 type txRequest struct {
-	ctx  context.Context
-	fn   func(tx Querier) error
-	done chan txResult // buffered: the committer never waits on a caller
+	ctx   context.Context
+	fn    func(tx Querier) error
+	alone bool          // a long job: a transaction of its own (TxAlone)
+	done  chan txResult // buffered: the committer never waits on a caller
 }
 
 type txResult struct {
@@ -56,6 +57,9 @@ type committer struct {
 	quit     chan struct{}
 	gone     chan struct{}
 	stopOnce sync.Once
+	// held is a request taken from the queue that may not join the group
+	// under way (a long job); it starts the next one.
+	held *txRequest
 	// commits and members count shared commits and the transactions in
 	// them, for the metrics.
 	commits, members atomic.Uint64
@@ -68,8 +72,8 @@ func newCommitter(rw *sql.DB) *committer {
 }
 
 // run queues fn and waits for the outcome of its group.
-func (c *committer) run(ctx context.Context, fn func(tx Querier) error) error {
-	req := &txRequest{ctx: ctx, fn: fn, done: make(chan txResult, 1)}
+func (c *committer) run(ctx context.Context, fn func(tx Querier) error, alone bool) error {
+	req := &txRequest{ctx: ctx, fn: fn, alone: alone, done: make(chan txResult, 1)}
 	select {
 	case c.queue <- req:
 	case <-ctx.Done():
@@ -111,6 +115,11 @@ func (c *committer) stop() {
 func (c *committer) loop() {
 	defer close(c.gone)
 	for {
+		if req := c.held; req != nil {
+			c.held = nil
+			c.group(req)
+			continue
+		}
 		select {
 		case req := <-c.queue:
 			c.group(req)
@@ -133,21 +142,37 @@ type member struct {
 	res txResult
 }
 
-// group runs first and whatever else is waiting in one transaction.
+// group runs first and whatever else is waiting in one transaction. The
+// first runs without a savepoint (a savepoint copies every page its
+// function changes to a statement journal): if it fails, the transaction
+// holds nothing else and is rolled back whole. A long job (alone) takes no
+// one after it.
 func (c *committer) group(first *txRequest) {
 	tx, err := c.rw.BeginTx(context.Background(), nil)
 	if err != nil {
 		first.done <- txResult{err: fmt.Errorf("db: begin: %w", err)}
 		return
 	}
-	var members []member
+	res := runMember(tx, first)
+	if res.err != nil || res.panicked != nil {
+		_ = tx.Rollback()
+		c.commits.Add(1)
+		c.members.Add(1)
+		res.after = nil
+		first.done <- res
+		return
+	}
+	members := []member{{first, res}}
 	start := time.Now()
 	lost := false
-	for req := first; req != nil; req = c.next(len(members), start) {
+	for req := c.next(first, start); req != nil; req = c.next(first, start) {
 		res, ok := runInSavepoint(tx, req)
 		members = append(members, member{req, res})
 		if !ok {
 			lost = true // the savepoint could not be rolled back to: the transaction is gone
+			break
+		}
+		if len(members) >= groupMax {
 			break
 		}
 	}
@@ -177,13 +202,19 @@ func (c *committer) group(first *txRequest) {
 	}
 }
 
-// next is the next waiting request, if the group may take one more.
-func (c *committer) next(n int, start time.Time) *txRequest {
-	if n >= groupMax || time.Since(start) > groupSpan {
+// next is the next waiting request, if the group may take one more: not
+// after a long job, not past groupSpan, and not a long job itself (that is
+// held for the next group).
+func (c *committer) next(first *txRequest, start time.Time) *txRequest {
+	if first.alone || time.Since(start) > groupSpan {
 		return nil
 	}
 	select {
 	case req := <-c.queue:
+		if req.alone {
+			c.held = req
+			return nil
+		}
 		return req
 	default:
 		return nil
@@ -204,27 +235,11 @@ func runInSavepoint(tx *sql.Tx, req *txRequest) (res txResult, ok bool) {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT member`); err != nil {
 		return txResult{err: fmt.Errorf("db: savepoint: %w", err)}, false
 	}
-	q := &txQuerier{Tx: tx, detached: true}
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				res.panicked = p
-			}
-		}()
-		res.err = req.fn(q)
-		if res.err == nil {
-			// As with a transaction of its own, a caller gone before its
-			// commit has nothing committed.
-			if err := req.ctx.Err(); err != nil {
-				res.err = fmt.Errorf("db: commit: %w", err)
-			}
-		}
-	}()
+	res = runMember(tx, req)
 	if res.err == nil && res.panicked == nil {
 		if _, err := tx.ExecContext(ctx, `RELEASE member`); err != nil {
 			return txResult{err: fmt.Errorf("db: release: %w", err)}, false
 		}
-		res.after = q.after
 		return res, true
 	}
 	if _, err := tx.ExecContext(ctx, `ROLLBACK TO member`); err != nil {
@@ -234,4 +249,27 @@ func runInSavepoint(tx *sql.Tx, req *txRequest) (res txResult, ok bool) {
 		return res, false
 	}
 	return res, true
+}
+
+// runMember runs one request's function in tx: its error, its panic, or its
+// after-commit hooks.
+func runMember(tx *sql.Tx, req *txRequest) (res txResult) {
+	if err := req.ctx.Err(); err != nil {
+		return txResult{err: fmt.Errorf("db: begin: %w", err)}
+	}
+	q := &txQuerier{Tx: tx, detached: true}
+	defer func() {
+		if p := recover(); p != nil {
+			res = txResult{panicked: p}
+		}
+	}()
+	if err := req.fn(q); err != nil {
+		return txResult{err: err}
+	}
+	// As with a transaction of its own, a caller gone before its commit
+	// has nothing committed.
+	if err := req.ctx.Err(); err != nil {
+		return txResult{err: fmt.Errorf("db: commit: %w", err)}
+	}
+	return txResult{after: q.after}
 }

@@ -14,7 +14,7 @@ import (
 // replacing what was there: the repair behind `zhiyuan stats rebuild`, and
 // the reference the incremental rollups are tested against.
 func Rebuild(ctx context.Context, d *db.DB) error {
-	return d.Tx(ctx, func(tx db.Querier) error {
+	return d.TxAlone(ctx, func(tx db.Querier) error {
 		for _, table := range []string{"stat_counts", "stat_active"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
 				return fmt.Errorf("stats: clear %s: %w", table, err)
