@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -196,4 +197,18 @@ func IsUnavailable(err error) bool {
 		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, driver.ErrBadConn) ||
 		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
 		errors.Is(err, io.ErrUnexpectedEOF) // the server closed the connection mid-answer
+}
+
+// Param returns the placeholder of the i-th parameter (from 1) of a
+// statement with many parameters (multi-row INSERTs, long IN lists). SQLite
+// finds a $N parameter by a linear search of the statement's names, at
+// prepare and again at every bind, so thousands of them cost quadratic
+// time; there Param gives an anonymous ?, numbered by position. A
+// statement built with Param must use it for every parameter, each once,
+// in order.
+func (d Dialect) Param(i int) string {
+	if d == SQLite {
+		return "?"
+	}
+	return "$" + strconv.Itoa(i)
 }

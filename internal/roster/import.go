@@ -16,9 +16,13 @@ import (
 	"zhiyuan/internal/volunteer"
 )
 
-// batchSize rows are checked against the register with one query each and
-// written in one transaction.
-const batchSize = 500
+// batchSize valid rows are checked against the register with one query
+// each and written in one transaction, several rows per statement.
+const batchSize = 2000
+
+// chunkRows bounds the rows (valid or not) read ahead of the writer in one
+// chunk, so a sheet of mostly bad rows still moves in bounded steps.
+const chunkRows = 4 * batchSize
 
 // maxListedErrors bounds the errors returned in the response; the report
 // file holds all of them.
@@ -48,7 +52,7 @@ type pending struct {
 	prep volunteer.Prepared
 }
 
-// importer is the state of one import.
+// importer is the state of one import, owned by the writing goroutine.
 type importer struct {
 	s        *Service
 	ctx      context.Context
@@ -56,10 +60,35 @@ type importer struct {
 	lang     string
 	report   *sheet.Report
 	res      Result
-	seenID   map[uint64]int // first 8 bytes of the ID hash → row number
-	seenTel  map[uint64]int
 	batch    []pending
 	filename string
+}
+
+// item is one row as read and checked: queued for writing (probs empty) or
+// failed with its problems.
+type item struct {
+	row   sheet.Row
+	prep  volunteer.Prepared
+	probs []problem
+}
+
+// chunk is a run of read rows handed to the writer; err, if set, stops the
+// import at the end of the rows read before it (which are not written):
+// an unreadable sheet (badFile) or a failure of the server.
+type chunk struct {
+	items   []item
+	err     error
+	badFile bool
+}
+
+// reader is the state of the reading goroutine: it validates and seals
+// rows and finds duplicates within the file while the writer saves the
+// previous chunk.
+type reader struct {
+	s       *Service
+	ctx     context.Context
+	seenID  map[uint64]int // first 8 bytes of the ID hash → row number
+	seenTel map[uint64]int
 }
 
 // Import reads an uploaded workbook into a team: every valid row is saved
@@ -83,17 +112,30 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, teamID int64, f
 		return Result{}, apperr.Wrap(err, "roster: report")
 	}
 	defer report.Close()
-	im := &importer{s: s, ctx: ctx, team: t, lang: lang, report: report, filename: filename,
-		seenID: map[uint64]int{}, seenTel: map[uint64]int{}}
-	for {
-		row, err := rd.Next()
-		if errors.Is(err, io.EOF) {
-			break
+	im := &importer{s: s, ctx: ctx, team: t, lang: lang, report: report, filename: filename}
+	// One chunk is read and checked while the previous one is written: at
+	// most three chunks are alive, whatever the size of the sheet.
+	rctx, stop := context.WithCancel(ctx)
+	chunks := make(chan chunk, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		(&reader{s: s, ctx: rctx, seenID: map[uint64]int{}, seenTel: map[uint64]int{}}).run(rd, chunks)
+	}()
+	defer func() {
+		stop()
+		for range chunks { // let the reader see the cancel and finish
 		}
-		if err != nil {
-			return im.res, s.fileError(err, lang)
+		<-done
+	}()
+	for c := range chunks {
+		if c.err != nil {
+			if c.badFile {
+				return im.res, s.fileError(c.err, lang)
+			}
+			return im.res, c.err
 		}
-		if err := im.take(row); err != nil {
+		if err := im.take(c.items); err != nil {
 			return im.res, err
 		}
 	}
@@ -130,41 +172,104 @@ func (s *Service) fileError(err error, lang string) error {
 
 func key8(h []byte) uint64 { return binary.BigEndian.Uint64(h[:8]) }
 
-// take validates one row and queues it, or reports it.
-func (im *importer) take(row sheet.Row) error {
-	im.res.Total++
-	in, probs := registration(row)
-	if len(probs) == 0 {
-		prep, err := im.s.volunteers.Prepare(im.ctx, in, volunteer.SourceImport)
+// run reads the sheet into chunks until its end, an error or the cancel.
+func (r *reader) run(rd *sheet.Reader, out chan<- chunk) {
+	defer close(out)
+	var c chunk
+	valid := 0
+	send := func() bool {
+		select {
+		case out <- c:
+			c, valid = chunk{items: make([]item, 0, len(c.items))}, 0
+			return true
+		case <-r.ctx.Done():
+			return false
+		}
+	}
+	for {
+		row, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
 		if err != nil {
-			e := apperr.From(err)
-			if e.Kind == apperr.Internal {
+			c.err, c.badFile = err, true
+			send()
+			return
+		}
+		if err := r.ctx.Err(); err != nil {
+			return
+		}
+		it, err := r.check(row)
+		if err != nil {
+			c.err = err
+			send()
+			return
+		}
+		c.items = append(c.items, it)
+		if len(it.probs) == 0 {
+			valid++
+		}
+		if (valid >= batchSize || len(c.items) >= chunkRows) && !send() {
+			return
+		}
+	}
+	if len(c.items) > 0 {
+		send()
+	}
+}
+
+// check validates and seals one row and looks for an earlier row of the
+// file with the same person; the error is for failures that stop the import.
+func (r *reader) check(row sheet.Row) (item, error) {
+	in, probs := registration(row)
+	if len(probs) > 0 {
+		return item{row: row, probs: probs}, nil
+	}
+	prep, err := r.s.volunteers.Prepare(r.ctx, in, volunteer.SourceImport)
+	if err != nil {
+		e := apperr.From(err)
+		if e.Kind == apperr.Internal {
+			return item{}, err
+		}
+		for name, fe := range e.Fields {
+			field := sheetField[name]
+			if field == "" {
+				field = name
+			}
+			probs = append(probs, problem{field: field, key: fe.Key, args: fe.Args})
+		}
+		return item{row: row, probs: probs}, nil
+	}
+	if first, dup := r.seenID[key8(prep.IDHash)]; dup {
+		return item{row: row, probs: []problem{{field: sheet.FieldIDNumber, key: "import.duplicate_id", args: map[string]any{"Row": first}}}}, nil
+	}
+	if first, dup := r.seenTel[key8(prep.PhoneHash)]; dup {
+		return item{row: row, probs: []problem{{field: sheet.FieldPhone, key: "import.duplicate_phone", args: map[string]any{"Row": first}}}}, nil
+	}
+	r.seenID[key8(prep.IDHash)] = row.Number
+	r.seenTel[key8(prep.PhoneHash)] = row.Number
+	return item{row: row, prep: prep}, nil
+}
+
+// take counts and reports a chunk's rows and queues the valid ones,
+// writing a batch whenever one is full.
+func (im *importer) take(items []item) error {
+	for _, it := range items {
+		im.res.Total++
+		if len(it.probs) > 0 {
+			if err := im.fail(it.row, it.probs); err != nil {
 				return err
 			}
-			for name, fe := range e.Fields {
-				field := sheetField[name]
-				if field == "" {
-					field = name
-				}
-				probs = append(probs, problem{field: field, key: fe.Key, args: fe.Args})
-			}
-		} else {
-			if first, dup := im.seenID[key8(prep.IDHash)]; dup {
-				probs = append(probs, problem{field: sheet.FieldIDNumber, key: "import.duplicate_id", args: map[string]any{"Row": first}})
-			} else if first, dup := im.seenTel[key8(prep.PhoneHash)]; dup {
-				probs = append(probs, problem{field: sheet.FieldPhone, key: "import.duplicate_phone", args: map[string]any{"Row": first}})
-			} else {
-				im.seenID[key8(prep.IDHash)] = row.Number
-				im.seenTel[key8(prep.PhoneHash)] = row.Number
-				im.batch = append(im.batch, pending{row: row, prep: prep})
-				if len(im.batch) >= batchSize {
-					return im.flush()
-				}
-				return nil
+			continue
+		}
+		im.batch = append(im.batch, pending{row: it.row, prep: it.prep})
+		if len(im.batch) >= batchSize {
+			if err := im.flush(); err != nil {
+				return err
 			}
 		}
 	}
-	return im.fail(row, probs)
+	return nil
 }
 
 // fail reports a row with its problems.
@@ -257,18 +362,7 @@ func (im *importer) write(batch []pending) ([]outcome, error) {
 		if err != nil {
 			return err
 		}
-		fresh := 0
-		for i, p := range batch {
-			if _, ok := known[string(p.prep.IDHash)]; !ok {
-				if _, taken := inUse[string(phones[i])]; !taken {
-					fresh++
-				}
-			}
-		}
-		numbers, err := vols.FreeNumbers(ctx, tx, fresh)
-		if err != nil {
-			return err
-		}
+		var fresh []int // rows of batch that register someone new
 		for i, p := range batch {
 			if k, ok := known[string(p.prep.IDHash)]; ok {
 				// Already registered: the register keeps its own phone number,
@@ -284,15 +378,27 @@ func (im *importer) write(batch []pending) ([]outcome, error) {
 				outs[i] = outcome{probs: []problem{{field: sheet.FieldPhone, key: "volunteer.phone_taken"}}}
 				continue
 			}
-			id, err := vols.InsertPrepared(ctx, tx, p.prep, numbers[0], im.team.ID, track)
+			fresh = append(fresh, i)
+		}
+		if len(fresh) > 0 {
+			numbers, err := vols.FreeNumbers(ctx, tx, len(fresh))
 			if err != nil {
 				return err
 			}
-			numbers = numbers[1:]
-			if err := im.s.teams.EnrolNewTx(ctx, tx, im.team, id); err != nil {
+			preps := make([]volunteer.Prepared, len(fresh))
+			for j, i := range fresh {
+				preps[j] = batch[i].prep
+			}
+			ids, err := vols.InsertPreparedMany(ctx, tx, preps, numbers, im.team.ID, track)
+			if err != nil {
 				return err
 			}
-			outs[i] = outcome{created: true}
+			if err := im.s.teams.EnrolNewManyTx(ctx, tx, im.team, ids); err != nil {
+				return err
+			}
+			for _, i := range fresh {
+				outs[i] = outcome{created: true}
+			}
 		}
 		if err := track.Apply(ctx, tx); err != nil {
 			return err

@@ -288,6 +288,12 @@ func (s *Service) EnrolNewTx(ctx context.Context, tx db.Querier, t Team, volunte
 	return apperr.Wrap(putMember(ctx, tx, t.ID, volunteerID, RoleMember, MemberActive, t.RegionCode, s.Now().Unix()), "team: member")
 }
 
+// EnrolNewManyTx is EnrolNewTx for many volunteers created in this same
+// transaction, several rows per statement.
+func (s *Service) EnrolNewManyTx(ctx context.Context, tx db.Querier, t Team, volunteerIDs []int64) error {
+	return apperr.Wrap(putNewMembers(ctx, tx, s.db.Dialect, t.ID, volunteerIDs, t.RegionCode, s.Now().Unix()), "team: members")
+}
+
 func activeAdmins(ctx context.Context, q db.Querier, teamID int64) (int, error) {
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM team_members WHERE team_id = $1 AND role = 'admin' AND status = 'active'`, teamID).Scan(&n)

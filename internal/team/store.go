@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"zhiyuan/internal/db"
@@ -153,6 +154,38 @@ func putMember(ctx context.Context, q db.Querier, teamID, volunteerID int64, rol
 		updated_at = excluded.updated_at`,
 		teamID, volunteerID, role, status, region, joined, now)
 	return err
+}
+
+// newMembersChunk is how many memberships one INSERT of putNewMembers writes.
+const newMembersChunk = 200
+
+// putNewMembers makes volunteers that have no membership of the team yet
+// (created in this transaction) its active members, as putMember would.
+func putNewMembers(ctx context.Context, q db.Querier, d db.Dialect, teamID int64, volunteerIDs []int64, region string, now int64) error {
+	for from := 0; from < len(volunteerIDs); from += newMembersChunk {
+		ids := volunteerIDs[from:min(from+newMembersChunk, len(volunteerIDs))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO team_members (team_id, volunteer_id, role, status, region_code, joined_at, created_at, updated_at) VALUES `)
+		args := make([]any, 0, 8*len(ids))
+		for i, id := range ids {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for k := range 8 {
+				if k > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(d.Param(len(args) + k + 1))
+			}
+			b.WriteByte(')')
+			args = append(args, teamID, id, RoleMember, MemberActive, region, now, now, now)
+		}
+		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func listMembers(ctx context.Context, q db.Querier, teamID int64, status string, after int64, limit int) ([]Member, error) {

@@ -43,13 +43,18 @@ type Known struct {
 	PhoneHash []byte
 }
 
-// inList returns "$a, $b, …" placeholders for n arguments starting at from.
-func inList(from, n int) string {
-	ph := make([]string, n)
-	for i := range ph {
-		ph[i] = fmt.Sprintf("$%d", from+i)
+// inList returns the placeholders of a statement's n arguments, the only
+// ones of the statement, comma-separated.
+func (s *Service) inList(n int) string {
+	var b strings.Builder
+	b.Grow(n * 4)
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteString(", ")
+		}
+		b.WriteString(s.db.Dialect.Param(i))
 	}
-	return strings.Join(ph, ", ")
+	return b.String()
 }
 
 // Existing looks a batch of ID hashes up in one query.
@@ -63,7 +68,7 @@ func (s *Service) Existing(ctx context.Context, q db.Querier, idHashes [][]byte)
 		args[i] = h
 	}
 	rows, err := q.QueryContext(ctx, `SELECT id_number_hash, id, COALESCE(account_id, 0), phone_hash FROM volunteers
-		WHERE id_number_hash IN (`+inList(1, len(args))+`)`, args...)
+		WHERE id_number_hash IN (`+s.inList(len(args))+`)`, args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "volunteer: existing")
 	}
@@ -90,7 +95,7 @@ func (s *Service) PhonesInUse(ctx context.Context, q db.Querier, phoneHashes [][
 	for i, h := range phoneHashes {
 		args[i] = h
 	}
-	rows, err := q.QueryContext(ctx, `SELECT phone_hash, id FROM volunteers WHERE phone_hash IN (`+inList(1, len(args))+`)`, args...)
+	rows, err := q.QueryContext(ctx, `SELECT phone_hash, id FROM volunteers WHERE phone_hash IN (`+s.inList(len(args))+`)`, args...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "volunteer: phones")
 	}
@@ -127,7 +132,7 @@ func (s *Service) FreeNumbers(ctx context.Context, q db.Querier, n int) ([]strin
 		for i, c := range cand {
 			args[i] = c
 		}
-		rows, err := q.QueryContext(ctx, `SELECT volunteer_no FROM volunteers WHERE volunteer_no IN (`+inList(1, len(args))+`)`, args...)
+		rows, err := q.QueryContext(ctx, `SELECT volunteer_no FROM volunteers WHERE volunteer_no IN (`+s.inList(len(args))+`)`, args...)
 		if err != nil {
 			return nil, apperr.Wrap(err, "volunteer: numbers")
 		}
@@ -176,4 +181,43 @@ func (s *Service) InsertPrepared(ctx context.Context, tx db.Querier, p Prepared,
 	}
 	track.VolunteerAdded(r.region, now, string(r.gender), r.birthDate, r.tagIDs)
 	return id, nil
+}
+
+// insertChunk is how many volunteers one INSERT statement writes: 25
+// parameters a row stays far below both engines' limits (SQLite 32,766,
+// PostgreSQL 65,535) while a statement costs one parse and one round trip
+// for many rows.
+const insertChunk = 100
+
+// InsertPreparedMany writes prepared volunteers with the given numbers
+// (one each, in order), as registered by teamID, inside the caller's
+// transaction, several rows per statement, and adds them to the caller's
+// statistics snapshot. It returns their ids in the order of ps.
+func (s *Service) InsertPreparedMany(ctx context.Context, tx db.Querier, ps []Prepared, nos []string, teamID int64, track *stats.Snapshot) ([]int64, error) {
+	if len(nos) != len(ps) {
+		return nil, fmt.Errorf("volunteer: insert: %d numbers for %d volunteers", len(nos), len(ps))
+	}
+	now := s.now().Unix()
+	ids := make([]int64, 0, len(ps))
+	var lists listRows
+	for from := 0; from < len(ps); from += insertChunk {
+		to := min(from+insertChunk, len(ps))
+		got, err := insertVolunteers(ctx, tx, s.db.Dialect, ps[from:to], nos[from:to], teamID, now)
+		if err != nil {
+			return nil, fmt.Errorf("volunteer: insert: %w", err)
+		}
+		for i, id := range got {
+			r := &ps[from+i].rec
+			lists.add(id, r.region, r.tagIDs, r.categoryIDs, r.skills)
+		}
+		ids = append(ids, got...)
+	}
+	if err := lists.insert(ctx, tx, s.db.Dialect); err != nil {
+		return nil, fmt.Errorf("volunteer: insert lists: %w", err)
+	}
+	for _, p := range ps {
+		r := &p.rec
+		track.VolunteerAdded(r.region, now, string(r.gender), r.birthDate, r.tagIDs)
+	}
+	return ids, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -301,4 +302,142 @@ func search(ctx context.Context, q db.Querier, f Filter) ([]Volunteer, error) {
 	query := `SELECT ` + listColumns + ` FROM volunteers v WHERE ` + c.SQL() + ` ORDER BY v.region_code, v.id LIMIT ` + limit
 	args := c.Args
 	return db.QueryAll(ctx, q, scanVolunteer, query, args...)
+}
+
+// volunteerInsert is the head of a multi-row volunteers INSERT; each row
+// has the 26 values of insertVolunteer's, in order.
+const volunteerInsert = `INSERT INTO volunteers
+	(volunteer_no, account_id, real_name, gender, birth_date, id_type, id_number_enc, id_number_hash, id_number_masked,
+	 phone_enc, phone_hash, phone_masked, region_code, skills, languages, available_time, guardian_name,
+	 guardian_phone_enc, guardian_phone_masked, guardian_consent_at, publish_consent, source, registered_by_team_id,
+	 claimed_at, created_at, updated_at) VALUES `
+
+// insertVolunteers writes unclaimed volunteers (no account) in one
+// statement and returns their ids in the order of ps. RETURNING gives rows
+// in no promised order on either engine, so ids are matched back by ID hash.
+func insertVolunteers(ctx context.Context, q db.Querier, d db.Dialect, ps []Prepared, nos []string, teamID, now int64) ([]int64, error) {
+	var b strings.Builder
+	b.Grow(len(volunteerInsert) + len(ps)*130)
+	b.WriteString(volunteerInsert)
+	const per = 26
+	args := make([]any, 0, len(ps)*per)
+	for i, p := range ps {
+		r := &p.rec
+		if r.accountID != 0 {
+			return nil, fmt.Errorf("volunteer %d of the batch has an account", i)
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		n := len(args)
+		b.WriteByte('(')
+		for k := 1; k <= per; k++ {
+			if k > 1 {
+				b.WriteString(", ")
+			}
+			b.WriteString(d.Param(n + k))
+		}
+		b.WriteByte(')')
+		args = append(args, nos[i], nil, r.realName, string(r.gender), r.birthDate, string(r.idType), r.idEnc, r.idHash,
+			r.idMasked, nullBytes(r.phoneEnc), nullBytes(r.phoneHash), r.phoneMasked, r.region, jsonList(r.skills),
+			jsonList(r.languages), r.availableTime, r.guardianName, nullBytes(r.guardianPhoneEnc), r.guardianPhoneMasked,
+			r.guardianConsentAt, boolInt(r.publishConsent), r.source, db.NullID(teamID), int64(0), now, now)
+	}
+	b.WriteString(" RETURNING id, id_number_hash")
+	rows, err := q.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byHash := make(map[string]int64, len(ps))
+	for rows.Next() {
+		var id int64
+		var h []byte
+		if err := rows.Scan(&id, &h); err != nil {
+			return nil, err
+		}
+		byHash[string(h)] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		id, ok := byHash[string(p.rec.idHash)]
+		if !ok {
+			return nil, fmt.Errorf("no id returned for row %d of %d", i, len(ps))
+		}
+		ids[i] = id
+	}
+	return ids, nil
+}
+
+// listRows gathers the searchable list rows of many volunteers, to write
+// them several rows per statement.
+type listRows struct {
+	tags, categories []idRow
+	skills           []skillRow
+}
+
+type idRow struct {
+	volunteer, id int64
+	region        string
+}
+
+type skillRow struct {
+	volunteer int64
+	skill     string
+	region    string
+}
+
+func (l *listRows) add(id int64, region string, tagIDs, categoryIDs []int64, skills []string) {
+	for _, t := range tagIDs {
+		l.tags = append(l.tags, idRow{id, t, region})
+	}
+	for _, c := range categoryIDs {
+		l.categories = append(l.categories, idRow{id, c, region})
+	}
+	for _, s := range skills {
+		l.skills = append(l.skills, skillRow{id, s, region})
+	}
+}
+
+// listChunk is how many list rows (3 values each) one statement writes.
+const listChunk = 300
+
+func (l *listRows) insert(ctx context.Context, q db.Querier, d db.Dialect) error {
+	if err := insertTriples(ctx, q, d, `INSERT INTO volunteer_tags (volunteer_id, tag_id, region_code) VALUES `, len(l.tags),
+		func(i int) (any, any, any) { r := l.tags[i]; return r.volunteer, r.id, r.region }); err != nil {
+		return err
+	}
+	if err := insertTriples(ctx, q, d, `INSERT INTO volunteer_categories (volunteer_id, category_id, region_code) VALUES `, len(l.categories),
+		func(i int) (any, any, any) { r := l.categories[i]; return r.volunteer, r.id, r.region }); err != nil {
+		return err
+	}
+	return insertTriples(ctx, q, d, `INSERT INTO volunteer_skills (volunteer_id, skill, region_code) VALUES `, len(l.skills),
+		func(i int) (any, any, any) { r := l.skills[i]; return r.volunteer, r.skill, r.region })
+}
+
+// insertTriples writes n rows of three values, listChunk rows a statement;
+// full chunks share one statement text, so it stays prepared.
+func insertTriples(ctx context.Context, q db.Querier, d db.Dialect, head string, n int, row func(i int) (any, any, any)) error {
+	for from := 0; from < n; from += listChunk {
+		to := min(from+listChunk, n)
+		var b strings.Builder
+		b.WriteString(head)
+		args := make([]any, 0, 3*(to-from))
+		for i := from; i < to; i++ {
+			if i > from {
+				b.WriteString(", ")
+			}
+			k := len(args)
+			b.WriteString("(" + d.Param(k+1) + ", " + d.Param(k+2) + ", " + d.Param(k+3) + ")")
+			a, c, d := row(i)
+			args = append(args, a, c, d)
+		}
+		if _, err := q.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
