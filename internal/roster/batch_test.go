@@ -17,7 +17,7 @@ import (
 func TestImportManyRowsKeepsEachRowTogether(t *testing.T) {
 	env := apptest.New(t)
 	token := env.Token("team-admin")
-	const n = 2345 // > a batch (2,000), > 100 volunteers, > 300 list rows, > 200 memberships a statement
+	const n = 2345 // several batches (500), > 100 volunteers, > 300 list rows, > 200 memberships a statement
 	tags := []string{"党员", "青年", "巾帼", "党员、青年"}
 	skills := []string{"急救", "", "摄影", "急救、摄影"}
 	streets := []string{"120101001", "120101002", "120101003"}
@@ -27,7 +27,7 @@ func TestImportManyRowsKeepsEachRowTogether(t *testing.T) {
 		rows = append(rows, []any{fmt.Sprintf("批量%d", i), person(i), fmt.Sprintf("138%08d", i), streets[i%3], tags[i%4], skills[i%4]})
 	}
 	// Row n+2 repeats the ID of the first row, row n+3 the phone of a row of
-	// the second batch; row n+4 has the phone of a demo volunteer, and row
+	// a later batch; row n+4 has the phone of a demo volunteer, and row
 	// n+5 is invalid.
 	rows = append(rows,
 		[]any{"重复证件", person(0), "13788880001", streets[0], "", ""},
