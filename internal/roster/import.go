@@ -352,7 +352,7 @@ func (im *importer) write(batch []pending) ([]outcome, error) {
 	}
 	outs := make([]outcome, len(batch))
 	batchID := im.res.BatchID
-	err := im.s.db.Tx(ctx, func(tx db.Querier) error {
+	err := im.s.db.TxAlone(ctx, func(tx db.Querier) error {
 		if err := im.openBatch(tx, &batchID); err != nil {
 			return err
 		}
