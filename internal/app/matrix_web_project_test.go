@@ -139,6 +139,11 @@ func webProjectScenarios() map[string][]call {
 		"GET /teams/{id}/records":   {{path: fixed("/teams/1/records"), expect: page(ok, denied, "hedong-office", denied)}},
 		"POST /signups/{id}/cancel": {{path: fixed("/signups/999999/cancel"), body: func(string) any { return url.Values{} }, expect: with(missing, map[string]int{"": unauth})}},
 		"GET /me/hours":             {{path: fixed("/me/hours"), expect: with(missing, map[string]int{"volunteer": ok, "team-admin": ok, "": see})}},
+		"GET /me/shifts": {
+			{path: fixed("/me/shifts"), expect: with(missing, map[string]int{"volunteer": ok, "team-admin": ok, "": see})},
+			{path: fixed("/me/shifts?page=3"), expect: with(missing, map[string]int{"volunteer": ok, "team-admin": ok, "": see})},
+			{path: fixed("/me/shifts?page=0"), expect: with(missing, map[string]int{"": see})},
+		},
 		"POST /me/certificates": {{path: fixed("/me/certificates"), body: func(string) any { return url.Values{"team_id": {"1"}} },
 			expect: with(missing, map[string]int{"volunteer": conflict, "team-admin": conflict, "": unauth})}},
 		"GET /certificates/{file}": {

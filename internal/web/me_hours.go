@@ -244,15 +244,25 @@ func (s *Server) recordCorrection(r *http.Request, id int64) error {
 	return s.records.RequestCorrection(r.Context(), httpx.Principal(r), id, r.PostFormValue("reason"))
 }
 
-// cancelSignup gives up one's seat and returns to the hours page.
+// cancelSignup gives up one's seat and returns to the page the form was on:
+// the shifts page (back=shifts) or the hours page.
 func (s *Server) cancelSignup(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	fromShifts := r.PostFormValue("back") == shiftsBack
 	if err := s.projects.Cancel(r.Context(), httpx.Principal(r), id); err != nil {
-		s.showHours(w, r, err)
+		if fromShifts {
+			s.showShifts(w, r, err)
+		} else {
+			s.showHours(w, r, err)
+		}
+		return
+	}
+	if fromShifts {
+		http.Redirect(w, r, "/me/shifts?flash=flash.signup_cancelled", http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, "/me/hours?flash=flash.signup_cancelled", http.StatusSeeOther)

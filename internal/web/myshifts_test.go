@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"zhiyuan/internal/apptest"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/project"
+	"zhiyuan/internal/record"
 )
 
 var cancelForm = regexp.MustCompile(`action="(/signups/\d+/cancel)"`)
@@ -66,4 +68,174 @@ func TestMyShiftsAndTeamRecords(t *testing.T) {
 	if status, page, _ := a.Get("/teams/1/records"); status != 200 || !strings.Contains(page, "没有待确认的记录") {
 		t.Fatalf("awaiting page: %d", status)
 	}
+}
+
+var shiftsCancelForm = regexp.MustCompile(`action="(/signups/\d+/cancel)"><input type="hidden" name="csrf" value="[^"]*"><input type="hidden" name="back" value="shifts">`)
+
+// TestMyShiftsPage: the volunteer's shifts page lists the upcoming shifts
+// (signed up or waitlisted, with a cancel button) apart from the past ones
+// (attended or not, hours credited or awaiting confirmation), pages the past
+// ones twenty at a time, and cancels back to itself.
+func TestMyShiftsPage(t *testing.T) {
+	env := apptest.New(t)
+	ctx := context.Background()
+	leader, err := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vol, err := env.App.Auth.Authenticate(ctx, env.Token("volunteer"), auth.SessionAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	pr, err := env.App.Projects.Create(ctx, leader, project.NewProject{TeamID: 1, Name: "社区图书整理", Category: "社区服务", Content: "整理图书",
+		RegionCode: "120101001001", Address: "劝业场街道图书室", RecruitCount: 50, StartsOn: today.Format("2006-01-02"),
+		EndsOn: today.AddDate(0, 0, 9).Format("2006-01-02"), ContactName: "王建国", ContactPhone: "13800138000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.Projects.Submit(ctx, leader, pr.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.Projects.ReviewProject(ctx, auth.System, pr.ID, project.Review{Decision: "approve"}); err != nil {
+		t.Fatal(err)
+	}
+	add := func(start time.Time, capacity, waitlist int) project.Shift {
+		t.Helper()
+		sh, err := env.App.Projects.AddShift(ctx, leader, pr.ID, project.NewShift{StartsAt: start.Format(time.RFC3339),
+			EndsAt: start.Add(time.Hour).Format(time.RFC3339), Capacity: capacity, Waitlist: waitlist})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sh
+	}
+	base := time.Now().Add(2 * time.Hour).Truncate(time.Hour)
+	var past []project.Shift // 21 shifts two hours apart, all over once the clock moves on
+	for i := 0; i < 21; i++ {
+		sh := add(base.Add(time.Duration(i)*2*time.Hour), 3, 0)
+		if _, err := env.App.Projects.SignUp(ctx, vol, sh.ID); err != nil {
+			t.Fatal(err)
+		}
+		past = append(past, sh)
+	}
+	upcoming := add(base.Add(72*time.Hour), 3, 0)
+	full := add(base.Add(80*time.Hour), 1, 5)
+	for _, x := range []struct {
+		who *auth.Principal
+		id  int64
+	}{{vol, upcoming.ID}, {leader, full.ID}, {vol, full.ID}} {
+		if _, err := env.App.Projects.SignUp(ctx, x.who, x.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// The last past shift is attended and confirmed, the one before attended
+	// and awaiting confirmation; the others were missed.
+	last, before := past[20], past[19]
+	env.App.Records.Now = func() time.Time { return last.EndsAt.Add(time.Minute) }
+	defer func() { env.App.Records.Now = time.Now }()
+	volID, err := env.App.Volunteers.MyID(ctx, vol)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recordID int64
+	for _, sh := range []project.Shift{last, before} {
+		sc, err := env.App.Records.EnterAttendance(ctx, leader, sh.ID, record.ManualAttendance{VolunteerID: volID,
+			CheckInAt: sh.StartsAt.Format(time.RFC3339), CheckOutAt: sh.EndsAt.Format(time.RFC3339), Reason: "手机没电"})
+		if err != nil {
+			t.Fatalf("attendance: %v", err)
+		}
+		if recordID == 0 {
+			recordID = sc.RecordID
+		}
+	}
+	if _, err := env.App.Records.Confirm(ctx, leader, recordID); err != nil {
+		t.Fatal(err)
+	}
+	env.App.Projects.Now = func() time.Time { return last.EndsAt.Add(time.Hour) }
+	defer func() { env.App.Projects.Now = time.Now }()
+
+	b := env.Browser()
+	b.Login("volunteer")
+	status, page, _ := b.Get("/me/shifts")
+	if status != 200 {
+		t.Fatalf("shifts page: %d", status)
+	}
+	mustContain(t, "shifts page", page, "我的班次", "即将参加", "已结束的班次", "社区图书整理", "劝业场街道图书室",
+		fmt.Sprintf(`data-testid="upcoming-%d"`, upcoming.ID), fmt.Sprintf(`data-testid="upcoming-%d"`, full.ID), "候补",
+		fmt.Sprintf(`data-testid="past-%d"`, last.ID), "已参加", "已计入 1.0 小时", "1.0 小时待团队确认", "未签到",
+		`href="/me/shifts?page=2"`, `href="/me/shifts" aria-current="page"`)
+	up, pastPart, ok := strings.Cut(page, `data-testid="past"`)
+	if !ok {
+		t.Fatal("no past section")
+	}
+	if strings.Contains(up, fmt.Sprintf(`data-testid="upcoming-%d"`, last.ID)) || strings.Contains(pastPart, fmt.Sprintf(`data-testid="past-%d"`, upcoming.ID)) {
+		t.Error("a shift in the wrong section")
+	}
+	if n := strings.Count(pastPart, `data-testid="past-`); n != 20 {
+		t.Errorf("%d past shifts on the first page, want 20", n)
+	}
+	if strings.Contains(pastPart, fmt.Sprintf(`data-testid="past-%d"`, past[0].ID)) {
+		t.Error("the oldest shift is on the first page")
+	}
+	mustContain(t, "attended and confirmed", card(page, "past", last.ID), "已参加", "已计入 1.0 小时")
+	mustContain(t, "attended, awaiting", card(page, "past", before.ID), "已参加", "1.0 小时待团队确认")
+	if c := card(page, "past", past[5].ID); !strings.Contains(c, "未签到") || strings.Contains(c, "已参加") || strings.Contains(c, "小时") {
+		t.Errorf("missed shift: %s", c)
+	}
+	mustContain(t, "waitlisted", card(page, "upcoming", full.ID), "候补")
+	mustContain(t, "signed up", card(page, "upcoming", upcoming.ID), "已报名")
+	if strings.Count(page, `name="back" value="shifts"`) != 2 {
+		t.Errorf("want a cancel button on the two upcoming shifts only")
+	}
+	if !strings.Contains(up, "起可签到") {
+		t.Error("no check-in opening time")
+	}
+
+	status, page, _ = b.Get("/me/shifts?page=2")
+	if status != 200 {
+		t.Fatalf("page 2: %d", status)
+	}
+	mustContain(t, "page 2", page, fmt.Sprintf(`data-testid="past-%d"`, past[0].ID), "第 2 页", `href="/me/shifts"`)
+	if strings.Contains(page, `data-testid="upcoming"`) || strings.Contains(page, `data-testid="older"`) ||
+		strings.Count(page, `data-testid="past-`) != 1 {
+		t.Error("page 2 should hold the one oldest shift only")
+	}
+	if status, _, _ = b.Get("/me/shifts?page=x"); status != 404 {
+		t.Errorf("bad page: %d", status)
+	}
+
+	// Cancel the upcoming shift from the page: back to the page, gone from it.
+	_, page, _ = b.Get("/me/shifts")
+	m := shiftsCancelForm.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no cancel form")
+	}
+	status, _, loc := b.Post(m[1], url.Values{"csrf": {b.CSRF("/me/shifts")}, "back": {"shifts"}})
+	if status != 303 || loc != "/me/shifts?flash=flash.signup_cancelled" {
+		t.Fatalf("cancel: %d %q", status, loc)
+	}
+	_, page, _ = b.Get(loc)
+	mustContain(t, "after cancelling", page, "已取消报名")
+	if strings.Count(page, `name="back" value="shifts"`) != 1 {
+		t.Error("the cancelled shift is still listed")
+	}
+	// Cancelling again shows the message on the same page.
+	status, page, _ = b.Post(m[1], url.Values{"csrf": {b.CSRF("/me/shifts")}, "back": {"shifts"}})
+	if status != 409 || !strings.Contains(page, `data-testid="form-error"`) || !strings.Contains(page, "我的班次") {
+		t.Errorf("second cancel: %d", status)
+	}
+	// The hours page links here.
+	_, page, _ = b.Get("/me/hours")
+	mustContain(t, "hours page", page, `href="/me/shifts" data-testid="all-shifts"`)
+}
+
+// card is the list item of the shift in a section of the shifts page.
+func card(page, section string, shiftID int64) string {
+	_, after, ok := strings.Cut(page, fmt.Sprintf(`data-testid="%s-%d"`, section, shiftID))
+	if !ok {
+		return ""
+	}
+	item, _, _ := strings.Cut(after, "</li>")
+	return item
 }
