@@ -28,7 +28,7 @@ import (
 // through the HTML UI with sessions and CSRF, 16 connections, on 10,000
 // volunteers and 200 open shifts: the public list of open projects and
 // their shifts, a volunteer signing up for a shift, and a volunteer's
-// upcoming and past shifts (/me/hours).
+// upcoming and past shifts (/me/shifts; /me/hours shows the upcoming ones too).
 
 const (
 	cmpVolunteers = 10000
@@ -250,10 +250,14 @@ func BenchmarkCompare(b *testing.B) {
 				}
 			}
 		}
-		c.parallel(b, http.StatusOK, func(client *http.Client, i int) (*http.Response, error) {
-			req, _ := c.get("/me/hours", i%cmpSignedIn)
-			return client.Do(req)
-		})
+		for _, path := range []string{"/me/shifts", "/me/hours"} {
+			b.Run(strings.TrimPrefix(path, "/me/"), func(b *testing.B) {
+				c.parallel(b, http.StatusOK, func(client *http.Client, i int) (*http.Response, error) {
+					req, _ := c.get(path, i%cmpSignedIn)
+					return client.Do(req)
+				})
+			})
+		}
 	})
 }
 

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"bytes"
+	"html"
+	"html/template"
 	"net/http"
 	"strconv"
-	"time"
 
+	"zhiyuan/internal/certificate"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
@@ -13,21 +16,40 @@ import (
 // shiftsBack is the form value that brings a cancellation back to /me/shifts.
 const shiftsBack = "shifts"
 
-// scheduleRow is one line of the shifts page with what the volunteer may do.
-type scheduleRow struct {
-	project.ScheduleLine
-	CanCancel   bool      // the shift has not started
-	CheckInOpen bool      // check-in (or check-out) is open now
-	OpensAt     time.Time // when check-in opens, if not yet
+// shiftRow is one line of the shifts page, every text ready. The page is
+// the volunteer's most visited and html/template costs a reflected call per
+// action (its escaper): the lines are written here, escaped, and the template
+// puts each list in with one action.
+type shiftRow struct {
+	ShiftID     string
+	SignupID    string
+	ProjectID   string
+	ProjectName string
+	When        string // start to end, Asia/Shanghai
+	Place       string
+	Badge       string
+	BadgeClass  string
+	CheckedIn   bool   // an upcoming shift the volunteer has checked in to
+	CheckIn     bool   // check-in (or check-out) is open now
+	Opens       string // when check-in opens, if it is not open yet
+	CanCancel   bool   // the shift has not started
+	Credited    string // confirmed hours, past shifts
+	Pending     string // hours awaiting confirmation, past shifts
+}
+
+// shiftLabels are the page's translated words, looked up once a request.
+type shiftLabels struct {
+	Upcoming, Past, NoneUpcoming, NonePast, Cancel, CheckIn, CheckedIn, Older, Newer, Find, Hours, PageNo string
 }
 
 // myShiftsData is the volunteer's upcoming and past shifts.
 type myShiftsData struct {
-	Upcoming []scheduleRow
-	Past     []scheduleRow
-	Page     int
-	Prev     int // the newer page, 0 if none
-	Next     int // the older page, 0 if none
+	L        shiftLabels
+	Upcoming template.HTML // the <li> lines
+	Past     template.HTML
+	First    bool   // the first page: it shows the upcoming shifts
+	PrevURL  string // the newer page of past shifts, if any
+	NextURL  string // the older page, if any
 }
 
 // myShifts serves /me/shifts: upcoming shifts, then past ones, paged by ?page=.
@@ -51,15 +73,72 @@ func (s *Server) showShifts(w http.ResponseWriter, r *http.Request, err error) {
 		s.fail(w, r, serr)
 		return
 	}
-	now := s.projects.Now() // the clock MySchedule split the list by
-	d := myShiftsData{Upcoming: rows(sc.Upcoming, now), Past: rows(sc.Past, now), Page: sc.Page}
+	p := s.page(w, r, "myshifts.title")
+	d := &myShiftsData{First: sc.Page == 1, L: shiftLabels{Upcoming: p.T("myshifts.upcoming"), Past: p.T("myshifts.past"),
+		NoneUpcoming: p.T("shifts.none"), NonePast: p.T("myshifts.none_past"), Cancel: p.T("shifts.cancel"),
+		CheckIn: p.T("myshifts.checkin"), CheckedIn: p.T("myshifts.checked_in"), Older: p.T("myshifts.older"),
+		Newer: p.T("myshifts.newer"), Find: p.T("myshifts.find"), Hours: p.T("nav.my_hours")}}
 	if sc.Page > 1 {
-		d.Prev = sc.Page - 1
+		d.L.PageNo = p.T("myshifts.page", "Page", sc.Page)
+		d.PrevURL = "/me/shifts"
+		if sc.Page > 2 {
+			d.PrevURL += "?page=" + strconv.Itoa(sc.Page-1)
+		}
 	}
 	if sc.More {
-		d.Next = sc.Page + 1
+		d.NextURL = "/me/shifts?page=" + strconv.Itoa(sc.Page+1)
 	}
-	p := s.page(w, r, "myshifts.title")
+	now := s.projects.Now() // the clock MySchedule split the list by
+	words := map[string]string{}
+	word := func(key string) string { // each badge is translated once a page
+		w, ok := words[key]
+		if !ok {
+			w = p.T(key)
+			words[key] = w
+		}
+		return w
+	}
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if len(sc.Upcoming) == 0 {
+		buf.WriteString("<li>" + html.EscapeString(d.L.NoneUpcoming) + "</li>")
+	}
+	for _, l := range sc.Upcoming {
+		row := newShiftRow(l)
+		if l.Status == project.SignupWaitlisted {
+			row.Badge, row.BadgeClass = word("shifts.waitlisted"), "state-pending"
+		} else {
+			row.Badge, row.BadgeClass = word("myshifts.confirmed"), "state-approved"
+			opens := l.StartsAt.Add(-record.CheckInOpensBefore)
+			row.CheckIn = !now.Before(opens) && now.Before(l.EndsAt.Add(record.CheckOutGrace))
+			if !row.CheckIn && now.Before(opens) {
+				row.Opens = p.T("myshifts.checkin_opens", "Time", p.Time(opens))
+			}
+		}
+		row.CheckedIn, row.CanCancel = l.Attended, now.Before(l.StartsAt)
+		row.upcomingHTML(buf, &d.L, p.CSRF)
+	}
+	d.Upcoming = template.HTML(buf.String())
+	buf.Reset()
+	if len(sc.Past) == 0 {
+		buf.WriteString("<li>" + html.EscapeString(d.L.NonePast) + "</li>")
+	}
+	for _, l := range sc.Past {
+		row := newShiftRow(l)
+		if l.Attended {
+			row.Badge, row.BadgeClass = word("myshifts.attended"), "state-approved"
+		} else {
+			row.Badge = word("myshifts.absent")
+		}
+		if l.ConfirmedMinutes > 0 {
+			row.Credited = p.T("myshifts.credited", "Hours", certificate.FormatHours(int(l.ConfirmedMinutes)))
+		}
+		if l.PendingMinutes > 0 {
+			row.Pending = p.T("myshifts.pending", "Hours", certificate.FormatHours(int(l.PendingMinutes)))
+		}
+		row.pastHTML(buf)
+	}
+	d.Past = template.HTML(buf.String())
 	p.Data = d
 	if err != nil {
 		s.formError(w, r, "me_shifts", p, err)
@@ -68,12 +147,50 @@ func (s *Server) showShifts(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, http.StatusOK, "me_shifts", p)
 }
 
-func rows(lines []project.ScheduleLine, now time.Time) []scheduleRow {
-	out := make([]scheduleRow, len(lines))
-	for i, l := range lines {
-		opens := l.StartsAt.Add(-record.CheckInOpensBefore)
-		out[i] = scheduleRow{ScheduleLine: l, CanCancel: now.Before(l.StartsAt),
-			CheckInOpen: !now.Before(opens) && now.Before(l.EndsAt.Add(record.CheckOutGrace)), OpensAt: opens}
+// newShiftRow fills the texts every line has.
+func newShiftRow(l project.ScheduleLine) shiftRow {
+	start, end := l.StartsAt.In(shanghai), l.EndsAt.In(shanghai)
+	when := start.Format("2006-01-02 15:04") + " – " + end.Format("15:04")
+	if end.YearDay() != start.YearDay() || end.Year() != start.Year() {
+		when = start.Format("2006-01-02 15:04") + " – " + end.Format("2006-01-02 15:04")
 	}
-	return out
+	return shiftRow{ShiftID: strconv.FormatInt(l.ShiftID, 10), SignupID: strconv.FormatInt(l.SignupID, 10),
+		ProjectID: strconv.FormatInt(l.ProjectID, 10), ProjectName: l.ProjectName, When: when, Place: l.Place}
+}
+
+// upcomingHTML writes the line of an upcoming shift.
+func (r *shiftRow) upcomingHTML(b *bytes.Buffer, l *shiftLabels, csrf string) {
+	b.WriteString(`<li class="card" data-testid="upcoming-` + r.ShiftID + `"><a href="/projects/` + r.ProjectID + `"><strong>`)
+	b.WriteString(html.EscapeString(r.ProjectName))
+	b.WriteString(`</strong></a> <span class="badge ` + r.BadgeClass + `">` + html.EscapeString(r.Badge) + `</span>`)
+	if r.CheckedIn {
+		b.WriteString(` <span class="badge">` + html.EscapeString(l.CheckedIn) + `</span>`)
+	}
+	b.WriteString(`<span class="muted">` + r.When + `</span><span class="muted">` + html.EscapeString(r.Place) + `</span><div class="actions">`)
+	if r.CheckIn {
+		b.WriteString(`<a class="button" href="/me/code" data-testid="checkin-` + r.ShiftID + `">` + html.EscapeString(l.CheckIn) + `</a>`)
+	} else if r.Opens != "" {
+		b.WriteString(`<span class="help">` + html.EscapeString(r.Opens) + `</span>`)
+	}
+	if r.CanCancel {
+		b.WriteString(`<form method="post" action="/signups/` + r.SignupID + `/cancel"><input type="hidden" name="csrf" value="` +
+			html.EscapeString(csrf) + `"><input type="hidden" name="back" value="` + shiftsBack +
+			`"><button type="submit" class="link danger">` + html.EscapeString(l.Cancel) + `</button></form>`)
+	}
+	b.WriteString("</div></li>\n")
+}
+
+// pastHTML writes the line of a past shift.
+func (r *shiftRow) pastHTML(b *bytes.Buffer) {
+	b.WriteString(`<li class="card" data-testid="past-` + r.ShiftID + `"><a href="/projects/` + r.ProjectID + `"><strong>`)
+	b.WriteString(html.EscapeString(r.ProjectName))
+	b.WriteString(`</strong></a> <span class="badge ` + r.BadgeClass + `">` + html.EscapeString(r.Badge) + `</span>`)
+	b.WriteString(`<span class="muted">` + r.When + ` · ` + html.EscapeString(r.Place) + `</span>`)
+	if r.Credited != "" {
+		b.WriteString(`<span class="muted" data-testid="credited">` + html.EscapeString(r.Credited) + `</span>`)
+	}
+	if r.Pending != "" {
+		b.WriteString(`<span class="muted">` + html.EscapeString(r.Pending) + `</span>`)
+	}
+	b.WriteString("</li>\n")
 }

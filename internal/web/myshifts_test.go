@@ -119,6 +119,9 @@ func TestMyShiftsPage(t *testing.T) {
 		past = append(past, sh)
 	}
 	upcoming := add(base.Add(72*time.Hour), 3, 0)
+	if _, err := env.App.DB.Write().ExecContext(ctx, `UPDATE shifts SET place = '活动室<b>"二楼"' WHERE id = $1`, upcoming.ID); err != nil {
+		t.Fatal(err)
+	}
 	full := add(base.Add(80*time.Hour), 1, 5)
 	for _, x := range []struct {
 		who *auth.Principal
@@ -184,7 +187,10 @@ func TestMyShiftsPage(t *testing.T) {
 		t.Errorf("missed shift: %s", c)
 	}
 	mustContain(t, "waitlisted", card(page, "upcoming", full.ID), "候补")
-	mustContain(t, "signed up", card(page, "upcoming", upcoming.ID), "已报名")
+	mustContain(t, "signed up", card(page, "upcoming", upcoming.ID), "已报名", "活动室&lt;b&gt;&#34;二楼&#34;")
+	if strings.Contains(page, "活动室<b>") {
+		t.Error("the place is not escaped")
+	}
 	if strings.Count(page, `name="back" value="shifts"`) != 2 {
 		t.Errorf("want a cancel button on the two upcoming shifts only")
 	}
