@@ -26,13 +26,14 @@ const Default = "zh"
 type Catalog struct {
 	localizers map[string]*goi18n.Localizer
 	keys       map[string][]string
+	plain      map[string]map[string]string // messages without arguments, by language and key
 }
 
 // Load reads the embedded catalogs.
 func Load() (*Catalog, error) {
 	b := goi18n.NewBundle(language.Chinese)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &Catalog{localizers: map[string]*goi18n.Localizer{}, keys: map[string][]string{}}
+	c := &Catalog{localizers: map[string]*goi18n.Localizer{}, keys: map[string][]string{}, plain: map[string]map[string]string{}}
 	for _, lang := range Supported {
 		name := "locales/" + lang + ".json"
 		data, err := files.ReadFile(name)
@@ -46,8 +47,12 @@ func Load() (*Catalog, error) {
 		if err := json.Unmarshal(data, &flat); err != nil {
 			return nil, fmt.Errorf("i18n: %s: %w", name, err)
 		}
-		for k := range flat {
+		c.plain[lang] = map[string]string{}
+		for k, msg := range flat {
 			c.keys[lang] = append(c.keys[lang], k)
+			if !strings.Contains(msg, "{{") {
+				c.plain[lang][k] = msg
+			}
 		}
 		sort.Strings(c.keys[lang])
 		c.localizers[lang] = goi18n.NewLocalizer(b, lang)
@@ -58,6 +63,10 @@ func Load() (*Catalog, error) {
 // T returns the message for key in lang, with args filled in ({{.Name}}).
 // A missing key returns the key itself, so it shows up rather than vanishing.
 func (c *Catalog) T(lang, key string, args map[string]any) string {
+	// Most messages take no argument: a page's dozens of labels are map reads.
+	if msg, ok := c.plain[lang][key]; ok {
+		return msg
+	}
 	l, ok := c.localizers[lang]
 	if !ok {
 		l = c.localizers[Default]

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 )
 
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
@@ -132,4 +134,26 @@ func withoutComments(src string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestPlainMessagesMatchTheLocalizer: the read-through of argument-free
+// messages gives what go-i18n gives.
+func TestPlainMessagesMatchTheLocalizer(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for lang, msgs := range c.plain {
+		for key, msg := range msgs {
+			want, err := c.localizers[lang].Localize(&goi18n.LocalizeConfig{MessageID: key})
+			if err != nil || want != msg {
+				t.Errorf("%s %s: %q, localizer %q (%v)", lang, key, msg, want, err)
+			}
+			n++
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d plain messages", n)
+	}
 }
