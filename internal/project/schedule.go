@@ -33,40 +33,75 @@ const SchedulePageSize = 20
 // maxUpcoming bounds the upcoming list; nobody is signed up to more.
 const maxUpcoming = 200
 
-// scheduleQuery reads one part of a volunteer's live sign-ups; $1 is the
-// volunteer, $2 the present. The correlated reads go through
-// attendance_volunteer_shift and service_records_volunteer.
-const scheduleQuery = `SELECT s.id, s.status, x.id, p.id, p.name,
+// scheduleColumns are a sign-up's line on the shifts page (s the sign-up, x
+// its shift, p the project) but for the minutes credited; attendance is read
+// through attendance_volunteer_shift.
+const scheduleColumns = `s.id, s.status, x.id, p.id, p.name,
 	CASE WHEN x.place <> '' THEN x.place ELSE p.address END, x.starts_at, x.ends_at,
-	CASE WHEN EXISTS (SELECT 1 FROM attendance a WHERE a.volunteer_id = s.volunteer_id AND a.shift_id = s.shift_id) THEN 1 ELSE 0 END,
+	CASE WHEN EXISTS (SELECT 1 FROM attendance a WHERE a.volunteer_id = s.volunteer_id AND a.shift_id = s.shift_id) THEN 1 ELSE 0 END`
+
+// myVolunteer is the volunteer of account $1.
+const myVolunteer = `(SELECT id FROM volunteers WHERE account_id = $1)`
+
+// scheduleFrom is the live sign-ups of the volunteer of account $1.
+const scheduleFrom = ` FROM signups s JOIN shifts x ON x.id = s.shift_id JOIN projects p ON p.id = x.project_id`
+const scheduleWhere = ` WHERE s.volunteer_id = ` + myVolunteer + ` AND s.status <> 'cancelled' AND `
+
+// upcomingPart is the shifts not over at $2, soonest first, at most $3; an
+// upcoming shift has no minutes credited yet worth showing.
+const upcomingPart = `SELECT 0 AS part, s.starts_at AS k1, s.id AS k2, ` + scheduleColumns + `, 0 AS confirmed, 0 AS pending` +
+	scheduleFrom + scheduleWhere + `s.ends_at >= $2 ORDER BY s.starts_at, s.id LIMIT $3`
+
+// pastPart is the shifts over at $2, latest first, with the minutes of their
+// records (service_records_volunteer: a volunteer has a few dozen records).
+func pastPart(limit, offset string) string {
+	return `SELECT 1, -s.starts_at, -s.id, ` + scheduleColumns + `,
 	COALESCE((SELECT SUM(r.minutes) FROM service_records r WHERE r.volunteer_id = s.volunteer_id AND r.shift_id = s.shift_id
 		AND r.state = 'confirmed'), 0),
 	COALESCE((SELECT SUM(r.minutes) FROM service_records r WHERE r.volunteer_id = s.volunteer_id AND r.shift_id = s.shift_id
-		AND r.state IN ('pending', 'pending_approval')), 0)
-	FROM signups s JOIN shifts x ON x.id = s.shift_id JOIN projects p ON p.id = x.project_id
-	WHERE s.volunteer_id = $1 AND s.status <> 'cancelled' AND `
+		AND r.state IN ('pending', 'pending_approval')), 0)` + scheduleFrom + scheduleWhere +
+		`s.ends_at < $2 ORDER BY s.starts_at DESC, s.id DESC LIMIT ` + limit + ` OFFSET ` + offset
+}
+
+// The first page reads both parts in one statement; later pages read the
+// past part alone.
+var (
+	firstScheduleQuery = `SELECT * FROM (` + upcomingPart + `) up UNION ALL SELECT * FROM (` + pastPart("$4", "0") + `) past ORDER BY 1, 2, 3`
+	pastScheduleQuery  = pastPart("$3", "$4")
+)
 
 // MySchedule returns the principal's shifts page: page counts the past
 // shifts' pages from 1; the upcoming shifts come with the first page only.
 func (s *Service) MySchedule(ctx context.Context, p *auth.Principal, page int) (Schedule, error) {
-	id, err := s.volunteers.MyID(ctx, p)
-	if err != nil {
+	if p == nil || p.AccountID == 0 {
+		_, err := s.volunteers.MyID(ctx, p)
 		return Schedule{}, err
 	}
 	page = max(page, 1)
 	out := Schedule{Page: page}
 	now := s.Now().Unix()
-	q := s.db.Read()
+	var lines []partLine
+	var err error
 	if page == 1 {
-		if out.Upcoming, err = db.QueryAll(ctx, q, scanSchedule,
-			scheduleQuery+`s.ends_at >= $2 ORDER BY s.starts_at, s.id LIMIT $3`, id, now, maxUpcoming); err != nil {
-			return out, apperr.Wrap(err, "project: my schedule")
+		lines, err = db.QueryAll(ctx, s.db.Read(), scanSchedule, firstScheduleQuery, p.AccountID, now, maxUpcoming, SchedulePageSize+1)
+	} else {
+		lines, err = db.QueryAll(ctx, s.db.Read(), scanSchedule, pastScheduleQuery, p.AccountID, now, SchedulePageSize+1,
+			(page-1)*SchedulePageSize)
+	}
+	if err != nil {
+		return out, apperr.Wrap(err, "project: my schedule")
+	}
+	if len(lines) == 0 { // no shifts, or no volunteer record at all
+		if _, err := s.volunteers.MyID(ctx, p); err != nil {
+			return out, err
 		}
 	}
-	if out.Past, err = db.QueryAll(ctx, q, scanSchedule,
-		scheduleQuery+`s.ends_at < $2 ORDER BY s.starts_at DESC, s.id DESC LIMIT $3 OFFSET $4`,
-		id, now, SchedulePageSize+1, (page-1)*SchedulePageSize); err != nil {
-		return out, apperr.Wrap(err, "project: my schedule")
+	for _, l := range lines {
+		if l.part == 0 {
+			out.Upcoming = append(out.Upcoming, l.ScheduleLine)
+		} else {
+			out.Past = append(out.Past, l.ScheduleLine)
+		}
 	}
 	if len(out.Past) > SchedulePageSize {
 		out.Past, out.More = out.Past[:SchedulePageSize], true
@@ -74,10 +109,16 @@ func (s *Service) MySchedule(ctx context.Context, p *auth.Principal, page int) (
 	return out, nil
 }
 
-func scanSchedule(row db.Scanner) (ScheduleLine, error) {
-	var l ScheduleLine
-	var start, end, attended int64
-	err := row.Scan(&l.SignupID, &l.Status, &l.ShiftID, &l.ProjectID, &l.ProjectName, &l.Place, &start, &end,
+// partLine is a line with the part of the page it belongs to.
+type partLine struct {
+	ScheduleLine
+	part int
+}
+
+func scanSchedule(row db.Scanner) (partLine, error) {
+	var l partLine
+	var start, end, attended, k1, k2 int64
+	err := row.Scan(&l.part, &k1, &k2, &l.SignupID, &l.Status, &l.ShiftID, &l.ProjectID, &l.ProjectName, &l.Place, &start, &end,
 		&attended, &l.ConfirmedMinutes, &l.PendingMinutes)
 	l.StartsAt, l.EndsAt, l.Attended = time.Unix(start, 0), time.Unix(end, 0), attended != 0
 	return l, err
