@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strconv"
+	"strings"
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/audit"
@@ -54,27 +56,43 @@ func StarLevel(confirmedMinutes int64, thresholdHours []int64) (level int, toNex
 }
 
 // StarHours returns the thresholds of the nearest region (the code itself,
-// then its ancestors) that set its own, else the defaults.
+// then its ancestors) that set its own, else the defaults. One statement
+// reads the code's and its ancestors' rows (most regions set none).
 func (s *Service) StarHours(ctx context.Context, code string) ([]int64, error) {
-	codes := []string{code}
+	codes := []any{code}
 	for _, a := range region.Ancestors(code) {
-		codes = append([]string{a.Code}, codes...)
+		codes = append(codes, a.Code)
 	}
-	for i := len(codes) - 1; i >= 0; i-- {
-		var raw string
-		err := s.db.Read().QueryRowContext(ctx, `SELECT hours FROM star_thresholds WHERE region_code = $1`, codes[i]).Scan(&raw)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
+	marks := make([]string, len(codes))
+	for i := range codes {
+		marks[i] = "$" + strconv.Itoa(i+1)
+	}
+	rows, err := s.db.Read().QueryContext(ctx, `SELECT region_code, hours FROM star_thresholds WHERE region_code IN (`+
+		strings.Join(marks, ", ")+`)`, codes...)
+	if err != nil {
+		return nil, apperr.Wrap(err, "record: stars")
+	}
+	defer rows.Close()
+	var best []int64
+	bestLen := -1
+	for rows.Next() {
+		var c, raw string
+		if err := rows.Scan(&c, &raw); err != nil {
 			return nil, apperr.Wrap(err, "record: stars")
 		}
 		var h []int64
-		if json.Unmarshal([]byte(raw), &h) == nil && len(h) > 0 {
-			return h, nil
+		// The longest code is the nearest region; a row that does not parse is skipped, as before.
+		if len(c) > bestLen && json.Unmarshal([]byte(raw), &h) == nil && len(h) > 0 {
+			best, bestLen = h, len(c)
 		}
 	}
-	return DefaultStarHours, nil
+	if err := rows.Err(); err != nil {
+		return nil, apperr.Wrap(err, "record: stars")
+	}
+	if best == nil {
+		return DefaultStarHours, nil
+	}
+	return best, nil
 }
 
 // SetStarHours sets a region's thresholds (an office, for its region).

@@ -1,0 +1,85 @@
+package web_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/auth"
+	"zhiyuan/internal/project"
+)
+
+// benchVolunteer signs the demo volunteer up to three shifts and gives her
+// twelve service records, about what a Tianjin volunteer has (20 million
+// records over 2.5 million volunteers), and returns her signed-in browser.
+func benchVolunteer(b *testing.B) *apptest.Browser {
+	env := apptest.New(b)
+	ctx := context.Background()
+	leader, _ := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
+	vol, _ := env.App.Auth.Authenticate(ctx, env.Token("volunteer"), auth.SessionAPI)
+	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	pr, err := env.App.Projects.Create(ctx, leader, project.NewProject{TeamID: 1, Name: "社区图书整理", Category: "社区服务", Content: "整理图书",
+		RegionCode: "120101001001", Address: "劝业场街道图书室", RecruitCount: 50, StartsOn: today.Format("2006-01-02"),
+		EndsOn: today.AddDate(0, 0, 9).Format("2006-01-02"), ContactName: "王建国", ContactPhone: "13800138000"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	env.App.Projects.Submit(ctx, leader, pr.ID)
+	env.App.Projects.ReviewProject(ctx, auth.System, pr.ID, project.Review{Decision: "approve"})
+	base := time.Now().Add(24 * time.Hour).Truncate(time.Hour)
+	for i := 0; i < 3; i++ {
+		start := base.Add(time.Duration(i) * 24 * time.Hour)
+		sh, err := env.App.Projects.AddShift(ctx, leader, pr.ID, project.NewShift{StartsAt: start.Format(time.RFC3339),
+			EndsAt: start.Add(2 * time.Hour).Format(time.RFC3339), Capacity: 10})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := env.App.Projects.SignUp(ctx, vol, sh.ID); err != nil {
+			b.Fatal(err)
+		}
+	}
+	volID, err := env.App.Volunteers.MyID(ctx, vol)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := env.App.DB.Write()
+	now := time.Now().Unix()
+	for i := 0; i < 12; i++ {
+		start := now - int64(i+1)*7*86400
+		state := "confirmed"
+		if i < 2 {
+			state = "pending"
+		}
+		if _, err := w.ExecContext(ctx, `INSERT INTO service_records (volunteer_id, team_id, project_id, region_code, activity, place,
+			starts_at, ends_at, minutes, state, created_at, updated_at) VALUES ($1, 1, $2, '120101001001', '社区图书整理', '图书室',
+			$3, $4, 120, $5, $6, $6)`, volID, pr.ID, start, start+7200, state, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := w.ExecContext(ctx, `INSERT INTO volunteer_hours (volunteer_id, confirmed_minutes, pending_minutes, updated_at)
+		VALUES ($1, 1200, 240, $2) ON CONFLICT (volunteer_id) DO UPDATE SET confirmed_minutes = 1200, pending_minutes = 240`, volID, now); err != nil {
+		b.Fatal(err)
+	}
+	br := env.Browser()
+	br.Login("volunteer")
+	return br
+}
+
+// BenchmarkMyPages fetches the volunteer's own pages one after another:
+// ns/op and allocs/op are the server's and the client's together.
+func BenchmarkMyPages(b *testing.B) {
+	br := benchVolunteer(b)
+	for _, path := range []string{"/me/hours", "/me/shifts"} {
+		b.Run(path[4:], func(b *testing.B) {
+			if status, _, _ := br.Get(path); status != 200 {
+				b.Fatalf("%s: %d", path, status)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				br.Get(path)
+			}
+		})
+	}
+}
