@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,6 +60,8 @@ type hoursData struct {
 	Shifts       []project.MyShift
 	CalendarURL  string
 	Certificates []record.Issued
+	RecordsHTML  template.HTML // the lines of Records, written by recordsHTML
+	ShiftsHTML   template.HTML // the lines of Shifts
 }
 
 func (s *Server) myHours(w http.ResponseWriter, r *http.Request) {
@@ -111,6 +114,10 @@ func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	}
 	p := s.page(w, r, "hours.title")
+	buf := getBuffer()
+	defer putBuffer(buf)
+	d.RecordsHTML = recordsHTML(buf, p, list)
+	d.ShiftsHTML = upcomingHTML(buf, p, shifts)
 	p.Data = d
 	if err != nil {
 		s.formError(w, r, "me_hours", p, err)

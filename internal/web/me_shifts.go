@@ -89,15 +89,7 @@ func (s *Server) showShifts(w http.ResponseWriter, r *http.Request, err error) {
 		d.NextURL = "/me/shifts?page=" + strconv.Itoa(sc.Page+1)
 	}
 	now := s.projects.Now() // the clock MySchedule split the list by
-	words := map[string]string{}
-	word := func(key string) string { // each badge is translated once a page
-		w, ok := words[key]
-		if !ok {
-			w = p.T(key)
-			words[key] = w
-		}
-		return w
-	}
+	word := newWords(p).get // each badge is translated once a page
 	buf := getBuffer()
 	defer putBuffer(buf)
 	if len(sc.Upcoming) == 0 {
@@ -123,6 +115,7 @@ func (s *Server) showShifts(w http.ResponseWriter, r *http.Request, err error) {
 	if len(sc.Past) == 0 {
 		buf.WriteString("<li>" + html.EscapeString(d.L.NonePast) + "</li>")
 	}
+	credited, pending := newFiller(p, "myshifts.credited", "Hours"), newFiller(p, "myshifts.pending", "Hours")
 	for _, l := range sc.Past {
 		row := newShiftRow(l)
 		if l.Attended {
@@ -131,10 +124,10 @@ func (s *Server) showShifts(w http.ResponseWriter, r *http.Request, err error) {
 			row.Badge = word("myshifts.absent")
 		}
 		if l.ConfirmedMinutes > 0 {
-			row.Credited = p.T("myshifts.credited", "Hours", certificate.FormatHours(int(l.ConfirmedMinutes)))
+			row.Credited = credited.fill(certificate.FormatHours(int(l.ConfirmedMinutes)))
 		}
 		if l.PendingMinutes > 0 {
-			row.Pending = p.T("myshifts.pending", "Hours", certificate.FormatHours(int(l.PendingMinutes)))
+			row.Pending = pending.fill(certificate.FormatHours(int(l.PendingMinutes)))
 		}
 		row.pastHTML(buf)
 	}
@@ -150,9 +143,9 @@ func (s *Server) showShifts(w http.ResponseWriter, r *http.Request, err error) {
 // newShiftRow fills the texts every line has.
 func newShiftRow(l project.ScheduleLine) shiftRow {
 	start, end := l.StartsAt.In(shanghai), l.EndsAt.In(shanghai)
-	when := start.Format("2006-01-02 15:04") + " – " + end.Format("15:04")
+	when := clockTime(start) + " – " + end.Format("15:04")
 	if end.YearDay() != start.YearDay() || end.Year() != start.Year() {
-		when = start.Format("2006-01-02 15:04") + " – " + end.Format("2006-01-02 15:04")
+		when = clockTime(start) + " – " + clockTime(end)
 	}
 	return shiftRow{ShiftID: strconv.FormatInt(l.ShiftID, 10), SignupID: strconv.FormatInt(l.SignupID, 10),
 		ProjectID: strconv.FormatInt(l.ProjectID, 10), ProjectName: l.ProjectName, When: when, Place: l.Place}
