@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"zhiyuan/internal/apperr"
@@ -122,4 +123,18 @@ func scanSchedule(row db.Scanner) (partLine, error) {
 		&attended, &l.ConfirmedMinutes, &l.PendingMinutes)
 	l.StartsAt, l.EndsAt, l.Attended = time.Unix(start, 0), time.Unix(end, 0), attended != 0
 	return l, err
+}
+
+// MyUpcomingAndFeed returns the principal's upcoming shifts (as MyShifts
+// does) and their calendar feed token, finding the volunteer once.
+func (s *Service) MyUpcomingAndFeed(ctx context.Context, p *auth.Principal) ([]MyShift, string, error) {
+	if len(s.feedKey) == 0 {
+		return nil, "", apperr.Wrap(errors.New("no feed key"), "project: feed")
+	}
+	id, err := s.volunteers.MyID(ctx, p)
+	if err != nil {
+		return nil, "", err
+	}
+	list, err := s.shiftsOf(ctx, id, false)
+	return list, s.feedToken(id), err
 }

@@ -276,6 +276,11 @@ func (s *Service) CertificatesOf(ctx context.Context, p *auth.Principal, volunte
 	if _, err := s.volunteers.Get(ctx, p, volunteerID); err != nil {
 		return nil, err
 	}
+	return s.certificatesOf(ctx, volunteerID)
+}
+
+// certificatesOf lists a volunteer's certificates, newest first.
+func (s *Service) certificatesOf(ctx context.Context, volunteerID int64) ([]Issued, error) {
 	list, err := db.QueryAll(ctx, s.db.Read(), func(row db.Scanner) (Issued, error) {
 		var c Issued
 		var team sql.NullInt64

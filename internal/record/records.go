@@ -127,6 +127,11 @@ func (s *Service) OfVolunteer(ctx context.Context, p *auth.Principal, volunteerI
 	if _, err := s.volunteers.Get(ctx, p, volunteerID); err != nil {
 		return nil, err
 	}
+	return s.recordsOf(ctx, volunteerID)
+}
+
+// recordsOf lists a volunteer's records, newest first.
+func (s *Service) recordsOf(ctx context.Context, volunteerID int64) ([]Record, error) {
 	list, err := db.QueryAll(ctx, s.db.Read(), scanRecord, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id
 		WHERE r.volunteer_id = $1 ORDER BY r.starts_at DESC, r.id DESC LIMIT 1000`, volunteerID)
 	return list, apperr.Wrap(err, "record: list")

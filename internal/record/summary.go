@@ -33,13 +33,53 @@ func (s *Service) Summary(ctx context.Context, p *auth.Principal, volunteerID in
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return out, apperr.Wrap(err, "record: summary")
 	}
+	return s.withStars(ctx, out, pending, v.RegionCode)
+}
+
+// withStars completes a summary with the total and the stars of the region.
+func (s *Service) withStars(ctx context.Context, out Summary, pending int64, regionCode string) (Summary, error) {
 	out.TotalMinutes = out.ConfirmedMinutes + pending
-	hours, err := s.StarHours(ctx, v.RegionCode)
+	hours, err := s.StarHours(ctx, regionCode)
 	if err != nil {
 		return out, err
 	}
 	out.StarLevel, out.NextStarMinutes = StarLevel(out.ConfirmedMinutes, hours)
 	return out, nil
+}
+
+// MyHours is what the principal's own hours page shows of their service.
+type MyHours struct {
+	VolunteerID  int64
+	Summary      Summary
+	Records      []Record
+	Certificates []Issued
+}
+
+// MyHours returns the principal's own summary, records and certificates.
+// One's own are always visible, so it reads them directly: four statements,
+// where the general readers each load and check the whole volunteer.
+func (s *Service) MyHours(ctx context.Context, p *auth.Principal) (MyHours, error) {
+	id, err := s.volunteers.MyID(ctx, p)
+	if err != nil {
+		return MyHours{}, err
+	}
+	out := MyHours{VolunteerID: id, Summary: Summary{VolunteerID: id}}
+	var region string
+	var pending int64
+	err = s.db.Read().QueryRowContext(ctx, `SELECT v.region_code, COALESCE(h.confirmed_minutes, 0), COALESCE(h.pending_minutes, 0)
+		FROM volunteers v LEFT JOIN volunteer_hours h ON h.volunteer_id = v.id WHERE v.id = $1`, id).
+		Scan(&region, &out.Summary.ConfirmedMinutes, &pending)
+	if err != nil {
+		return out, apperr.Wrap(err, "record: my hours")
+	}
+	if out.Summary, err = s.withStars(ctx, out.Summary, pending, region); err != nil {
+		return out, err
+	}
+	if out.Records, err = s.recordsOf(ctx, id); err != nil {
+		return out, err
+	}
+	out.Certificates, err = s.certificatesOf(ctx, id)
+	return out, err
 }
 
 // StarLevel gives the stars earned by confirmed minutes under thresholds in

@@ -73,39 +73,19 @@ func (s *Server) myHours(w http.ResponseWriter, r *http.Request) {
 // certificate failed.
 func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 	ctx, pr := r.Context(), httpx.Principal(r)
-	v, verr := s.volunteers.Mine(ctx, pr)
-	if verr != nil {
-		s.fail(w, r, verr)
-		return
-	}
-	sum, serr := s.records.Summary(ctx, pr, v.ID)
-	if serr != nil {
-		s.fail(w, r, serr)
-		return
-	}
-	list, lerr := s.records.OfVolunteer(ctx, pr, v.ID)
-	if lerr != nil {
-		s.fail(w, r, lerr)
-		return
-	}
-	d := hoursData{Summary: sum, Records: list}
-	var err2 error
-	shifts, merr := s.projects.MyShifts(ctx, pr, false)
+	mine, merr := s.records.MyHours(ctx, pr)
 	if merr != nil {
 		s.fail(w, r, merr)
 		return
 	}
-	d.Shifts = shifts
-	token, terr := s.projects.FeedToken(ctx, pr)
-	if terr != nil {
-		s.fail(w, r, terr)
+	shifts, token, serr := s.projects.MyUpcomingAndFeed(ctx, pr)
+	if serr != nil {
+		s.fail(w, r, serr)
 		return
 	}
-	d.CalendarURL = httpx.BaseURL(r) + "/api/v1/calendar/" + token
-	if d.Certificates, err2 = s.records.CertificatesOf(ctx, pr, v.ID); err2 != nil {
-		s.fail(w, r, err2)
-		return
-	}
+	list := mine.Records
+	d := hoursData{Summary: mine.Summary, Records: list, Shifts: shifts, Certificates: mine.Certificates,
+		CalendarURL: httpx.BaseURL(r) + "/api/v1/calendar/" + token}
 	seen := map[int64]bool{}
 	for _, x := range list {
 		if x.State == record.StateConfirmed && !seen[x.TeamID] {
