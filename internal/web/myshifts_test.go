@@ -234,6 +234,12 @@ func TestMyShiftsPage(t *testing.T) {
 	// The hours page links here.
 	_, page, _ = b.Get("/me/hours")
 	mustContain(t, "hours page", page, `href="/me/shifts" data-testid="all-shifts"`)
+	// In English.
+	if status, _, _ := b.Post("/locale", url.Values{"csrf": {b.CSRF("/me/shifts")}, "lang": {"en"}, "next": {"/me/shifts"}}); status != 303 {
+		t.Fatalf("locale: %d", status)
+	}
+	_, page, _ = b.Get("/me/shifts")
+	mustContain(t, "English page", page, "My shifts", "Upcoming", "Past shifts", "1.0 h credited", "Attended", "Not checked in", "Older shifts")
 }
 
 // card is the list item of the shift in a section of the shifts page.
