@@ -16,9 +16,10 @@ import (
 // tail of the attendance and audit tables, their indexes, the day's
 // counters) are written again for each. The group committer runs the write
 // transactions that are waiting, one after the other, inside one database
-// transaction, each in its own savepoint, and commits them together: a
-// function that fails is rolled back to its savepoint alone, and none of
-// them hears "committed" before the shared commit succeeded. To a caller
+// transaction, each after the first in its own savepoint, and commits them
+// together: a function that fails is rolled back to its savepoint alone (the
+// first, with the whole transaction, which holds nothing else yet), and none
+// of them hears "committed" before the shared commit succeeded. To a caller
 // this is exactly Tx: its function runs alone (serialised), sees what the
 // functions before it wrote, and either all of it is committed or none.
 
