@@ -172,6 +172,10 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// WritePool is the pool that writes, for measuring the database's own
+// commit rate beside Tx (whose group commit puts many rows in one commit).
+func (db *DB) WritePool() *sql.DB { return db.rw }
+
 // Pools returns the underlying pools by name, for metrics.
 func (db *DB) Pools() map[string]*sql.DB {
 	if db.ro == db.rw {

@@ -28,10 +28,7 @@ func commitRate(ctx context.Context, dsn string, dur time.Duration) (float64, er
 	// Plain BEGIN, INSERT, COMMIT on the write pool itself: not through
 	// db.Tx, whose group commit would make this something else than the
 	// database's own single-row commit rate.
-	pool := d.Pools()["write"]
-	if pool == nil {
-		pool = d.Pools()["main"]
-	}
+	pool := d.WritePool()
 	n := 0
 	start := time.Now()
 	for time.Since(start) < dur {

@@ -29,10 +29,7 @@ import (
 // group commit would put many rows in one commit).
 func commitRate(b *testing.B, d *db.DB, workers, total int) float64 {
 	ctx := context.Background()
-	pool := d.Pools()["write"]
-	if pool == nil {
-		pool = d.Pools()["main"]
-	}
+	pool := d.WritePool()
 	if _, err := d.Write().ExecContext(ctx, `CREATE TABLE IF NOT EXISTS bench_commits (id BIGINT PRIMARY KEY, at BIGINT NOT NULL)`); err != nil {
 		b.Fatal(err)
 	}
