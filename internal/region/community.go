@@ -1,22 +1,23 @@
 package region
 
 import (
-	"bufio"
-	"bytes"
-	"compress/gzip"
+	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"sync"
 
 	_ "embed"
 )
 
-// communitiesGz holds the communities as gzipped "code\tname\n" lines sorted
-// by code; see tools/regiondata.
+// communitiesBin holds the ~620k communities as a packed table that is read
+// in place, so the binary's pages that hold it cost memory only once a
+// lookup touches them and nothing of it lives on the heap. It is made from
+// data/communities.tsv.gz ("code\tname\n" lines sorted by code, see
+// tools/regiondata) by packCommunities; TestPackedCommunities checks that the
+// two agree and rewrites it with -update-packed.
 //
-//go:embed data/communities.tsv.gz
-var communitiesGz string
+//go:embed data/communities.bin
+var communitiesBin string
 
 // suffixes are common endings of community names, longest first. They are
 // stored as a number next to each name instead of in the text, which halves
@@ -38,126 +39,98 @@ var suffixes = [...]string{
 	"村",
 }
 
-// communityTable holds the ~620k communities compactly, grouped by street:
-// the communities of the base table's street s are first[s] to first[s+1]-1.
-// Community i has code street+three digits and name stem+suffix, with
+// communityTable is the packed table, grouped by street: the communities of
+// the base table's street s are first[s] to first[s+1]-1. Community i has
+// code street+three digits and name stem+suffix, with
 //
 //	digits = keys[i] & 0x3ff, suffix = suffixes[keys[i]>>10]
 //	stem   = stems[nameBase[s]+ends[i-1] : nameBase[s]+ends[i]]
 //
-// where ends[i-1] counts as 0 for a street's first community.
+// where ends[i-1] counts as 0 for a street's first community. The packed
+// form is the magic "ZYCOMM1\n", then the little-endian uint32s streets,
+// communities and len(stems), then first, nameBase, keys, ends and stems.
 type communityTable struct {
-	first    []uint32 // len = streets+1
-	nameBase []uint32 // len = streets
-	keys     []uint16
-	ends     []uint16
+	first    uint32s // len = streets+1
+	nameBase uint32s // len = streets
+	keys     uint16s
+	ends     uint16s
 	stems    string
 }
 
-// communities returns the community table, loading it on first use.
+// communitiesMagic starts the packed table.
+const communitiesMagic = "ZYCOMM1\n"
+
+// uint32s and uint16s are little-endian arrays read in place from a string.
+type (
+	uint32s string
+	uint16s string
+)
+
+func (a uint32s) at(i int) uint32 {
+	s := a[4*i : 4*i+4]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+func (a uint16s) at(i int) uint16 {
+	s := a[2*i : 2*i+2]
+	return uint16(s[0]) | uint16(s[1])<<8
+}
+
+func (a uint16s) len() int { return len(a) / 2 }
+
+// communities returns the community table, opening it on first use.
 var communities = sync.OnceValue(func() *communityTable {
-	t, err := loadCommunities(communitiesGz, base())
+	t, err := openCommunities(communitiesBin, len(base().lines[LevelStreet-1]))
 	if err != nil {
 		panic(err) // the embedded data is generated and tested
 	}
 	return t
 })
 
-// loadCommunities parses the communities file, checking that codes ascend
-// and that each belongs to a street of b.
-func loadCommunities(gz string, b *baseTable) (*communityTable, error) {
-	zr, err := gzip.NewReader(strings.NewReader(gz))
-	if err != nil {
-		return nil, fmt.Errorf("region: reading communities: %w", err)
+// openCommunities checks the packed table's header against its length and
+// the number of streets, and returns views of its parts.
+func openCommunities(packed string, streets int) (*communityTable, error) {
+	const head = len(communitiesMagic) + 12
+	if len(packed) < head || packed[:len(communitiesMagic)] != communitiesMagic {
+		return nil, errors.New("region: the packed communities have no header")
 	}
-	streets := len(b.lines[LevelStreet-1])
+	counts := uint32s(packed[len(communitiesMagic):head])
+	ns, n, nStems := int(counts.at(0)), int(counts.at(1)), int(counts.at(2))
+	if ns != streets || len(packed) != head+4*(2*ns+1)+4*n+nStems {
+		return nil, fmt.Errorf("region: the packed communities are for %d streets, or cut short; there are %d", ns, streets)
+	}
+	rest := packed[head:]
+	part := func(size int) string {
+		p := rest[:size]
+		rest = rest[size:]
+		return p
+	}
 	t := &communityTable{
-		first:    make([]uint32, streets+1),
-		nameBase: make([]uint32, streets),
+		first:    uint32s(part(4 * (ns + 1))),
+		nameBase: uint32s(part(4 * ns)),
+		keys:     uint16s(part(2 * n)),
+		ends:     uint16s(part(2 * n)),
 	}
-	var (
-		keys, ends []uint16
-		stems      []byte
-		prev       []byte
-		s          = -1 // current street
-	)
-	sc := bufio.NewScanner(zr)
-	for sc.Scan() {
-		line := sc.Bytes()
-		tab := bytes.IndexByte(line, '\t')
-		if tab != widths[LevelCommunity] || tab+1 == len(line) {
-			return nil, fmt.Errorf("region: bad line %q in communities", line)
-		}
-		code, name := line[:tab], line[tab+1:]
-		if !isDigits(code) || bytes.Compare(prev, code) >= 0 {
-			return nil, fmt.Errorf("region: bad or out of order code %s in communities", code)
-		}
-		prev = append(prev[:0], code...)
-		street := code[:widths[LevelStreet]]
-		for s < 0 || b.code(LevelStreet, s) != string(street) {
-			s++
-			if s == streets || b.code(LevelStreet, s) > string(street) {
-				return nil, fmt.Errorf("region: community %s has no street", code)
-			}
-			t.first[s] = uint32(len(keys))
-			t.nameBase[s] = uint32(len(stems))
-		}
-		sfx := 0
-		for k := 1; k < len(suffixes); k++ {
-			if n := len(name) - len(suffixes[k]); n >= 0 && string(name[n:]) == suffixes[k] {
-				sfx = k
-				break
-			}
-		}
-		stems = append(stems, name[:len(name)-len(suffixes[sfx])]...)
-		end := len(stems) - int(t.nameBase[s])
-		if end > math.MaxUint16 {
-			return nil, fmt.Errorf("region: names of street %s too long", street)
-		}
-		digits := int(code[9]-'0')*100 + int(code[10]-'0')*10 + int(code[11]-'0')
-		keys = append(keys, uint16(sfx<<10|digits))
-		ends = append(ends, uint16(end))
+	t.stems = rest
+	if int(t.first.at(ns)) != n {
+		return nil, errors.New("region: the packed communities' street index does not end at their count")
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("region: reading communities: %w", err)
-	}
-	if err := zr.Close(); err != nil {
-		return nil, fmt.Errorf("region: reading communities: %w", err)
-	}
-	for s++; s <= streets; s++ {
-		t.first[s] = uint32(len(keys))
-		if s < streets {
-			t.nameBase[s] = uint32(len(stems))
-		}
-	}
-	t.keys = append([]uint16(nil), keys...) // trim spare capacity
-	t.ends = append([]uint16(nil), ends...)
-	t.stems = string(stems)
 	return t, nil
-}
-
-// isDigits reports whether b is all ASCII digits.
-func isDigits(b []byte) bool {
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // stem returns the name of community i of street s without its suffix.
 func (t *communityTable) stem(i, s int) string {
-	start := t.nameBase[s]
-	if i > int(t.first[s]) {
-		start += uint32(t.ends[i-1])
+	base := t.nameBase.at(s)
+	start := base
+	if i > int(t.first.at(s)) {
+		start += uint32(t.ends.at(i - 1))
 	}
-	return t.stems[start : t.nameBase[s]+uint32(t.ends[i])]
+	return t.stems[start : base+uint32(t.ends.at(i))]
 }
 
 // name returns the name of community i of street s.
 func (t *communityTable) name(i, s int) string {
-	sfx := suffixes[t.keys[i]>>10]
+	sfx := suffixes[t.keys.at(i)>>10]
 	if sfx == "" {
 		return t.stem(i, s)
 	}
@@ -171,16 +144,17 @@ func (t *communityTable) lookup(code string) (Region, bool) {
 		return Region{}, false
 	}
 	digits := uint16(code[9]-'0')*100 + uint16(code[10]-'0')*10 + uint16(code[11]-'0')
-	lo, hi := int(t.first[s]), int(t.first[s+1])
+	lo, hi := int(t.first.at(s)), int(t.first.at(s+1))
+	end := hi
 	for lo < hi { // binary search on the last three digits
 		m := int(uint(lo+hi) >> 1)
-		if t.keys[m]&0x3ff < digits {
+		if t.keys.at(m)&0x3ff < digits {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo == int(t.first[s+1]) || t.keys[lo]&0x3ff != digits {
+	if lo == end || t.keys.at(lo)&0x3ff != digits {
 		return Region{}, false
 	}
 	return Region{Code: code, Name: t.name(lo, s), Level: LevelCommunity}, true
@@ -189,7 +163,7 @@ func (t *communityTable) lookup(code string) (Region, bool) {
 // children returns the communities of street s, whose code is street.
 // Their codes and names share one allocation each.
 func (t *communityTable) children(street string, s int) []Region {
-	lo, hi := int(t.first[s]), int(t.first[s+1])
+	lo, hi := int(t.first.at(s)), int(t.first.at(s+1))
 	if lo == hi {
 		return nil
 	}
@@ -197,22 +171,22 @@ func (t *communityTable) children(street string, s int) []Region {
 	codes := make([]byte, 0, (hi-lo)*w)
 	size := 0
 	for i := lo; i < hi; i++ {
-		size += len(t.stem(i, s)) + len(suffixes[t.keys[i]>>10])
+		size += len(t.stem(i, s)) + len(suffixes[t.keys.at(i)>>10])
 	}
 	var names strings.Builder
 	names.Grow(size)
 	for i := lo; i < hi; i++ {
-		d := t.keys[i] & 0x3ff
+		d := t.keys.at(i) & 0x3ff
 		codes = append(codes, street...)
 		codes = append(codes, byte('0'+d/100), byte('0'+d/10%10), byte('0'+d%10))
 		names.WriteString(t.stem(i, s))
-		names.WriteString(suffixes[t.keys[i]>>10])
+		names.WriteString(suffixes[t.keys.at(i)>>10])
 	}
 	allCodes, allNames := string(codes), names.String()
 	out := make([]Region, hi-lo)
 	off := 0
 	for i := range out {
-		n := len(t.stem(lo+i, s)) + len(suffixes[t.keys[lo+i]>>10])
+		n := len(t.stem(lo+i, s)) + len(suffixes[t.keys.at(lo+i)>>10])
 		out[i] = Region{
 			Code:  allCodes[i*w : (i+1)*w],
 			Name:  allNames[off : off+n],

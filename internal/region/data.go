@@ -1,10 +1,7 @@
 package region
 
 import (
-	"compress/gzip"
-	"encoding/binary"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"sync"
@@ -12,15 +9,16 @@ import (
 	_ "embed"
 )
 
-// regionsGz holds provinces, cities, counties and streets as gzipped
-// "code\tname\n" lines sorted by code; see tools/regiondata.
+// regionsTSV holds provinces, cities, counties and streets as
+// "code\tname\n" lines sorted by code; see tools/regiondata. It is embedded
+// uncompressed and read in place, so it costs no heap.
 //
-//go:embed data/regions.tsv.gz
-var regionsGz string
+//go:embed data/regions.tsv
+var regionsTSV string
 
-// baseTable indexes provinces to streets. It keeps the decompressed file as
-// one string and, per level, the offsets of its lines in code order, so
-// codes and names are substrings of raw and lookups allocate nothing.
+// baseTable indexes provinces to streets. It keeps the file as one string
+// and, per level, the offsets of its lines in code order, so codes and names
+// are substrings of raw and lookups allocate nothing.
 type baseTable struct {
 	raw   string
 	lines [LevelStreet][]uint32 // lines[l-1][i]: offset in raw of the i-th code of Level l
@@ -28,36 +26,16 @@ type baseTable struct {
 
 // base returns the base table, loading it on first use.
 var base = sync.OnceValue(func() *baseTable {
-	t, err := loadBase(regionsGz)
+	t, err := loadBase(regionsTSV)
 	if err != nil {
 		panic(err) // the embedded data is generated and tested
 	}
 	return t
 })
 
-// gunzip decompresses gz into a string without over-allocating.
-func gunzip(gz string) (string, error) {
-	zr, err := gzip.NewReader(strings.NewReader(gz))
-	if err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	if len(gz) >= 4 { // the gzip trailer ends with the size mod 2^32
-		b.Grow(int(binary.LittleEndian.Uint32([]byte(gz[len(gz)-4:]))))
-	}
-	if _, err := io.Copy(&b, zr); err != nil {
-		return "", err
-	}
-	return b.String(), zr.Close()
-}
-
 // loadBase parses the regions file, checking that every line is a
 // well-formed code above community level and that codes ascend.
-func loadBase(gz string) (*baseTable, error) {
-	raw, err := gunzip(gz)
-	if err != nil {
-		return nil, fmt.Errorf("region: reading regions: %w", err)
-	}
+func loadBase(raw string) (*baseTable, error) {
 	t := &baseTable{raw: raw}
 	for off := 0; off < len(raw); {
 		n := strings.IndexByte(raw[off:], '\n')

