@@ -8,9 +8,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-
-	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
-	"golang.org/x/text/language"
 )
 
 //go:embed locales/*.json
@@ -22,60 +19,113 @@ var Supported = []string{"zh", "en"}
 // Default is the language used when nothing else is asked for.
 const Default = "zh"
 
-// Catalog translates message keys.
+// Catalog translates message keys. Messages are flat JSON strings whose only
+// markup is an argument, {{.Name}}, filled in with fmt.Sprint of the value
+// ("<no value>" when missing, as text/template prints it).
 type Catalog struct {
-	localizers map[string]*goi18n.Localizer
-	keys       map[string][]string
-	plain      map[string]map[string]string // messages without arguments, by language and key
+	msgs map[string]map[string]message // by language and key
+	keys map[string][]string
+}
+
+// message is a parsed message: its text when it takes no argument, else the
+// literal pieces between its arguments (len(lits) == len(args)+1).
+type message struct {
+	lits []string
+	args []string
 }
 
 // Load reads the embedded catalogs.
 func Load() (*Catalog, error) {
-	b := goi18n.NewBundle(language.Chinese)
-	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &Catalog{localizers: map[string]*goi18n.Localizer{}, keys: map[string][]string{}, plain: map[string]map[string]string{}}
+	c := &Catalog{msgs: map[string]map[string]message{}, keys: map[string][]string{}}
 	for _, lang := range Supported {
 		name := "locales/" + lang + ".json"
 		data, err := files.ReadFile(name)
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
-		if _, err := b.ParseMessageFileBytes(data, name); err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", name, err)
-		}
 		var flat map[string]string
 		if err := json.Unmarshal(data, &flat); err != nil {
 			return nil, fmt.Errorf("i18n: %s: %w", name, err)
 		}
-		c.plain[lang] = map[string]string{}
-		for k, msg := range flat {
-			c.keys[lang] = append(c.keys[lang], k)
-			if !strings.Contains(msg, "{{") {
-				c.plain[lang][k] = msg
+		c.msgs[lang] = make(map[string]message, len(flat))
+		for k, text := range flat {
+			m, err := parseMessage(text)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %s: %s: %w", name, k, err)
 			}
+			c.msgs[lang][k] = m
+			c.keys[lang] = append(c.keys[lang], k)
 		}
 		sort.Strings(c.keys[lang])
-		c.localizers[lang] = goi18n.NewLocalizer(b, lang)
 	}
 	return c, nil
 }
 
+// parseMessage splits text at its {{.Name}} arguments.
+func parseMessage(text string) (message, error) {
+	var m message
+	for {
+		i := strings.Index(text, "{{")
+		if i < 0 {
+			m.lits = append(m.lits, text)
+			return m, nil
+		}
+		end := strings.Index(text[i:], "}}")
+		if end < 0 {
+			return message{}, fmt.Errorf("unclosed {{ in %q", text)
+		}
+		arg := text[i+2 : i+end]
+		if !isArg(arg) {
+			return message{}, fmt.Errorf("{{%s}} is not an argument of the form {{.Name}}", arg)
+		}
+		m.lits = append(m.lits, text[:i])
+		m.args = append(m.args, arg[1:])
+		text = text[i+end+2:]
+	}
+}
+
+// isArg reports whether s is .Name with Name a Go identifier of ASCII letters
+// and digits.
+func isArg(s string) bool {
+	if len(s) < 2 || s[0] != '.' {
+		return false
+	}
+	for i, r := range s[1:] {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // T returns the message for key in lang, with args filled in ({{.Name}}).
-// A missing key returns the key itself, so it shows up rather than vanishing.
+// An unsupported language gets Default's message; a missing key returns the
+// key itself, so it shows up rather than vanishing.
 func (c *Catalog) T(lang, key string, args map[string]any) string {
-	// Most messages take no argument: a page's dozens of labels are map reads.
-	if msg, ok := c.plain[lang][key]; ok {
-		return msg
-	}
-	l, ok := c.localizers[lang]
+	msgs, ok := c.msgs[lang]
 	if !ok {
-		l = c.localizers[Default]
+		msgs = c.msgs[Default]
 	}
-	s, err := l.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: args})
-	if err != nil {
-		return key
+	m, ok := msgs[key]
+	if !ok {
+		if m, ok = c.msgs[Default][key]; !ok {
+			return key
+		}
 	}
-	return s
+	if len(m.args) == 0 {
+		return m.lits[0]
+	}
+	var b strings.Builder
+	for i, name := range m.args {
+		b.WriteString(m.lits[i])
+		if v, ok := args[name]; ok && v != nil {
+			fmt.Fprint(&b, v)
+		} else {
+			b.WriteString("<no value>")
+		}
+	}
+	b.WriteString(m.lits[len(m.args)])
+	return b.String()
 }
 
 // Keys returns the sorted keys of a language's catalog.

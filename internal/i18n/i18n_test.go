@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
 )
 
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
@@ -136,24 +138,62 @@ func withoutComments(src string) string {
 	return strings.Join(out, "\n")
 }
 
-// TestPlainMessagesMatchTheLocalizer: the read-through of argument-free
-// messages gives what go-i18n gives.
-func TestPlainMessagesMatchTheLocalizer(t *testing.T) {
+// TestMessagesMatchGoI18n: every message, with and without its arguments,
+// reads as go-i18n (which the catalogs were written for and which the server
+// used until it cost 4 MB of heap) renders it.
+func TestMessagesMatchGoI18n(t *testing.T) {
 	c, err := Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for lang, msgs := range c.plain {
-		for key, msg := range msgs {
-			want, err := c.localizers[lang].Localize(&goi18n.LocalizeConfig{MessageID: key})
-			if err != nil || want != msg {
-				t.Errorf("%s %s: %q, localizer %q (%v)", lang, key, msg, want, err)
-			}
-			n++
+	b := goi18n.NewBundle(language.Chinese)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	for _, lang := range Supported {
+		if _, err := b.LoadMessageFileFS(files, "locales/"+lang+".json"); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if n < 100 {
-		t.Fatalf("only %d plain messages", n)
+	values := []any{15, "张三 <b>&", 2.5, int64(-7), nil}
+	n, withArgs := 0, 0
+	for _, lang := range append(Supported, "fr") {
+		l := goi18n.NewLocalizer(b, lang)
+		if !Valid(lang) { // the server used Default's localizer for other languages
+			l = goi18n.NewLocalizer(b, Default)
+		}
+		for _, key := range c.Keys("zh") {
+			m := c.msgs["zh"][key]
+			if lm, ok := c.msgs[lang]; ok {
+				m = lm[key]
+			}
+			args := map[string]any{}
+			for i, name := range m.args {
+				if i%3 != 2 { // leave every third one out
+					args[name] = values[(n+i)%len(values)]
+				}
+			}
+			want, err := l.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: args})
+			if got := c.T(lang, key, args); err != nil || got != want {
+				t.Errorf("%s %s %v: %q, go-i18n %q (%v)", lang, key, args, got, want, err)
+			}
+			n++
+			if len(m.args) > 0 {
+				withArgs++
+			}
+		}
+	}
+	if n < 1000 || withArgs < 100 {
+		t.Fatalf("only %d messages, %d with arguments", n, withArgs)
+	}
+}
+
+func TestParseMessageRefusesOtherMarkup(t *testing.T) {
+	for _, text := range []string{"a {{.Name", "{{Name}}", "{{.}}", "{{.Na me}}", "{{if .A}}x{{end}}", "{{.1a}}"} {
+		if m, err := parseMessage(text); err == nil {
+			t.Errorf("%q parsed as %+v", text, m)
+		}
+	}
+	m, err := parseMessage("{{.A}}和{{.B2}}")
+	if err != nil || len(m.args) != 2 || m.lits[0] != "" || m.lits[1] != "和" || m.lits[2] != "" {
+		t.Errorf("parsed %+v, %v", m, err)
 	}
 }
