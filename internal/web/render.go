@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -124,22 +126,41 @@ func (p *Page) Has(role string) bool { return p.Principal.Has(auth.Role(role)) }
 // Can reports whether the principal may use routes guarded by perm.
 func (p *Page) Can(perm string) bool { return auth.Allowed(p.Principal, auth.Permission(perm)) }
 
-// templates maps a page name to its parsed template set (layout + page).
+// templates maps a page name to its parsed template set (layout + page +
+// the partials it calls).
 type templates map[string]*template.Template
 
 // partialSet names the set of the partials alone, for htmx fragments; no page
 // can have the name, since files named partial_* are not pages.
 const partialSet = "partial_*"
 
+// templateCall finds the templates a file calls by name.
+var templateCall = regexp.MustCompile(`\{\{-?\s*template\s+"([^"]+)"`)
+
+// templateDefine finds the templates a file defines.
+var templateDefine = regexp.MustCompile(`\{\{-?\s*define\s+"([^"]+)"`)
+
 func parseTemplates() (templates, error) {
 	pages, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	// Files named partial_*.html are partials available to every page.
+	// Files named partial_*.html are partials available to every page; each
+	// page's set holds only those it calls (parsing all of them into each of
+	// forty pages' sets cost more heap than the pages themselves).
 	partials, err := fs.Glob(templateFiles, "templates/partial_*.html")
 	if err != nil {
 		return nil, err
+	}
+	definedIn := map[string]string{} // template name → partial file
+	for _, f := range partials {
+		b, err := fs.ReadFile(templateFiles, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range templateDefine.FindAllSubmatch(b, -1) {
+			definedIn[string(m[1])] = f
+		}
 	}
 	t := templates{}
 	if len(partials) > 0 {
@@ -154,7 +175,10 @@ func parseTemplates() (templates, error) {
 		if name == "layout" || strings.HasPrefix(name, "partial_") {
 			continue
 		}
-		files := append([]string{"templates/layout.html", p}, partials...)
+		files, err := withPartials([]string{"templates/layout.html", p}, definedIn)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
 		set, err := template.New(name).ParseFS(templateFiles, files...)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
@@ -162,6 +186,23 @@ func parseTemplates() (templates, error) {
 		t[name] = set
 	}
 	return t, nil
+}
+
+// withPartials adds to files the partial files their templates call, and
+// those the partials call in turn.
+func withPartials(files []string, definedIn map[string]string) ([]string, error) {
+	for i := 0; i < len(files); i++ {
+		b, err := fs.ReadFile(templateFiles, files[i])
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range templateCall.FindAllSubmatch(b, -1) {
+			if f, ok := definedIn[string(m[1])]; ok && !slices.Contains(files, f) {
+				files = append(files, f)
+			}
+		}
+	}
+	return files, nil
 }
 
 // page builds the template data for a request.
