@@ -226,7 +226,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+	if err := s.execute(buf, t, p); err != nil {
 		s.log.ErrorContext(r.Context(), "template failed", "template", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -235,6 +235,19 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+}
+
+// execute writes page p of set t: its layout from the cache where it can,
+// else the whole page through the template.
+func (s *Server) execute(buf *bytes.Buffer, t *template.Template, p *Page) error {
+	pcs, ok, err := s.layouts.pieces(p)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return t.ExecuteTemplate(buf, "layout", p)
+	}
+	return writeLayout(buf, pcs, p, func() error { return t.ExecuteTemplate(buf, "content", p) })
 }
 
 // Pages are rendered into pooled buffers, so that a busy server does not

@@ -57,6 +57,7 @@ type Server struct {
 	cat        *i18n.Catalog
 	log        *slog.Logger
 	tmpl       templates
+	layouts    *layoutCache
 	csrfKey    []byte
 }
 
@@ -66,7 +67,11 @@ func New(cfg Config, svc Services, d *db.DB, cat *i18n.Catalog, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, auth: svc.Auth, catalog: svc.Catalog, volunteers: svc.Volunteers, teams: svc.Teams,
+	layouts, err := newLayoutCache()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{layouts: layouts, cfg: cfg, auth: svc.Auth, catalog: svc.Catalog, volunteers: svc.Volunteers, teams: svc.Teams,
 		roster: svc.Roster, records: svc.Records, projects: svc.Projects, stats: svc.Stats, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
 }
 
