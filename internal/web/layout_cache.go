@@ -61,9 +61,10 @@ const (
 	standInContent = "zyLayoutStandInCONTENTq"
 )
 
-// maxLayouts bounds the cache (titles can be names of things); past it a
-// page renders the layout through the template.
-const maxLayouts = 1024
+// maxLayouts bounds the cache (titles can be names of things, ~2.5 KB a
+// layout); when it is full it starts again empty, and the layouts in use
+// come back at their next page.
+const maxLayouts = 256
 
 // layoutFields are the page fields and methods the layout may use.
 var layoutFields = []string{"Lang", "Title", "CSRF", "Path", "Flash", "Principal", "T", "Can"}
@@ -167,7 +168,7 @@ func spliceable(s string, path bool) bool {
 
 // pieces returns the layout for p split at its spliced values, rendering it
 // the first time; ok is false when p needs the template itself (a message
-// in the page, values no stand-in can take, a full cache).
+// in the page, values no stand-in can take).
 func (c *layoutCache) pieces(p *Page) (_ []layoutPiece, ok bool, err error) {
 	if p.Flash != "" || !spliceable(p.CSRF, false) || !spliceable(p.Path, true) {
 		return nil, false, nil
@@ -183,13 +184,9 @@ func (c *layoutCache) pieces(p *Page) (_ []layoutPiece, ok bool, err error) {
 	}
 	c.mu.RLock()
 	pcs, ok := c.entries[k]
-	n := len(c.entries)
 	c.mu.RUnlock()
 	if ok {
 		return pcs, true, nil
-	}
-	if n >= maxLayouts {
-		return nil, false, nil
 	}
 	stand := *p
 	stand.CSRF = standInCSRF
@@ -202,9 +199,10 @@ func (c *layoutCache) pieces(p *Page) (_ []layoutPiece, ok bool, err error) {
 	}
 	pcs = splitAtStandIns(b.String())
 	c.mu.Lock()
-	if len(c.entries) < maxLayouts {
-		c.entries[k] = pcs
+	if len(c.entries) >= maxLayouts {
+		clear(c.entries)
 	}
+	c.entries[k] = pcs
 	c.mu.Unlock()
 	return pcs, true, nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"strings"
 	"testing"
@@ -90,6 +91,26 @@ func TestLayoutCacheRefusesWhatItCannotKeep(t *testing.T) {
 		set := template.Must(template.New("layout").Parse(src))
 		if err := checkLayoutFields(set.Lookup("layout").Tree.Root); err == nil {
 			t.Errorf("accepted %s", src)
+		}
+	}
+}
+
+func TestLayoutCacheStaysBounded(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := newLayoutCache()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 * maxLayouts {
+		p := &Page{Lang: "zh", Title: fmt.Sprint("项目 ", i), CSRF: "tok", Path: "/projects/1", cat: cat}
+		if _, ok, err := c.pieces(p); err != nil || !ok {
+			t.Fatalf("page %d: %v %v", i, ok, err)
+		}
+		if n := len(c.entries); n > maxLayouts {
+			t.Fatalf("%d layouts kept", n)
 		}
 	}
 }
