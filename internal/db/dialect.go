@@ -19,8 +19,9 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -87,14 +88,46 @@ func openPools(ctx context.Context, d Dialect, dsn string) (rw, ro *sql.DB, err 
 		ro.SetMaxIdleConns(n)
 		return rw, ro, nil
 	case Postgres:
-		if rw, err = sql.Open("pgx", dsn); err != nil {
+		cfg, err := pgx.ParseConfig(dsn)
+		if err != nil {
 			return nil, nil, err
 		}
+		rw = sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
 		rw.SetMaxOpenConns(16)
 		rw.SetMaxIdleConns(16)
 		return rw, rw, nil
 	}
 	return nil, nil, fmt.Errorf("db: unknown dialect %q", d)
+}
+
+// pgConnector opens PostgreSQL connections that tell the pool when they
+// are broken. pgx closes a connection whose statement was interrupted (its
+// caller's context ended); without IsValid the pool took it back as idle and
+// found it broken only when it handed it out again, and when several such
+// came at once a caller could be handed broken ones past database/sql's
+// retries: "driver: bad connection" for a request that did nothing wrong.
+type pgConnector struct{ driver.Connector }
+
+func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return pgConn{conn.(*stdlib.Conn)}, nil
+}
+
+// pgConn is pgx's connection with IsValid (driver.Validator), which the
+// pool asks before it keeps a connection given back to it. Its other
+// methods, and so the optional driver interfaces and Conn() *pgx.Conn, are
+// pgx's own (embedded under another name than Conn, which would hide Conn()).
+type pgConn struct{ *pgxStdConn }
+
+type pgxStdConn = stdlib.Conn
+
+// IsValid reports whether the connection is open and outside a transaction.
+func (c pgConn) IsValid() bool {
+	pc := c.Conn()
+	return !pc.IsClosed() && pc.PgConn().TxStatus() == 'I'
 }
 
 // gooseDialect maps a Dialect to the migration library's name for it.

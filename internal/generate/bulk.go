@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"zhiyuan/internal/db"
 )
@@ -187,7 +186,7 @@ func (w *writer) loop() {
 // copy writes a batch with PostgreSQL's COPY.
 func (w *writer) copy(b batch) error {
 	return w.conn.Raw(func(dc any) error {
-		c := dc.(*stdlib.Conn).Conn()
+		c := dc.(interface{ Conn() *pgx.Conn }).Conn() // pgx's connection, in db's wrapper
 		_, err := c.CopyFrom(w.ctx, pgx.Identifier{b.table}, b.cols, pgx.CopyFromRows(b.rows))
 		if err != nil {
 			return fmt.Errorf("generate: copy %s: %w", b.table, err)
