@@ -49,18 +49,26 @@ func DialectOf(dsn string) Dialect {
 
 // sqliteDSN builds the modernc.org/sqlite DSN for a file. Pragmas run on every
 // new connection in this order: busy_timeout, journal_mode=WAL,
-// synchronous=NORMAL, foreign_keys=ON. Write transactions begin IMMEDIATE so
-// two writers never deadlock upgrading a read lock.
+// synchronous=NORMAL, foreign_keys=ON, cache_size. Write transactions begin
+// IMMEDIATE so two writers never deadlock upgrading a read lock.
+//
+// Each connection has its own page cache, and modernc's allocator gives a
+// cached page (4 KiB and SQLite's ~300-byte header) an 8 KiB slot, so a
+// cache of N MB can hold 2N MB of memory. The writer keeps 16 MB of pages;
+// each reader 8 MB (the file's pages stay in the operating system's cache):
+// at tenth scale the search and hours pages peaked at 123-125 MB instead of
+// 150-158 MB, for 0-3 % more server CPU a request.
 func sqliteDSN(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Add("_pragma", "foreign_keys(ON)")
-	q.Add("_pragma", "cache_size(-16000)")
 	if readOnly {
+		q.Add("_pragma", "cache_size(-8000)")
 		q.Add("_pragma", "query_only(ON)")
 	} else {
+		q.Add("_pragma", "cache_size(-16000)")
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + path + "?" + q.Encode()
