@@ -103,15 +103,46 @@ func newLayoutCache() (*layoutCache, error) {
 	return c, nil
 }
 
-// checkLayoutFields refuses a layout that uses a page field or method
-// other than layoutFields, or calls a template other than content.
+// checkLayoutFields refuses a layout that uses the page in a way the cache
+// does not account for: a field or method other than layoutFields; the CSRF
+// token or the path anywhere but written out ({{.CSRF}}), where they are
+// spliced, except the path compared with a literal ({{if eq .Path "/x"}}),
+// which the key holds; T or Can with other than literal arguments; a range,
+// with, variable or call of a template other than content.
 func checkLayoutFields(n parse.Node) error {
 	var err error
-	var walk func(parse.Node)
-	walk = func(n parse.Node) {
-		if err != nil || n == nil {
-			return
+	fail := func(format string, args ...any) {
+		if err == nil {
+			err = fmt.Errorf("web: layout: "+format+"; the layout cache does not account for it", args...)
 		}
+	}
+	var walk func(n parse.Node)
+	command := func(c *parse.CommandNode, written bool) {
+		for i, a := range c.Args {
+			f, ok := a.(*parse.FieldNode)
+			if !ok {
+				walk(a)
+				continue
+			}
+			name := strings.Join(f.Ident, ".")
+			switch {
+			case len(f.Ident) != 1 || !slices.Contains(layoutFields, name):
+				fail(".%s is not one of %v", name, layoutFields)
+			case (name == "T" || name == "Can") && i == 0:
+				for _, arg := range c.Args[1:] {
+					if _, lit := arg.(*parse.StringNode); !lit {
+						fail("%s takes %s", name, arg)
+					}
+				}
+				return
+			case name == "CSRF" && !written:
+				fail("%s uses the CSRF token", c)
+			case name == "Path" && !written && !(len(c.Args) == 3 && i == 1 && c.Args[0].String() == "eq" && c.Args[2].Type() == parse.NodeString):
+				fail("%s uses the path", c)
+			}
+		}
+	}
+	walk = func(n parse.Node) {
 		switch n := n.(type) {
 		case *parse.ListNode:
 			if n == nil {
@@ -121,31 +152,26 @@ func checkLayoutFields(n parse.Node) error {
 				walk(c)
 			}
 		case *parse.ActionNode:
-			walk(n.Pipe)
-		case *parse.PipeNode:
-			if n == nil {
-				return
-			}
-			for _, c := range n.Cmds {
-				walk(c)
-			}
-		case *parse.CommandNode:
-			for _, a := range n.Args {
-				walk(a)
-			}
-		case *parse.FieldNode:
-			if len(n.Ident) != 1 || !slices.Contains(layoutFields, n.Ident[0]) {
-				err = fmt.Errorf("web: layout: .%s is not one of %v, which the layout cache accounts for", strings.Join(n.Ident, "."), layoutFields)
+			written := len(n.Pipe.Decl) == 0 && len(n.Pipe.Cmds) == 1 && len(n.Pipe.Cmds[0].Args) == 1
+			for _, c := range n.Pipe.Cmds {
+				command(c, written)
 			}
 		case *parse.IfNode:
-			walk(n.Pipe)
+			if len(n.Pipe.Decl) > 0 {
+				fail("%s declares a variable", n.Pipe)
+			}
+			for _, c := range n.Pipe.Cmds {
+				command(c, false)
+			}
 			walk(n.List)
 			walk(n.ElseList)
-		case *parse.RangeNode, *parse.WithNode, *parse.ChainNode, *parse.VariableNode, *parse.DotNode:
-			err = fmt.Errorf("web: layout: %s is more than the layout cache accounts for", n)
+		case *parse.PipeNode:
+			fail("%s is a nested pipeline", n)
+		case *parse.RangeNode, *parse.WithNode, *parse.ChainNode, *parse.VariableNode, *parse.DotNode, *parse.BreakNode, *parse.ContinueNode:
+			fail("%s", n)
 		case *parse.TemplateNode:
 			if n.Name != "content" {
-				err = fmt.Errorf("web: layout: calls %q; the layout cache accounts for content only", n.Name)
+				fail("it calls %q", n.Name)
 			}
 		}
 	}

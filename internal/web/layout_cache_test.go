@@ -87,6 +87,14 @@ func TestLayoutCacheRefusesWhatItCannotKeep(t *testing.T) {
 		`{{define "layout"}}{{.Data}}{{end}}`,
 		`{{define "layout"}}{{range .Errors}}{{.}}{{end}}{{end}}`,
 		`{{define "layout"}}{{template "other" .}}{{end}}{{define "other"}}{{end}}`,
+		`{{define "layout"}}{{if eq .CSRF "x"}}y{{end}}{{end}}`,
+		`{{define "layout"}}{{if ne .Path "/"}}y{{end}}{{end}}`,
+		`{{define "layout"}}{{if eq .Path .Title}}y{{end}}{{end}}`,
+		`{{define "layout"}}{{printf "%s" .CSRF}}{{end}}`,
+		`{{define "layout"}}{{.Path | printf "%s"}}{{end}}`,
+		`{{define "layout"}}{{$p := .Path}}{{end}}`,
+		`{{define "layout"}}{{.T .Title}}{{end}}`,
+		`{{define "layout"}}{{if .Can .Lang}}y{{end}}{{end}}`,
 	} {
 		set := template.Must(template.New("layout").Parse(src))
 		if err := checkLayoutFields(set.Lookup("layout").Tree.Root); err == nil {
