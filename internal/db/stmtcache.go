@@ -10,13 +10,19 @@ import (
 // SQLite parses a statement every time it is run unless it is kept
 // prepared, and the parse costs as much as a short statement itself. Each
 // SQLite connection therefore keeps its prepared statements by query text
-// (PostgreSQL's driver does the same on its side). The cache is bounded; a
-// statement already running on the connection (rows still open) is prepared
-// afresh for the second use.
+// (PostgreSQL's driver does the same on its side). The cache is bounded: when
+// it is full, an idle statement chosen at random makes room, so statements
+// of a passing shape (the tail of an import) cannot keep everyday ones out
+// for good. A statement already running on the connection (rows still open)
+// is prepared afresh for the second use.
 
 const (
-	stmtCacheSize = 256  // statements per connection
-	stmtCacheMax  = 4096 // longer queries (migrations) are not kept
+	stmtCacheSize = 256 // statements per connection
+	// Longer queries (migrations) are not kept. An import's multi-row
+	// INSERTs (100 volunteers of 26 parameters, 200 memberships of 8) are
+	// some 8 KiB with SQLite's ? placeholders and are kept: parsing one
+	// cost as much as a tenth of writing its rows.
+	stmtCacheMax = 16 << 10
 )
 
 // stmtConnector opens connections of drv that keep their statements.
@@ -69,12 +75,29 @@ func (c *stmtConn) stmt(ctx context.Context, query string) (driver.Stmt, func(),
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, taken := c.stmts[query]; taken || len(c.stmts) >= stmtCacheSize || len(query) > stmtCacheMax {
+	if _, taken := c.stmts[query]; taken || len(query) > stmtCacheMax || !c.room() {
 		return s, func() { _ = s.Close() }, nil
 	}
 	k := &keptStmt{Stmt: s, busy: true}
 	c.stmts[query] = k
 	return s, func() { c.mu.Lock(); k.busy = false; c.mu.Unlock() }, nil
+}
+
+// room makes room for one more statement, closing an idle one (the first
+// the map's random order gives) if the cache is full; false if every kept
+// statement is running. c.mu is held.
+func (c *stmtConn) room() bool {
+	if len(c.stmts) < stmtCacheSize {
+		return true
+	}
+	for q, k := range c.stmts {
+		if !k.busy {
+			_ = k.Close()
+			delete(c.stmts, q)
+			return true
+		}
+	}
+	return false
 }
 
 // ExecContext runs query on its kept statement.
