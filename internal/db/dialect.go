@@ -253,3 +253,23 @@ func (d Dialect) Param(i int) string {
 	}
 	return "$" + strconv.Itoa(i)
 }
+
+// StatementJournalInMemory, on SQLite, makes the write connection q keep
+// the statement journal of the transactions it begins from now on in
+// memory (on) or where the default puts it (off). A statement that writes
+// many rows (a multi-row INSERT into a table with foreign keys) journals
+// every page it changes, and the default spills that journal to a temporary
+// file past 64 KiB, one write call a page. It is a setting of the
+// connection, not of a transaction: bulk writers switch it on for their
+// run and off after. Nothing to do on PostgreSQL.
+func (d Dialect) StatementJournalInMemory(ctx context.Context, q Querier, on bool) error {
+	if d != SQLite {
+		return nil
+	}
+	mode := "DEFAULT"
+	if on {
+		mode = "MEMORY"
+	}
+	_, err := q.ExecContext(ctx, "PRAGMA temp_store = "+mode)
+	return err
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/db"
 )
 
 // An import larger than a batch and than every multi-row statement stores
@@ -56,6 +57,12 @@ func TestImportManyRowsKeepsEachRowTogether(t *testing.T) {
 	}
 
 	ctx, q := context.Background(), env.App.DB.Read()
+	if env.App.DB.Dialect == db.SQLite { // the import's setting of the write connection is undone
+		var store int
+		if err := env.App.DB.Write().QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&store); err != nil || store != 0 {
+			t.Fatalf("temp_store after the import: %d (%v), want 0 (default)", store, err)
+		}
+	}
 	var saved int
 	if err := q.QueryRowContext(ctx, `SELECT saved_rows FROM import_batches WHERE id = (SELECT MAX(id) FROM import_batches)`).Scan(&saved); err != nil || saved != n {
 		t.Fatalf("batch saved_rows %d (%v), want %d", saved, err, n)
