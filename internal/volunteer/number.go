@@ -2,7 +2,9 @@ package volunteer
 
 import (
 	"crypto/rand"
-	"math/big"
+	"encoding/binary"
+	"math"
+	"strconv"
 )
 
 // Volunteer numbers (志愿者编号) are 12 digits: 11 random digits, the first
@@ -14,19 +16,20 @@ import (
 const NoLength = 12
 
 func newNumber() (string, error) {
-	b := make([]byte, NoLength-1)
-	for i := range b {
-		lo := int64(0)
-		if i == 0 {
-			lo = 1
-		}
-		n, err := rand.Int(rand.Reader, big.NewInt(10-lo))
-		if err != nil {
+	// The body is uniform over [10^10, 10^11): eight random bytes, drawn
+	// again in the rare case they fall in the incomplete last span.
+	const lo, span uint64 = 1e10, 9e10
+	const limit = math.MaxUint64 - math.MaxUint64%span
+	var b [8]byte
+	for {
+		if _, err := rand.Read(b[:]); err != nil {
 			return "", err
 		}
-		b[i] = byte('0' + lo + n.Int64())
+		if v := binary.LittleEndian.Uint64(b[:]); v < limit {
+			digits := strconv.AppendUint(make([]byte, 0, NoLength), lo+v%span, 10)
+			return string(append(digits, luhnDigit(string(digits)))), nil
+		}
 	}
-	return string(b) + string(luhnDigit(string(b))), nil
 }
 
 // luhnDigit returns the Luhn check digit for a string of digits.
