@@ -8,6 +8,8 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
+	"sync"
 )
 
 // MasterKeySize is the required length in bytes of a Keyring master key.
@@ -40,6 +42,7 @@ type Keyring struct {
 	prk     []byte      // HKDF pseudorandom key extracted from the master key
 	aead    cipher.AEAD // AES-256-GCM with random 96-bit nonces
 	hashKey []byte      // HMAC-SHA256 key for LookupHash
+	macs    sync.Pool   // keyed HMAC states for LookupHash, reset after use
 }
 
 // NewKeyring derives the encryption and lookup keys from a 32-byte master
@@ -138,9 +141,18 @@ func (k *Keyring) LookupHash(kind, normalized string) []byte {
 	if k == nil || k.hashKey == nil {
 		return nil
 	}
-	m := hmac.New(sha256.New, k.hashKey)
+	// Keying an HMAC costs two compressions and a few allocations; a used
+	// state is reset to the keyed one instead (an import hashes two values
+	// a row).
+	m, _ := k.macs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, k.hashKey)
+	}
 	m.Write([]byte(kind))
 	m.Write([]byte{0})
 	m.Write([]byte(normalized))
-	return m.Sum(nil)
+	sum := m.Sum(make([]byte, 0, sha256.Size))
+	m.Reset()
+	k.macs.Put(m)
+	return sum
 }
