@@ -96,12 +96,17 @@ func (c *Catalog) List(ctx context.Context, k Kind) ([]Item, error) {
 
 // Resolve maps names (Chinese or English, case-insensitive for English) to
 // items. It returns the items found and the names it did not know.
+// The cached items are searched in place (an import resolves two lists a
+// row, most of them empty).
 func (c *Catalog) Resolve(ctx context.Context, k Kind, names []string) (found []Item, unknown []string, err error) {
-	items, err := c.List(ctx, k)
+	if len(names) == 0 {
+		return nil, nil, nil
+	}
+	items, err := c.all(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	seen := map[int64]bool{}
+	var seen map[int64]bool
 	for _, n := range names {
 		n = strings.TrimSpace(n)
 		if n == "" {
@@ -109,8 +114,8 @@ func (c *Catalog) Resolve(ctx context.Context, k Kind, names []string) (found []
 		}
 		var hit *Item
 		for i := range items {
-			if items[i].Name == n || strings.EqualFold(items[i].NameEn, n) {
-				hit = &items[i]
+			if it := &items[i]; it.Kind == k && it.Active && (it.Name == n || strings.EqualFold(it.NameEn, n)) {
+				hit = it
 				break
 			}
 		}
@@ -119,6 +124,9 @@ func (c *Catalog) Resolve(ctx context.Context, k Kind, names []string) (found []
 			continue
 		}
 		if !seen[hit.ID] {
+			if seen == nil {
+				seen = map[int64]bool{}
+			}
 			seen[hit.ID] = true
 			found = append(found, *hit)
 		}
