@@ -314,7 +314,7 @@ func (im *importer) flush() error {
 		return nil
 	}
 	batch := im.batch
-	im.batch = nil
+	defer func() { clear(batch); im.batch = batch[:0] }() // the next batch reuses the array
 	outs, err := im.write(batch)
 	if err != nil {
 		if apperr.From(err).Kind == apperr.Unavailable {
