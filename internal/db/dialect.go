@@ -254,22 +254,38 @@ func (d Dialect) Param(i int) string {
 	return "$" + strconv.Itoa(i)
 }
 
-// StatementJournalInMemory, on SQLite, makes the write connection q keep
-// the statement journal of the transactions it begins from now on in
-// memory (on) or where the default puts it (off). A statement that writes
-// many rows (a multi-row INSERT into a table with foreign keys) journals
-// every page it changes, and the default spills that journal to a temporary
-// file past 64 KiB, one write call a page. It is a setting of the
-// connection, not of a transaction: bulk writers switch it on for their
-// run and off after. Nothing to do on PostgreSQL.
-func (d Dialect) StatementJournalInMemory(ctx context.Context, q Querier, on bool) error {
+// Bulk writing on SQLite: settings of the write connection for a run of
+// large write transactions (an import), switched on for the run and back
+// to SQLite's defaults after. They are settings of the connection, not of a
+// transaction, and must be changed outside one.
+const (
+	// bulkCheckpoint is the WAL size, in pages, past which a bulk writer's
+	// commit checkpoints. A 500-row import batch writes some 1,000 to 2,000
+	// pages (random index leaves), so at SQLite's default of 1,000 every
+	// commit checkpointed, copying and fsyncing pages the next batch writes
+	// again; 10,000 pages (40 MB of WAL) copies each of them once in several
+	// batches.
+	bulkCheckpoint    = 10000
+	defaultCheckpoint = 1000 // SQLite's wal_autocheckpoint
+)
+
+// BulkWriting, on SQLite, sets the write connection q up for a bulk writer
+// (on) or back to the defaults (off): statement journals kept in memory
+// (a statement that writes many rows, a multi-row INSERT into a table with
+// foreign keys, journals every page it changes, and the default spills that
+// journal to a temporary file past 64 KiB, one write call a page) and the
+// WAL checkpointed every bulkCheckpoint pages. Nothing to do on PostgreSQL.
+func (d Dialect) BulkWriting(ctx context.Context, q Querier, on bool) error {
 	if d != SQLite {
 		return nil
 	}
-	mode := "DEFAULT"
+	store, ckpt := "DEFAULT", defaultCheckpoint
 	if on {
-		mode = "MEMORY"
+		store, ckpt = "MEMORY", bulkCheckpoint
 	}
-	_, err := q.ExecContext(ctx, "PRAGMA temp_store = "+mode)
+	if _, err := q.ExecContext(ctx, "PRAGMA temp_store = "+store); err != nil {
+		return err
+	}
+	_, err := q.ExecContext(ctx, "PRAGMA wal_autocheckpoint = "+strconv.Itoa(ckpt))
 	return err
 }

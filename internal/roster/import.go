@@ -116,12 +116,12 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, teamID int64, f
 	}
 	defer report.Close()
 	im := &importer{s: s, ctx: ctx, team: t, lang: lang, report: report, filename: filename}
-	if err := s.db.Dialect.StatementJournalInMemory(ctx, s.db.Write(), true); err != nil {
-		return Result{}, apperr.Wrap(err, "roster: journal")
+	if err := s.db.Dialect.BulkWriting(ctx, s.db.Write(), true); err != nil {
+		return Result{}, apperr.Wrap(err, "roster: bulk writing")
 	}
 	defer func() {
-		if err := s.db.Dialect.StatementJournalInMemory(context.WithoutCancel(ctx), s.db.Write(), false); err != nil {
-			s.log.WarnContext(ctx, "import: statement journal setting not restored", "err", err)
+		if err := s.db.Dialect.BulkWriting(context.WithoutCancel(ctx), s.db.Write(), false); err != nil {
+			s.log.WarnContext(ctx, "import: write connection settings not restored", "err", err)
 		}
 	}()
 	// One chunk is read and checked while the previous one is written: at
