@@ -1,10 +1,12 @@
 package roster
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	"zhiyuan/internal/apperr"
@@ -392,10 +394,17 @@ func (im *importer) write(batch []pending) ([]outcome, error) {
 			fresh = append(fresh, i)
 		}
 		if len(fresh) > 0 {
+			// New rows go in in the order of their ID hash, with their
+			// (random) numbers in ascending order: two of the volunteers'
+			// four random indexes are then written from left to right,
+			// not at 500 random places (tenth scale: 68.9 to 64.7 s of
+			// server CPU for 500,000 rows).
+			slices.SortFunc(fresh, func(a, b int) int { return bytes.Compare(batch[a].prep.IDHash, batch[b].prep.IDHash) })
 			numbers, err := vols.FreeNumbers(ctx, tx, len(fresh))
 			if err != nil {
 				return err
 			}
+			slices.Sort(numbers) // all of NoLength digits: text order is number order
 			preps := make([]volunteer.Prepared, len(fresh))
 			for j, i := range fresh {
 				preps[j] = batch[i].prep
