@@ -201,6 +201,36 @@ func TestCheckInRefusals(t *testing.T) {
 	}
 }
 
+// TestScanWhoAndWhichShift: the shift and the scanner's volunteer record
+// are read together; one without a volunteer record hears so first, even
+// for a code of a shift that does not exist.
+func TestScanWhoAndWhichShift(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	rec := f.env.App.Records
+	codes, _ := checkin.NewCodes(f.env.App.Keys.Derive("checkin v1"), checkin.DefaultPeriod, func() time.Time { return *f.clock })
+	gone := codes.Issue(f.shift.ID + 1000).Value
+	office := principal(t, f.env, "heping-office")
+	for _, c := range []struct {
+		name string
+		p    *auth.Principal
+		code string
+		key  string
+	}{
+		{"no volunteer record", office, f.code(t), "team.need_volunteer_record"},
+		{"no volunteer record, no shift", office, gone, "team.need_volunteer_record"},
+		{"no principal", nil, f.code(t), "team.need_volunteer_record"},
+		{"no shift", f.vol, gone, "shift.not_found"},
+	} {
+		if _, err := rec.ScanCode(ctx, c.p, c.code, nil); apperr.From(err).Key != c.key {
+			t.Errorf("%s: %v, want %s", c.name, err, c.key)
+		}
+	}
+	if s, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); err != nil || s.VolunteerID != f.volID || s.ShiftID != f.shift.ID {
+		t.Fatalf("the volunteer's scan: %+v %v", s, err)
+	}
+}
+
 func TestLeaderScansPersonalCode(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()

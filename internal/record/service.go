@@ -14,6 +14,7 @@ import (
 	"zhiyuan/internal/certificate"
 	"zhiyuan/internal/checkin"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/stats"
 	"zhiyuan/internal/volunteer"
 )
 
@@ -54,6 +55,7 @@ var (
 	errTooManyPairs  = apperr.New(apperr.Conflict, "checkin.too_many_pairs")
 	errRecordMissing = apperr.New(apperr.NotFound, "record.not_found")
 	errForbidden     = apperr.New(apperr.Forbidden, "error.forbidden")
+	errNeedVolunteer = apperr.New(apperr.Forbidden, "team.need_volunteer_record")
 )
 
 // codeError turns a refused QR code into a field error naming why.
@@ -116,13 +118,23 @@ func (s *Service) ScanCode(ctx context.Context, p *auth.Principal, code string, 
 	if err != nil {
 		return Scan{}, codeError(err)
 	}
-	volunteerID, err := s.volunteers.MyID(ctx, p)
-	if err != nil {
-		return Scan{}, apperr.Mask(err, apperr.New(apperr.Forbidden, "team.need_volunteer_record"))
+	var accountID int64
+	if p != nil {
+		accountID = p.AccountID
 	}
-	sh, err := loadShift(ctx, s.db.Read(), shiftID)
+	sh, volunteerID, err := loadShiftFor(ctx, s.db.Read(), shiftID, accountID)
+	if errors.Is(err, db.ErrNotFound) || (err == nil && volunteerID == 0) {
+		// The refusal for one who has no volunteer record comes first,
+		// as it did when the two were read one after the other.
+		if _, verr := s.volunteers.MyID(ctx, p); verr != nil {
+			return Scan{}, apperr.Mask(verr, errNeedVolunteer)
+		}
+	}
 	if err != nil {
 		return Scan{}, apperr.Mask(err, errShiftMissing)
+	}
+	if volunteerID == 0 {
+		return Scan{}, errNeedVolunteer
 	}
 	if err := inFence(sh, loc); err != nil {
 		return Scan{}, err
@@ -208,9 +220,15 @@ func (s *Service) checkOut(ctx context.Context, tx db.Querier, sh shiftInfo, att
 		Activity: sh.project, Place: sh.place, Content: sh.content, StartsAt: start, EndsAt: end,
 		Minutes: s.round(end.Sub(start)), LeaderName: sh.leader, State: StatePending, RecordedBy: by,
 		DueAt: addWorkingDays(now, ConfirmWorkingDays)}
-	id, err := insertRecord(ctx, tx, r, attendanceID, now.Unix())
+	id, err := insertRecordRow(ctx, tx, r, attendanceID, now.Unix())
 	if err != nil {
 		return 0, 0, apperr.Wrap(err, "record: create")
+	}
+	var figures stats.Snapshot
+	figures.RecordAdded(stats.NewRecord{VolunteerID: volunteerID, TeamID: sh.teamID, Region: sh.region, Category: sh.category,
+		StartsAt: start.Unix(), DueAt: r.DueAt.Unix(), Minutes: int64(r.Minutes), State: r.State})
+	if err := figures.Apply(ctx, tx); err != nil {
+		return 0, 0, apperr.Wrap(err, "record: figures")
 	}
 	if err := insertHistory(ctx, tx, id, "create", "", "{}", recordJSON(r), by, now.Unix()); err != nil {
 		return 0, 0, apperr.Wrap(err, "record: history")

@@ -13,6 +13,7 @@ import (
 // shiftInfo is what attendance needs to know about a shift.
 type shiftInfo struct {
 	id, projectID, teamID   int64
+	category                int64 // the project's, for the figures of a new record
 	region                  string
 	start, end              time.Time
 	place, project, content string
@@ -21,20 +22,35 @@ type shiftInfo struct {
 	radius                  int     // metres; 0 means no geofence
 }
 
-func loadShift(ctx context.Context, q db.Querier, id int64) (shiftInfo, error) {
+const shiftSelect = `SELECT s.id, s.project_id, p.team_id, p.category_id, s.region_code, s.starts_at, s.ends_at,
+	CASE WHEN s.place <> '' THEN s.place ELSE p.address END, p.name, p.content, p.contact_name,
+	COALESCE(s.geofence_lat_e6, 0), COALESCE(s.geofence_lng_e6, 0), s.geofence_m`
+
+// scanShift reads a row of shiftSelect and then the columns of extra.
+func scanShift(row *sql.Row, extra ...any) (shiftInfo, error) {
 	var s shiftInfo
 	var start, end, lat, lng int64
-	err := q.QueryRowContext(ctx, `SELECT s.id, s.project_id, p.team_id, s.region_code, s.starts_at, s.ends_at,
-		CASE WHEN s.place <> '' THEN s.place ELSE p.address END, p.name, p.content, p.contact_name,
-		COALESCE(s.geofence_lat_e6, 0), COALESCE(s.geofence_lng_e6, 0), s.geofence_m
-		FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id).
-		Scan(&s.id, &s.projectID, &s.teamID, &s.region, &start, &end, &s.place, &s.project, &s.content, &s.leader, &lat, &lng, &s.radius)
+	err := row.Scan(append([]any{&s.id, &s.projectID, &s.teamID, &s.category, &s.region, &start, &end, &s.place, &s.project,
+		&s.content, &s.leader, &lat, &lng, &s.radius}, extra...)...)
 	s.lat, s.lng = float64(lat)/1e6, float64(lng)/1e6
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, db.ErrNotFound
 	}
 	s.start, s.end = time.Unix(start, 0), time.Unix(end, 0)
 	return s, err
+}
+
+func loadShift(ctx context.Context, q db.Querier, id int64) (shiftInfo, error) {
+	return scanShift(q.QueryRowContext(ctx, shiftSelect+` FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id))
+}
+
+// loadShiftFor is loadShift with the id of the account's volunteer record
+// (0 if it has none) read in the same statement: a scan needs both.
+func loadShiftFor(ctx context.Context, q db.Querier, id, accountID int64) (shiftInfo, int64, error) {
+	var volunteerID int64
+	sh, err := scanShift(q.QueryRowContext(ctx, shiftSelect+`, COALESCE((SELECT v.id FROM volunteers v WHERE v.account_id = $2), 0)
+		FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id, accountID), &volunteerID)
+	return sh, volunteerID, err
 }
 
 // standing is what a scan needs to know of the volunteer on the shift,
@@ -97,6 +113,16 @@ func recordByID(ctx context.Context, q db.Querier, id int64) (Record, error) {
 }
 
 func insertRecord(ctx context.Context, q db.Querier, r Record, attendanceID int64, now int64) (int64, error) {
+	id, err := insertRecordRow(ctx, q, r, attendanceID, now)
+	if err != nil {
+		return 0, err
+	}
+	return id, stats.Created(stats.Record(id)).Apply(ctx, q)
+}
+
+// insertRecordRow inserts the record without moving the figures: the
+// caller does, with stats.Snapshot.RecordAdded.
+func insertRecordRow(ctx context.Context, q db.Querier, r Record, attendanceID int64, now int64) (int64, error) {
 	var id int64
 	err := q.QueryRowContext(ctx, `INSERT INTO service_records (volunteer_id, team_id, project_id, shift_id, attendance_id, region_code,
 		activity, place, content, starts_at, ends_at, minutes, leader_name, state, backfilled, recorded_by, due_at, created_at, updated_at)
@@ -104,10 +130,7 @@ func insertRecord(ctx context.Context, q db.Querier, r Record, attendanceID int6
 		r.VolunteerID, r.TeamID, r.ProjectID, db.NullID(r.ShiftID), db.NullID(attendanceID), r.RegionCode, r.Activity, r.Place,
 		r.Content, r.StartsAt.Unix(), r.EndsAt.Unix(), r.Minutes, r.LeaderName, r.State, boolInt(r.Backfilled),
 		db.NullID(r.RecordedBy), r.DueAt.Unix(), now).Scan(&id)
-	if err != nil {
-		return 0, err
-	}
-	return id, stats.Created(stats.Record(id)).Apply(ctx, q)
+	return id, err
 }
 
 func boolInt(b bool) int {

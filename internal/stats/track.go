@@ -78,6 +78,23 @@ func (s *Snapshot) VolunteerAdded(region string, createdAt int64, gender, birthD
 		birthYear: birthYear(birthDate), tags: tagIDs})
 }
 
+// NewRecord is a service record as the figures count it.
+type NewRecord struct {
+	VolunteerID, TeamID int64
+	Region              string
+	Category            int64 // the project's
+	StartsAt, DueAt     int64 // unix seconds
+	Minutes             int64
+	State               string
+}
+
+// RecordAdded adds a service record inserted in this transaction whose
+// facts the caller holds (a check-out), sparing the read of it.
+func (s *Snapshot) RecordAdded(r NewRecord) {
+	s.added = append(s.added, recordFacts{volunteerID: r.VolunteerID, teamID: r.TeamID, region: r.Region,
+		category: r.Category, startsAt: r.StartsAt, minutes: r.Minutes, state: r.State, dueAt: r.DueAt})
+}
+
 // Created is a snapshot of subjects new in this transaction; Apply it after
 // writing them.
 func Created(subjects ...Subject) *Snapshot {
