@@ -209,6 +209,22 @@ func (d Dialect) LockRow(ctx context.Context, tx Querier, table string, id int64
 	return tx.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE id = $1 FOR UPDATE`, id).Scan(&got)
 }
 
+// LockRowWhere is LockRow for the one row of table whose column equals
+// value, found in the same statement: it returns the row's id, or
+// ErrNotFound. On SQLite it only reads the row.
+func (d Dialect) LockRowWhere(ctx context.Context, tx Querier, table, column string, value any) (int64, error) {
+	query := `SELECT id FROM ` + table + ` WHERE ` + column + ` = $1`
+	if d == Postgres {
+		query += ` FOR UPDATE`
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, query, value).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	return id, err
+}
+
 // BeijingDay is the SQL expression for the date (YYYY-MM-DD, Beijing time,
 // UTC+8 with no daylight saving since 1991) of a unix-seconds column.
 func (d Dialect) BeijingDay(column string) string {

@@ -112,7 +112,9 @@ type Location struct {
 
 // ScanCode is a volunteer scanning the shift's QR code: a check-in, or the
 // check-out that closes it and creates the service record. loc is needed
-// only when the shift has a geofence.
+// only when the shift has a geofence. The scanner's volunteer record, the
+// shift and the standing are read in the transaction (on SQLite by the
+// writer, whose page cache no other connection's commit makes stale).
 func (s *Service) ScanCode(ctx context.Context, p *auth.Principal, code string, loc *Location) (Scan, error) {
 	shiftID, err := s.codes.Parse(code)
 	if err != nil {
@@ -122,24 +124,21 @@ func (s *Service) ScanCode(ctx context.Context, p *auth.Principal, code string, 
 	if p != nil {
 		accountID = p.AccountID
 	}
-	sh, volunteerID, err := loadShiftFor(ctx, s.db.Read(), shiftID, accountID)
-	if errors.Is(err, db.ErrNotFound) || (err == nil && volunteerID == 0) {
-		// The refusal for one who has no volunteer record comes first,
-		// as it did when the two were read one after the other.
-		if _, verr := s.volunteers.MyID(ctx, p); verr != nil {
-			return Scan{}, apperr.Mask(verr, errNeedVolunteer)
+	at := s.Now()
+	return s.attendWith(ctx, func(tx db.Querier, day string) (shiftInfo, int64, standing, error) {
+		volunteerID, err := s.db.Dialect.LockRowWhere(ctx, tx, "volunteers", "account_id", accountID)
+		if err != nil {
+			return shiftInfo{}, 0, standing{}, apperr.Mask(err, errNeedVolunteer)
 		}
-	}
-	if err != nil {
-		return Scan{}, apperr.Mask(err, errShiftMissing)
-	}
-	if volunteerID == 0 {
-		return Scan{}, errNeedVolunteer
-	}
-	if err := inFence(sh, loc); err != nil {
-		return Scan{}, err
-	}
-	return s.attend(ctx, sh, volunteerID, "qr", "", p.AccountID, s.Now(), true)
+		sh, st, err := loadShiftStanding(ctx, tx, shiftID, volunteerID, day)
+		if errors.Is(err, db.ErrNotFound) {
+			return sh, 0, st, errShiftMissing
+		}
+		if err != nil {
+			return sh, 0, st, apperr.Wrap(err, "record: standing")
+		}
+		return sh, volunteerID, st, inFence(sh, loc)
+	}, "qr", "", accountID, at, true)
 }
 
 // LeaderScan is the shift's leader scanning a volunteer's personal code.
@@ -155,19 +154,36 @@ func (s *Service) LeaderScan(ctx context.Context, p *auth.Principal, shiftID int
 	return s.attend(ctx, sh, volunteerID, "leader_scan", "", p.AccountID, s.Now(), true)
 }
 
-// attend records one scan, in one transaction: the check-out of an open
-// attendance, or a new check-in within the window and the daily limit.
+// attend records one scan of a volunteer on a shift already read.
 func (s *Service) attend(ctx context.Context, sh shiftInfo, volunteerID int64, method, reason string, by int64, at time.Time, mustSignUp bool) (Scan, error) {
-	out := Scan{At: at, ShiftID: sh.id, VolunteerID: volunteerID}
-	err := s.db.Tx(ctx, func(tx db.Querier) error {
+	return s.attendWith(ctx, func(tx db.Querier, day string) (shiftInfo, int64, standing, error) {
 		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", volunteerID); err != nil {
-			return apperr.Wrap(err, "record: lock")
+			return sh, 0, standing{}, apperr.Wrap(err, "record: lock")
 		}
-		day := at.In(shanghai).Format("2006-01-02")
 		st, err := loadStanding(ctx, tx, sh, volunteerID, day)
 		if err != nil {
-			return apperr.Wrap(err, "record: standing")
+			return sh, 0, st, apperr.Wrap(err, "record: standing")
 		}
+		return sh, volunteerID, st, nil
+	}, method, reason, by, at, mustSignUp)
+}
+
+// standingFunc reads, in the scan's transaction and with the volunteer's
+// row locked, the shift, the volunteer and their standing on the day; an
+// error refuses the scan.
+type standingFunc func(tx db.Querier, day string) (shiftInfo, int64, standing, error)
+
+// attendWith records one scan, in one transaction: the check-out of an open
+// attendance, or a new check-in within the window and the daily limit.
+func (s *Service) attendWith(ctx context.Context, load standingFunc, method, reason string, by int64, at time.Time, mustSignUp bool) (Scan, error) {
+	out := Scan{At: at}
+	err := s.db.Tx(ctx, func(tx db.Querier) error {
+		day := at.In(shanghai).Format("2006-01-02")
+		sh, volunteerID, st, err := load(tx, day)
+		if err != nil {
+			return err
+		}
+		out.ShiftID, out.VolunteerID = sh.id, volunteerID
 		if mustSignUp && !st.signedUp {
 			return errNotSignedUp
 		}

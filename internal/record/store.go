@@ -44,15 +44,6 @@ func loadShift(ctx context.Context, q db.Querier, id int64) (shiftInfo, error) {
 	return scanShift(q.QueryRowContext(ctx, shiftSelect+` FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id))
 }
 
-// loadShiftFor is loadShift with the id of the account's volunteer record
-// (0 if it has none) read in the same statement: a scan needs both.
-func loadShiftFor(ctx context.Context, q db.Querier, id, accountID int64) (shiftInfo, int64, error) {
-	var volunteerID int64
-	sh, err := scanShift(q.QueryRowContext(ctx, shiftSelect+`, COALESCE((SELECT v.id FROM volunteers v WHERE v.account_id = $2), 0)
-		FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id, accountID), &volunteerID)
-	return sh, volunteerID, err
-}
-
 // standing is what a scan needs to know of the volunteer on the shift,
 // read in one statement: whether they hold a confirmed seat (the condition
 // is the live sign-ups index's own, so both engines look up one row), the
@@ -80,6 +71,26 @@ func loadStanding(ctx context.Context, q db.Querier, sh shiftInfo, volunteerID i
 		st.openID, st.openIn = openID.Int64, time.Unix(openAt.Int64, 0)
 	}
 	return st, err
+}
+
+// loadShiftStanding is loadShift and loadStanding in one statement, for a
+// scan whose shift has not been read yet.
+func loadShiftStanding(ctx context.Context, q db.Querier, shiftID, volunteerID int64, day string) (shiftInfo, standing, error) {
+	var st standing
+	var status sql.NullString
+	var openID, openAt sql.NullInt64
+	sh, err := scanShift(q.QueryRowContext(ctx, shiftSelect+`,
+		(SELECT status FROM signups WHERE shift_id = $1 AND volunteer_id = $2 AND status <> 'cancelled'),
+		(SELECT id FROM attendance WHERE shift_id = $1 AND volunteer_id = $2 AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
+		(SELECT check_in_at FROM attendance WHERE shift_id = $1 AND volunteer_id = $2 AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
+		(SELECT COUNT(*) FROM attendance WHERE volunteer_id = $2 AND project_id = s.project_id AND day = $3)
+		FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, shiftID, volunteerID, day),
+		&status, &openID, &openAt, &st.pairsToday)
+	st.signedUp = status.String == "confirmed"
+	if openID.Valid {
+		st.openID, st.openIn = openID.Int64, time.Unix(openAt.Int64, 0)
+	}
+	return sh, st, err
 }
 
 const recordColumns = `r.id, r.volunteer_id, r.team_id, t.name, r.project_id, COALESCE(r.shift_id, 0), r.region_code, r.activity,
