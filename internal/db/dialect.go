@@ -202,19 +202,23 @@ func RedactDSN(dsn string) string {
 // serialise checks that no constraint can express (a volunteer's overlapping
 // sign-ups). SQLite needs nothing: its write transactions are already serial.
 func (d Dialect) LockRow(ctx context.Context, tx Querier, table string, id int64) error {
-	if d != Postgres {
+	if !d.LocksRows() {
 		return nil
 	}
 	var got int64
 	return tx.QueryRowContext(ctx, `SELECT id FROM `+table+` WHERE id = $1 FOR UPDATE`, id).Scan(&got)
 }
 
+// LocksRows reports whether LockRow takes a lock (PostgreSQL); on SQLite
+// write transactions are already serial and it does nothing.
+func (d Dialect) LocksRows() bool { return d == Postgres }
+
 // LockRowWhere is LockRow for the one row of table whose column equals
 // value, found in the same statement: it returns the row's id, or
 // ErrNotFound. On SQLite it only reads the row.
 func (d Dialect) LockRowWhere(ctx context.Context, tx Querier, table, column string, value any) (int64, error) {
 	query := `SELECT id FROM ` + table + ` WHERE ` + column + ` = $1`
-	if d == Postgres {
+	if d.LocksRows() {
 		query += ` FOR UPDATE`
 	}
 	var id int64

@@ -113,8 +113,9 @@ type Location struct {
 // ScanCode is a volunteer scanning the shift's QR code: a check-in, or the
 // check-out that closes it and creates the service record. loc is needed
 // only when the shift has a geofence. The scanner's volunteer record, the
-// shift and the standing are read in the transaction (on SQLite by the
-// writer, whose page cache no other connection's commit makes stale).
+// shift and the standing are read in the transaction, in one statement (on
+// SQLite by the writer, whose page cache no other connection's commit makes
+// stale; PostgreSQL locks the volunteer's row first).
 func (s *Service) ScanCode(ctx context.Context, p *auth.Principal, code string, loc *Location) (Scan, error) {
 	shiftID, err := s.codes.Parse(code)
 	if err != nil {
@@ -126,16 +127,24 @@ func (s *Service) ScanCode(ctx context.Context, p *auth.Principal, code string, 
 	}
 	at := s.Now()
 	return s.attendWith(ctx, func(tx db.Querier, day string) (shiftInfo, int64, standing, error) {
-		volunteerID, err := s.db.Dialect.LockRowWhere(ctx, tx, "volunteers", "account_id", accountID)
-		if err != nil {
-			return shiftInfo{}, 0, standing{}, apperr.Mask(err, errNeedVolunteer)
+		if s.db.Dialect.LocksRows() {
+			if _, err := s.db.Dialect.LockRowWhere(ctx, tx, "volunteers", "account_id", accountID); err != nil {
+				return shiftInfo{}, 0, standing{}, apperr.Mask(err, errNeedVolunteer)
+			}
 		}
-		sh, st, err := loadShiftStanding(ctx, tx, shiftID, volunteerID, day)
+		sh, volunteerID, st, err := loadScan(ctx, tx, shiftID, accountID, day)
 		if errors.Is(err, db.ErrNotFound) {
+			// No such shift; one without a volunteer record hears that first.
+			if _, verr := s.db.Dialect.LockRowWhere(ctx, tx, "volunteers", "account_id", accountID); verr != nil {
+				return sh, 0, st, apperr.Mask(verr, errNeedVolunteer)
+			}
 			return sh, 0, st, errShiftMissing
 		}
 		if err != nil {
 			return sh, 0, st, apperr.Wrap(err, "record: standing")
+		}
+		if volunteerID == 0 {
+			return sh, 0, st, errNeedVolunteer
 		}
 		return sh, volunteerID, st, inFence(sh, loc)
 	}, "qr", "", accountID, at, true)

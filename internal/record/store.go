@@ -73,24 +73,26 @@ func loadStanding(ctx context.Context, q db.Querier, sh shiftInfo, volunteerID i
 	return st, err
 }
 
-// loadShiftStanding is loadShift and loadStanding in one statement, for a
-// scan whose shift has not been read yet.
-func loadShiftStanding(ctx context.Context, q db.Querier, shiftID, volunteerID int64, day string) (shiftInfo, standing, error) {
+// loadScan is, for a scan by an account, the shift, the account's volunteer
+// record (0 if it has none) and the volunteer's standing, in one statement.
+func loadScan(ctx context.Context, q db.Querier, shiftID, accountID int64, day string) (shiftInfo, int64, standing, error) {
 	var st standing
+	var volunteerID int64
 	var status sql.NullString
 	var openID, openAt sql.NullInt64
-	sh, err := scanShift(q.QueryRowContext(ctx, shiftSelect+`,
-		(SELECT status FROM signups WHERE shift_id = $1 AND volunteer_id = $2 AND status <> 'cancelled'),
-		(SELECT id FROM attendance WHERE shift_id = $1 AND volunteer_id = $2 AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
-		(SELECT check_in_at FROM attendance WHERE shift_id = $1 AND volunteer_id = $2 AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
-		(SELECT COUNT(*) FROM attendance WHERE volunteer_id = $2 AND project_id = s.project_id AND day = $3)
-		FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, shiftID, volunteerID, day),
-		&status, &openID, &openAt, &st.pairsToday)
+	sh, err := scanShift(q.QueryRowContext(ctx, shiftSelect+`, COALESCE(v.id, 0),
+		(SELECT status FROM signups WHERE shift_id = $1 AND volunteer_id = v.id AND status <> 'cancelled'),
+		(SELECT id FROM attendance WHERE shift_id = $1 AND volunteer_id = v.id AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
+		(SELECT check_in_at FROM attendance WHERE shift_id = $1 AND volunteer_id = v.id AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
+		(SELECT COUNT(*) FROM attendance WHERE volunteer_id = v.id AND project_id = s.project_id AND day = $3)
+		FROM shifts s JOIN projects p ON p.id = s.project_id LEFT JOIN volunteers v ON v.account_id = $2
+		WHERE s.id = $1`, shiftID, accountID, day),
+		&volunteerID, &status, &openID, &openAt, &st.pairsToday)
 	st.signedUp = status.String == "confirmed"
 	if openID.Valid {
 		st.openID, st.openIn = openID.Int64, time.Unix(openAt.Int64, 0)
 	}
-	return sh, st, err
+	return sh, volunteerID, st, err
 }
 
 const recordColumns = `r.id, r.volunteer_id, r.team_id, t.name, r.project_id, COALESCE(r.shift_id, 0), r.region_code, r.activity,
