@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"zhiyuan/internal/db"
@@ -63,7 +65,7 @@ func Write(ctx context.Context, q db.Querier, e Entry) error {
 	a := ActorFrom(ctx)
 	detail := "{}"
 	if len(e.Detail) > 0 {
-		b, err := json.Marshal(e.Detail)
+		b, err := marshalDetail(e.Detail)
 		if err != nil {
 			return fmt.Errorf("audit: detail: %w", err)
 		}
@@ -131,4 +133,65 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Record, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// marshalDetail is json.Marshal of a detail, written directly when every
+// key and value is a plain word or an integer (a check-in's, on every scan)
+// and by encoding/json otherwise; the bytes are the same either way.
+func marshalDetail(m map[string]any) ([]byte, error) {
+	if len(m) > 8 {
+		return json.Marshal(m)
+	}
+	var keys [8]string
+	n := 0
+	for k, v := range m {
+		switch x := v.(type) {
+		case int, int64:
+		case string:
+			if !plainWord(x) {
+				return json.Marshal(m)
+			}
+		default:
+			return json.Marshal(m)
+		}
+		if !plainWord(k) {
+			return json.Marshal(m)
+		}
+		keys[n] = k
+		n++
+	}
+	slices.Sort(keys[:n])
+	b := make([]byte, 0, 64)
+	b = append(b, '{')
+	for i, k := range keys[:n] {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, k...)
+		b = append(b, '"', ':')
+		switch x := m[k].(type) {
+		case int:
+			b = strconv.AppendInt(b, int64(x), 10)
+		case int64:
+			b = strconv.AppendInt(b, x, 10)
+		case string:
+			b = append(b, '"')
+			b = append(b, x...)
+			b = append(b, '"')
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// plainWord reports whether s is made of ASCII letters, digits, '_', '-'
+// and '.' only: JSON escapes none of them.
+func plainWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
