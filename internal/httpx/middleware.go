@@ -149,9 +149,10 @@ func Observe(next http.Handler, log *slog.Logger, m *Metrics, trustProxy bool) h
 				level = slog.LevelError
 			}
 			// The query string is not logged: it may carry personal data.
-			log.Log(ctx, level, "request", "request_id", id, "method", r.Method, "route", route, "path", r.URL.Path,
-				"status", status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000,
-				"account_id", info.accountID)
+			log.LogAttrs(ctx, level, "request", slog.String("request_id", id), slog.String("method", r.Method),
+				slog.String("route", route), slog.String("path", r.URL.Path), slog.Int("status", status),
+				slog.Int("bytes", sw.bytes), slog.Float64("duration_ms", float64(d.Microseconds())/1000),
+				slog.Int64("account_id", info.accountID))
 		}()
 		next.ServeHTTP(sw, r)
 	})
