@@ -154,7 +154,13 @@ func (d *delta) write(ctx context.Context, q db.Querier) error {
 	for len(keys) > 0 {
 		chunk := keys[:min(len(keys), upsertRows)]
 		keys = keys[len(chunk):]
-		if _, err := q.ExecContext(ctx, upsertCounts(len(chunk)), d.upsertArgs(chunk)...); err != nil {
+		text, args := upsertCounts(len(chunk)), []any(nil)
+		if d.oneChain(chunk) {
+			text, args = upsertChainTexts[len(chunk)], d.chainArgs(chunk)
+		} else {
+			args = d.upsertArgs(chunk)
+		}
+		if _, err := q.ExecContext(ctx, text, args...); err != nil {
 			return fmt.Errorf("stats: write %s: %w", chunk[0].metric, err)
 		}
 		for _, k := range chunk {
@@ -204,6 +210,57 @@ func (d *delta) upsertArgs(keys []count) []any {
 	}
 	return args
 }
+
+// A chain is one counter moved by the same amount at several levels of a
+// region (a check-out's records awaiting confirmation, five levels): its
+// statement binds the metric, period, dimension and amount once, not once
+// a row (the binding costs as much as the upsert itself).
+const chainRows = len(levelWidths)
+
+// oneChain reports whether the keys, all of them, differ only in region.
+func (d *delta) oneChain(keys []count) bool {
+	if len(keys) < 2 || len(keys) > chainRows {
+		return false
+	}
+	k0, n0 := keys[0], d.counts[keys[0]]
+	for _, k := range keys[1:] {
+		if k.metric != k0.metric || k.grain != k0.grain || k.period != k0.period || k.dim != k0.dim || d.counts[k] != n0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *delta) chainArgs(keys []count) []any {
+	k0 := keys[0]
+	args := make([]any, 0, 5+len(keys))
+	args = append(args, k0.metric, k0.grain, k0.period, k0.dim, d.counts[k0])
+	for _, k := range keys {
+		args = append(args, k.region)
+	}
+	return args
+}
+
+// upsertChainTexts are the statements adding one amount to a chain of n
+// counters, the regions in the order given ("WHERE true" tells SQLite's
+// parser that ON CONFLICT is the upsert's, not a join's).
+var upsertChainTexts = func() (t [chainRows + 1]string) {
+	for n := 2; n <= chainRows; n++ {
+		var b strings.Builder
+		b.WriteString(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, n)
+		SELECT r.column1, $1, $2, $3, $4, CAST($5 AS BIGINT) FROM (VALUES `)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "($%d)", 6+i)
+		}
+		b.WriteString(`) AS r WHERE true
+		ON CONFLICT (region_code, metric, grain, period, dim) DO UPDATE SET n = stat_counts.n + excluded.n`)
+		t[n] = b.String()
+	}
+	return t
+}()
 
 func compareCount(a, b count) int {
 	return cmp.Or(cmp.Compare(a.region, b.region), cmp.Compare(a.metric, b.metric),
