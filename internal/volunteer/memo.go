@@ -59,3 +59,14 @@ func (m *memo) keep(v Volunteer) {
 		m.byAccount[v.AccountID] = v.ID
 	}
 }
+
+// keepID remembers whose account an id is, for a page that asks for the
+// principal's own id from several services.
+func (m *memo) keepID(accountID, id int64) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.byAccount[accountID] = id
+}

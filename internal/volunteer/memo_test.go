@@ -42,3 +42,29 @@ func TestMemoReadsOncePerRequest(t *testing.T) {
 		t.Fatalf("read outside the memo: %v", fresh.Tags)
 	}
 }
+
+// Inside a memo the principal's own id is looked up once: a page asking
+// for it from two services reads it once.
+func TestMemoKeepsMyID(t *testing.T) {
+	env := apptest.New(t)
+	ctx := context.Background()
+	p, err := env.App.Auth.Authenticate(ctx, env.Token("volunteer"), auth.SessionAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := env.App.Volunteers
+	memo := volunteer.WithMemo(ctx)
+	id, err := vs.MyID(memo, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.DB.Write().ExecContext(ctx, `UPDATE volunteers SET account_id = NULL WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := vs.MyID(memo, p); err != nil || again != id {
+		t.Fatalf("MyID in memo after the link changed = %d %v, want %d kept", again, err, id)
+	}
+	if _, err := vs.MyID(ctx, p); err == nil {
+		t.Fatal("MyID outside the memo still finds the unlinked volunteer")
+	}
+}

@@ -507,5 +507,9 @@ func (s *Service) MyID(ctx context.Context, p *auth.Principal) (int64, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, errNotFound
 	}
-	return id, apperr.Wrap(err, "volunteer: my id")
+	if err != nil {
+		return 0, apperr.Wrap(err, "volunteer: my id")
+	}
+	memoOf(ctx).keepID(p.AccountID, id)
+	return id, nil
 }
