@@ -138,6 +138,49 @@ func (c pgConn) IsValid() bool {
 	return !pc.IsClosed() && pc.PgConn().TxStatus() == 'I'
 }
 
+// readBatchPostgres sends a batch's queries on one connection as one pgx
+// pipeline (one round trip; one implicit transaction, in which each query
+// still takes its own snapshot at READ COMMITTED, as when run alone).
+func readBatchPostgres(ctx context.Context, pool *sql.DB, items []batchItem) error {
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(interface{ Conn() *pgx.Conn })
+		if !ok {
+			return fmt.Errorf("db: batch on a %T connection", dc)
+		}
+		var b pgx.Batch
+		for _, it := range items {
+			b.Queue(it.query, it.args...)
+		}
+		res := c.Conn().SendBatch(ctx, &b)
+		for i, it := range items {
+			if err := readBatchRows(res, it); err != nil {
+				_ = res.Close()
+				return fmt.Errorf("batch query %d: %w", i+1, err)
+			}
+		}
+		return res.Close()
+	})
+}
+
+func readBatchRows(res pgx.BatchResults, it batchItem) error {
+	rows, err := res.Query()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := it.row(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // gooseDialect maps a Dialect to the migration library's name for it.
 func (d Dialect) gooseDialect() goose.Dialect {
 	if d == Postgres {

@@ -281,13 +281,19 @@ func (s *Service) CertificatesOf(ctx context.Context, p *auth.Principal, volunte
 
 // certificatesOf lists a volunteer's certificates, newest first.
 func (s *Service) certificatesOf(ctx context.Context, volunteerID int64) ([]Issued, error) {
-	list, err := db.QueryAll(ctx, s.db.Read(), func(row db.Scanner) (Issued, error) {
-		var c Issued
-		var team sql.NullInt64
-		var at, revoked int64
-		err := row.Scan(&c.ID, &c.Serial, &team, &c.TotalMinutes, &at, &revoked)
-		c.TeamID, c.IssuedAt, c.Revoked = team.Int64, time.Unix(at, 0), revoked > 0
-		return c, err
-	}, `SELECT id, serial, team_id, total_minutes, issued_at, revoked_at FROM certificates WHERE volunteer_id = $1 ORDER BY id DESC LIMIT 200`, volunteerID)
+	list, err := db.QueryAll(ctx, s.db.Read(), scanIssued, certificatesOfQuery, volunteerID)
 	return list, apperr.Wrap(err, "certificate: list")
+}
+
+// certificatesOfQuery lists the certificates of volunteer $1, newest first.
+const certificatesOfQuery = `SELECT id, serial, team_id, total_minutes, issued_at, revoked_at FROM certificates
+	WHERE volunteer_id = $1 ORDER BY id DESC LIMIT 200`
+
+func scanIssued(row db.Scanner) (Issued, error) {
+	var c Issued
+	var team sql.NullInt64
+	var at, revoked int64
+	err := row.Scan(&c.ID, &c.Serial, &team, &c.TotalMinutes, &at, &revoked)
+	c.TeamID, c.IssuedAt, c.Revoked = team.Int64, time.Unix(at, 0), revoked > 0
+	return c, err
 }

@@ -132,10 +132,13 @@ func (s *Service) OfVolunteer(ctx context.Context, p *auth.Principal, volunteerI
 
 // recordsOf lists a volunteer's records, newest first.
 func (s *Service) recordsOf(ctx context.Context, volunteerID int64) ([]Record, error) {
-	list, err := db.QueryAll(ctx, s.db.Read(), scanRecord, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id
-		WHERE r.volunteer_id = $1 ORDER BY r.starts_at DESC, r.id DESC LIMIT 1000`, volunteerID)
+	list, err := db.QueryAll(ctx, s.db.Read(), scanRecord, recordsOfQuery, volunteerID)
 	return list, apperr.Wrap(err, "record: list")
 }
+
+// recordsOfQuery lists the records of volunteer $1, newest first.
+const recordsOfQuery = `SELECT ` + recordColumns + ` FROM service_records r JOIN teams t ON t.id = r.team_id
+	WHERE r.volunteer_id = $1 ORDER BY r.starts_at DESC, r.id DESC LIMIT 1000`
 
 // History returns a record's changes, oldest first.
 func (s *Service) History(ctx context.Context, p *auth.Principal, id int64) ([]HistoryEntry, error) {

@@ -56,8 +56,9 @@ type MyHours struct {
 }
 
 // MyHours returns the principal's own summary, records and certificates.
-// One's own are always visible, so it reads them directly: four statements,
-// where the general readers each load and check the whole volunteer.
+// One's own are always visible, so it reads them directly, in one batch
+// after the volunteer's id: the summary, the star thresholds of the
+// volunteer's region and its ancestors, the records and the certificates.
 func (s *Service) MyHours(ctx context.Context, p *auth.Principal) (MyHours, error) {
 	id, err := s.volunteers.MyID(ctx, p)
 	if err != nil {
@@ -66,20 +67,29 @@ func (s *Service) MyHours(ctx context.Context, p *auth.Principal) (MyHours, erro
 	out := MyHours{VolunteerID: id, Summary: Summary{VolunteerID: id}}
 	var region string
 	var pending int64
-	err = s.db.Read().QueryRowContext(ctx, `SELECT v.region_code, COALESCE(h.confirmed_minutes, 0), COALESCE(h.pending_minutes, 0)
-		FROM volunteers v LEFT JOIN volunteer_hours h ON h.volunteer_id = v.id WHERE v.id = $1`, id).
-		Scan(&region, &out.Summary.ConfirmedMinutes, &pending)
-	if err != nil {
+	found := false
+	var stars []starRow
+	var b db.Batch
+	b.Queue(func(row db.Scanner) error {
+		found = true
+		return row.Scan(&region, &out.Summary.ConfirmedMinutes, &pending)
+	}, `SELECT v.region_code, COALESCE(h.confirmed_minutes, 0), COALESCE(h.pending_minutes, 0)
+		FROM volunteers v LEFT JOIN volunteer_hours h ON h.volunteer_id = v.id WHERE v.id = $1`, id)
+	// The thresholds whose code begins the volunteer's region code: its
+	// own and its ancestors' (nearestStars drops any other prefix).
+	db.QueueAll(&b, &stars, scanStarRow, `SELECT t.region_code, t.hours FROM star_thresholds t
+		JOIN volunteers v ON substr(v.region_code, 1, length(t.region_code)) = t.region_code WHERE v.id = $1`, id)
+	db.QueueAll(&b, &out.Records, scanRecord, recordsOfQuery, id)
+	db.QueueAll(&b, &out.Certificates, scanIssued, certificatesOfQuery, id)
+	if err := s.db.ReadBatch(ctx, &b); err != nil {
 		return out, apperr.Wrap(err, "record: my hours")
 	}
-	if out.Summary, err = s.withStars(ctx, out.Summary, pending, region); err != nil {
-		return out, err
+	if !found {
+		return out, apperr.Wrap(sql.ErrNoRows, "record: my hours")
 	}
-	if out.Records, err = s.recordsOf(ctx, id); err != nil {
-		return out, err
-	}
-	out.Certificates, err = s.certificatesOf(ctx, id)
-	return out, err
+	out.Summary.TotalMinutes = out.Summary.ConfirmedMinutes + pending
+	out.Summary.StarLevel, out.Summary.NextStarMinutes = StarLevel(out.Summary.ConfirmedMinutes, nearestStars(region, stars))
+	return out, nil
 }
 
 // StarLevel gives the stars earned by confirmed minutes under thresholds in
@@ -107,32 +117,53 @@ func (s *Service) StarHours(ctx context.Context, code string) ([]int64, error) {
 	for i := range codes {
 		marks[i] = "$" + strconv.Itoa(i+1)
 	}
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT region_code, hours FROM star_thresholds WHERE region_code IN (`+
+	rows, err := db.QueryAll(ctx, s.db.Read(), scanStarRow, `SELECT region_code, hours FROM star_thresholds WHERE region_code IN (`+
 		strings.Join(marks, ", ")+`)`, codes...)
 	if err != nil {
 		return nil, apperr.Wrap(err, "record: stars")
 	}
-	defer rows.Close()
+	return nearestStars(code, rows), nil
+}
+
+// starRow is a region's thresholds as stored (a JSON list of hours).
+type starRow struct {
+	code, hours string
+}
+
+func scanStarRow(row db.Scanner) (starRow, error) {
+	var r starRow
+	err := row.Scan(&r.code, &r.hours)
+	return r, err
+}
+
+// nearestStars picks from rows the thresholds of code's nearest region
+// that set its own: the longest of code and its ancestors among them, a row
+// that does not parse being skipped; the defaults if there is none.
+func nearestStars(code string, rows []starRow) []int64 {
 	var best []int64
 	bestLen := -1
-	for rows.Next() {
-		var c, raw string
-		if err := rows.Scan(&c, &raw); err != nil {
-			return nil, apperr.Wrap(err, "record: stars")
+	for _, r := range rows {
+		if r.code != code && !isAncestor(r.code, code) {
+			continue
 		}
 		var h []int64
-		// The longest code is the nearest region; a row that does not parse is skipped, as before.
-		if len(c) > bestLen && json.Unmarshal([]byte(raw), &h) == nil && len(h) > 0 {
-			best, bestLen = h, len(c)
+		if len(r.code) > bestLen && json.Unmarshal([]byte(r.hours), &h) == nil && len(h) > 0 {
+			best, bestLen = h, len(r.code)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, apperr.Wrap(err, "record: stars")
-	}
 	if best == nil {
-		return DefaultStarHours, nil
+		return DefaultStarHours
 	}
-	return best, nil
+	return best
+}
+
+func isAncestor(ancestor, code string) bool {
+	for _, a := range region.Ancestors(code) {
+		if a.Code == ancestor {
+			return true
+		}
+	}
+	return false
 }
 
 // SetStarHours sets a region's thresholds (an office, for its region).
