@@ -254,9 +254,20 @@ type Filter struct {
 	Limit      int
 }
 
-// search lists volunteers matching f, by id.
+// search lists volunteers matching f, in (region, id) order.
 func search(ctx context.Context, q db.Querier, f Filter) ([]Volunteer, error) {
 	var c db.Conds
+	// A page is read in (region, id) order straight off an index, never
+	// sorted: without a tag off volunteers_region; with one off the tag's
+	// list, whose rows carry the volunteer's region (replaceLists rewrites
+	// them when it changes) in the index volunteer_tags_search (tag,
+	// region, volunteer), each volunteer then fetched by id. So a page
+	// costs its own rows, not those of the region's others as well.
+	from, region, id := "volunteers v", "v.region_code", "v.id"
+	if f.TagID != 0 {
+		from, region, id = "volunteer_tags t JOIN volunteers v ON v.id = t.volunteer_id", "t.region_code", "t.volunteer_id"
+		c.Eq("t.tag_id", f.TagID)
+	}
 	if len(f.TeamIDs) > 0 {
 		ph := make([]string, len(f.TeamIDs))
 		for i, t := range f.TeamIDs {
@@ -264,18 +275,13 @@ func search(ctx context.Context, q db.Querier, f Filter) ([]Volunteer, error) {
 		}
 		c.Add("v.id IN (SELECT m.volunteer_id FROM team_members m WHERE m.team_id IN (" + strings.Join(ph, ", ") +
 			") AND m.status IN ('active', 'pending', 'invited'))")
-	} else if !f.All && !c.Scope("v.region_code", f.Regions, "v.id", nil) {
+	} else if !f.All && !c.Scope(region, f.Regions, "v.id", nil) {
 		return nil, nil
 	}
 	if f.RegionCode != "" {
-		c.Prefix("v.region_code", f.RegionCode)
+		c.Prefix(region, f.RegionCode)
 	}
-	// Tags and skills are checked row by row on their primary keys while
-	// the register is read in (region, id) order, so a page costs about
-	// its own rows however large the region.
-	if f.TagID != 0 {
-		c.Add("EXISTS (SELECT 1 FROM volunteer_tags t WHERE t.volunteer_id = v.id AND t.tag_id = " + c.Arg(f.TagID) + ")")
-	}
+	// Skills are checked row by row on their primary key.
 	if f.Skill != "" {
 		c.Add("EXISTS (SELECT 1 FROM volunteer_skills s WHERE s.volunteer_id = v.id AND s.skill = " + c.Arg(f.Skill) + ")")
 	}
@@ -293,15 +299,12 @@ func search(ctx context.Context, q db.Querier, f Filter) ([]Volunteer, error) {
 	}
 	if f.After > 0 { // the page after that volunteer, in (region, id) order
 		after := c.Arg(f.After)
-		from := "(SELECT a.region_code FROM volunteers a WHERE a.id = " + after + ")"
-		c.Add("v.region_code >= " + from + " AND (v.region_code, v.id) > (" + from + ", " + after + ")")
+		start := "(SELECT a.region_code FROM volunteers a WHERE a.id = " + after + ")"
+		c.Add(region + " >= " + start + " AND (" + region + ", " + id + ") > (" + start + ", " + after + ")")
 	}
 	limit := c.Arg(f.Limit)
-	// (region, id) is the order of the index volunteers_region: a region's
-	// page is read straight off it, never sorted.
-	query := `SELECT ` + listColumns + ` FROM volunteers v WHERE ` + c.SQL() + ` ORDER BY v.region_code, v.id LIMIT ` + limit
-	args := c.Args
-	return db.QueryAll(ctx, q, scanVolunteer, query, args...)
+	query := `SELECT ` + listColumns + ` FROM ` + from + ` WHERE ` + c.SQL() + ` ORDER BY ` + region + `, ` + id + ` LIMIT ` + limit
+	return db.QueryAll(ctx, q, scanVolunteer, query, c.Args...)
 }
 
 // volunteerInsert is the head of a multi-row volunteers INSERT; each row

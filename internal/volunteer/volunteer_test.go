@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -337,5 +338,64 @@ func TestUpdateProfile(t *testing.T) {
 	status, _ = env.JSON("GET", "/api/v1/volunteers?q=测试&tag=党员", env.Token("heping-office"), nil)
 	if status != 200 {
 		t.Fatal(status)
+	}
+}
+
+// TestSearchByTagPages: a tag's search pages through the tagged volunteers
+// in (region, id) order, each once.
+func TestSearchByTagPages(t *testing.T) {
+	env := apptest.New(t)
+	regions := []string{"120101002", "120101001001", "120101002", "120101001", "120101001001", "120101003"}
+	var tagged []int64
+	for i, code := range regions {
+		in := adult(i + 1)
+		in["region_code"] = code
+		if i%3 == 2 {
+			in["tags"] = []string{"青年"} // not 党员
+		}
+		_, v, _ := register(t, env, in)
+		if i%3 != 2 {
+			tagged = append(tagged, v.ID)
+		}
+	}
+	type item struct {
+		ID         int64
+		RegionCode string `json:"region_code"`
+	}
+	list := func(token, query string) []item {
+		t.Helper()
+		var all []item
+		cursor := ""
+		for {
+			status, raw := env.JSON("GET", "/api/v1/volunteers?"+query+"&limit=2&cursor="+cursor, token, nil)
+			var p struct {
+				Items      []item
+				NextCursor string `json:"next_cursor"`
+			}
+			if err := json.Unmarshal(raw, &p); status != 200 || err != nil {
+				t.Fatalf("%s: %d %s", query, status, raw)
+			}
+			all = append(all, p.Items...)
+			if p.NextCursor == "" {
+				return all
+			}
+			cursor = p.NextCursor
+		}
+	}
+	heping := env.Token("heping-office")
+	got := list(heping, "q=测试&tag=党员")
+	if len(got) != len(tagged) {
+		t.Fatalf("tag pages: %+v, want the %d tagged %v", got, len(tagged), tagged)
+	}
+	for i, x := range got {
+		if !slices.Contains(tagged, x.ID) {
+			t.Fatalf("untagged volunteer %d listed", x.ID)
+		}
+		if i > 0 && (x.RegionCode < got[i-1].RegionCode || x.RegionCode == got[i-1].RegionCode && x.ID <= got[i-1].ID) {
+			t.Fatalf("not in (region, id) order: %+v", got)
+		}
+	}
+	if street := list(heping, "q=测试&tag=党员&region_code=120101001"); len(street) != 3 {
+		t.Fatalf("street 120101001: %+v, want 3", street)
 	}
 }
