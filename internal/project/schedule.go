@@ -128,16 +128,25 @@ func scanSchedule(row db.Scanner) (partLine, error) {
 	return l, err
 }
 
-// MyUpcomingAndFeed returns the principal's upcoming shifts (as MyShifts
-// does) and their calendar feed token, finding the volunteer once.
-func (s *Service) MyUpcomingAndFeed(ctx context.Context, p *auth.Principal) ([]MyShift, string, error) {
+// Upcoming is the principal's upcoming shifts and calendar feed token.
+type Upcoming struct {
+	Shifts    []MyShift // filled once the batch has run
+	FeedToken string
+}
+
+// QueueMyUpcoming adds the principal's upcoming shifts (as MyShifts reads
+// them) to b, for a page that sends its reads together, and returns where
+// they will be, with the feed token.
+func (s *Service) QueueMyUpcoming(ctx context.Context, p *auth.Principal, b *db.Batch) (*Upcoming, error) {
 	if len(s.feedKey) == 0 {
-		return nil, "", apperr.Wrap(errors.New("no feed key"), "project: feed")
+		return nil, apperr.Wrap(errors.New("no feed key"), "project: feed")
 	}
 	id, err := s.volunteers.MyID(ctx, p)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	list, err := s.shiftsOf(ctx, id, false)
-	return list, s.feedToken(id), err
+	u := &Upcoming{FeedToken: s.feedToken(id)}
+	query, args := s.shiftsQuery(id, false)
+	db.QueueAll(b, &u.Shifts, scanMyShift, query, args...)
+	return u, nil
 }

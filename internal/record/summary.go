@@ -59,7 +59,9 @@ type MyHours struct {
 // One's own are always visible, so it reads them directly, in one batch
 // after the volunteer's id: the summary, the star thresholds of the
 // volunteer's region and its ancestors, the records and the certificates.
-func (s *Service) MyHours(ctx context.Context, p *auth.Principal) (MyHours, error) {
+// The batch is the page's: reads that other services queued in it
+// go with these (on PostgreSQL in the same round trip); nil is none.
+func (s *Service) MyHours(ctx context.Context, p *auth.Principal, page *db.Batch) (MyHours, error) {
 	id, err := s.volunteers.MyID(ctx, p)
 	if err != nil {
 		return MyHours{}, err
@@ -69,7 +71,10 @@ func (s *Service) MyHours(ctx context.Context, p *auth.Principal) (MyHours, erro
 	var pending int64
 	found := false
 	var stars []starRow
-	var b db.Batch
+	b := page
+	if b == nil {
+		b = &db.Batch{}
+	}
 	b.Queue(func(row db.Scanner) error {
 		found = true
 		return row.Scan(&region, &out.Summary.ConfirmedMinutes, &pending)
@@ -77,11 +82,11 @@ func (s *Service) MyHours(ctx context.Context, p *auth.Principal) (MyHours, erro
 		FROM volunteers v LEFT JOIN volunteer_hours h ON h.volunteer_id = v.id WHERE v.id = $1`, id)
 	// The thresholds whose code begins the volunteer's region code: its
 	// own and its ancestors' (nearestStars drops any other prefix).
-	db.QueueAll(&b, &stars, scanStarRow, `SELECT t.region_code, t.hours FROM star_thresholds t
+	db.QueueAll(b, &stars, scanStarRow, `SELECT t.region_code, t.hours FROM star_thresholds t
 		JOIN volunteers v ON substr(v.region_code, 1, length(t.region_code)) = t.region_code WHERE v.id = $1`, id)
-	db.QueueAll(&b, &out.Records, scanRecord, recordsOfQuery, id)
-	db.QueueAll(&b, &out.Certificates, scanIssued, certificatesOfQuery, id)
-	if err := s.db.ReadBatch(ctx, &b); err != nil {
+	db.QueueAll(b, &out.Records, scanRecord, recordsOfQuery, id)
+	db.QueueAll(b, &out.Certificates, scanIssued, certificatesOfQuery, id)
+	if err := s.db.ReadBatch(ctx, b); err != nil {
 		return out, apperr.Wrap(err, "record: my hours")
 	}
 	if !found {

@@ -58,7 +58,7 @@ func TestMyHoursStars(t *testing.T) {
 	}
 	check := func(hours []int64) {
 		t.Helper()
-		mine, err := rec.MyHours(ctx, p)
+		mine, err := rec.MyHours(ctx, p, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 	"zhiyuan/internal/team"
 
+	"zhiyuan/internal/db"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
@@ -73,19 +74,21 @@ func (s *Server) myHours(w http.ResponseWriter, r *http.Request) {
 // certificate failed.
 func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 	ctx, pr := r.Context(), httpx.Principal(r)
-	mine, merr := s.records.MyHours(ctx, pr)
+	// The upcoming shifts are read in the same batch as the hours.
+	var page db.Batch
+	up, uerr := s.projects.QueueMyUpcoming(ctx, pr, &page)
+	if uerr != nil {
+		s.fail(w, r, uerr)
+		return
+	}
+	mine, merr := s.records.MyHours(ctx, pr, &page)
 	if merr != nil {
 		s.fail(w, r, merr)
 		return
 	}
-	shifts, token, serr := s.projects.MyUpcomingAndFeed(ctx, pr)
-	if serr != nil {
-		s.fail(w, r, serr)
-		return
-	}
-	list := mine.Records
+	list, shifts := mine.Records, up.Shifts
 	d := hoursData{Summary: mine.Summary, Records: list, Shifts: shifts, Certificates: mine.Certificates,
-		CalendarURL: httpx.BaseURL(r) + "/api/v1/calendar/" + token}
+		CalendarURL: httpx.BaseURL(r) + "/api/v1/calendar/" + up.FeedToken}
 	seen := map[int64]bool{}
 	for _, x := range list {
 		if x.State == record.StateConfirmed && !seen[x.TeamID] {
