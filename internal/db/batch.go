@@ -61,3 +61,23 @@ func (db *DB) ReadBatch(ctx context.Context, b *Batch) error {
 	}
 	return nil
 }
+
+// ReadAll runs a query on the read pool and scans every row with scan, as
+// QueryAll does. On PostgreSQL pgx scans the rows into their destinations
+// itself, as in a batch: through database/sql each value is first made a
+// driver value (a string boxed, a copy) and then converted again.
+func ReadAll[T any](ctx context.Context, db *DB, scan func(Scanner) (T, error), query string, args ...any) ([]T, error) {
+	if db.Dialect != Postgres {
+		return QueryAll(ctx, db.ro, scan, query, args...)
+	}
+	var out []T
+	err := readBatchPostgres(ctx, db.ro, []batchItem{{query: query, args: args, row: func(row Scanner) error {
+		v, err := scan(row)
+		if err != nil {
+			return err
+		}
+		out = append(out, v)
+		return nil
+	}}})
+	return out, err
+}

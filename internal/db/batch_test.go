@@ -2,7 +2,9 @@ package db_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"slices"
 	"testing"
 
 	"zhiyuan/internal/db"
@@ -65,5 +67,45 @@ func TestReadBatchErrors(t *testing.T) {
 		if err := d.Read().QueryRowContext(ctx, `SELECT 3`).Scan(&n); err != nil || n != 3 {
 			t.Fatalf("after failed batches: %d %v", n, err)
 		}
+	}
+}
+
+type teamName string
+
+type teamRow struct {
+	ID     int64
+	Name   teamName
+	Parent sql.NullInt64
+}
+
+// ReadAll reads what QueryAll reads, into the same destinations (named
+// string types and NULLs included), on either engine.
+func TestReadAllMatchesQueryAll(t *testing.T) {
+	d := dbtest.New(t)
+	ctx := context.Background()
+	for _, name := range []string{"甲", "乙"} {
+		if _, err := d.Write().ExecContext(ctx, `INSERT INTO teams (name, region_code, created_at, updated_at) VALUES ($1, $2, 0, 0)`, name, "120101"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scan := func(row db.Scanner) (teamRow, error) {
+		var r teamRow
+		err := row.Scan(&r.ID, &r.Name, &r.Parent)
+		return r, err
+	}
+	const q = `SELECT id, name, CASE WHEN id > $1 THEN id ELSE NULL END FROM teams ORDER BY id`
+	want, err := db.QueryAll(ctx, d.Read(), scan, q, int64(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.ReadAll(ctx, d, scan, q, int64(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || !slices.Equal(got, want) || got[0].Parent.Valid || !got[1].Parent.Valid || got[1].Name != "乙" {
+		t.Fatalf("ReadAll %+v, QueryAll %+v", got, want)
+	}
+	if _, err := db.ReadAll(ctx, d, scan, `SELECT no_such_column FROM teams`); err == nil {
+		t.Fatal("a bad query read without error")
 	}
 }

@@ -160,6 +160,9 @@ func readBatchPostgres(ctx context.Context, pool *sql.DB, items []batchItem) err
 		for i, it := range items {
 			if err := readBatchRows(res, it); err != nil {
 				_ = res.Close()
+				if len(items) == 1 {
+					return err
+				}
 				return fmt.Errorf("batch query %d: %w", i+1, err)
 			}
 		}

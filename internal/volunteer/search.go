@@ -36,7 +36,7 @@ func (s *Service) Search(ctx context.Context, p *auth.Principal, q Query) ([]Vol
 	if err != nil {
 		return nil, err
 	}
-	list, err := search(ctx, s.db.Read(), f)
+	list, err := search(ctx, s.db, f)
 	return list, apperr.Wrap(err, "volunteer: search")
 }
 

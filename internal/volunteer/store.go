@@ -255,7 +255,7 @@ type Filter struct {
 }
 
 // search lists volunteers matching f, in (region, id) order.
-func search(ctx context.Context, q db.Querier, f Filter) ([]Volunteer, error) {
+func search(ctx context.Context, d *db.DB, f Filter) ([]Volunteer, error) {
 	var c db.Conds
 	// A page is read in (region, id) order straight off an index, never
 	// sorted: without a tag off volunteers_region; with one off the tag's
@@ -304,7 +304,7 @@ func search(ctx context.Context, q db.Querier, f Filter) ([]Volunteer, error) {
 	}
 	limit := c.Arg(f.Limit)
 	query := `SELECT ` + listColumns + ` FROM ` + from + ` WHERE ` + c.SQL() + ` ORDER BY ` + region + `, ` + id + ` LIMIT ` + limit
-	return db.QueryAll(ctx, q, scanVolunteer, query, c.Args...)
+	return db.ReadAll(ctx, d, scanVolunteer, query, c.Args...)
 }
 
 // volunteerInsert is the head of a multi-row volunteers INSERT; each row
