@@ -78,22 +78,11 @@ func newCompare(b *testing.B) *compareEnv {
 	}
 	c := &compareEnv{env: env}
 	leader, _ := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
 	first := time.Now().Add(24 * time.Hour).Truncate(time.Hour)
 	for i := 0; i < cmpProjects; i++ {
-		pr, err := env.App.Projects.Create(ctx, leader, project.NewProject{TeamID: 1, Name: fmt.Sprintf("社区服务项目%d", i),
-			Category: "社区服务", Content: "整理图书、陪伴老人、清扫街道", RegionCode: "120101001001", Address: "和平区劝业场街道",
-			RecruitCount: 1000, StartsOn: today.Format("2006-01-02"), EndsOn: today.AddDate(0, 0, 60).Format("2006-01-02"),
-			ContactName: "王", ContactPhone: "13800138000"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := env.App.Projects.Submit(ctx, leader, pr.ID); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := env.App.Projects.ReviewProject(ctx, auth.System, pr.ID, project.Review{Decision: "approve"}); err != nil {
-			b.Fatal(err)
-		}
+		np := apptest.NewProject(fmt.Sprintf("社区服务项目%d", i), "和平区劝业场街道", 1000, 60)
+		np.Content = "整理图书、陪伴老人、清扫街道"
+		pr := env.Publish(np)
 		c.projects = append(c.projects, pr.ID)
 		for k := 0; k < cmpShifts/cmpProjects; k++ {
 			start := first.Add(time.Duration(len(c.shifts)) * 3 * time.Hour)

@@ -78,15 +78,7 @@ func newBurst(b *testing.B, people int) *burst {
 	env := apptest.New(b)
 	ctx := context.Background()
 	leader, _ := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
-	pr, err := env.App.Projects.Create(ctx, leader, project.NewProject{TeamID: 1, Name: "压测项目", Category: "社区服务", Content: "压测",
-		RegionCode: "120101001001", Address: "压测", RecruitCount: 1000, StartsOn: today.Format("2006-01-02"),
-		EndsOn: today.AddDate(0, 0, 2).Format("2006-01-02"), ContactName: "王", ContactPhone: "13800138000"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	env.App.Projects.Submit(ctx, leader, pr.ID)
-	env.App.Projects.ReviewProject(ctx, auth.System, pr.ID, project.Review{Decision: "approve"})
+	pr := env.Publish(apptest.NewProject("压测项目", "压测", 1000, 2))
 	start := time.Now().Add(10 * time.Minute)
 	sh, err := env.App.Projects.AddShift(ctx, leader, pr.ID, project.NewShift{StartsAt: start.Format(time.RFC3339),
 		EndsAt: start.Add(4 * time.Hour).Format(time.RFC3339), Capacity: people})

@@ -5,25 +5,13 @@ import (
 	"testing"
 
 	"zhiyuan/internal/auth"
-	"zhiyuan/internal/i18n"
 )
 
 // BenchmarkLayout renders the error page, most of which is the layout
 // (head, menu, footer), for a signed-in volunteer: through the template
 // alone and with the layout from the cache.
 func BenchmarkLayout(b *testing.B) {
-	sets, err := parseTemplates()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cat, err := i18n.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	c, err := newLayoutCache()
-	if err != nil {
-		b.Fatal(err)
-	}
+	sets, cat, c := layoutFixture(b)
 	p := &Page{Lang: "zh", Title: "出错了", Principal: &auth.Principal{AccountID: 7, Grants: []auth.Grant{{Role: auth.RoleVolunteer}}},
 		CSRF: "abcdefghijklmnopqrstuvwxyz0123456789-_ABCDEF", Path: "/me/shifts", Error: "x", cat: cat}
 	t := sets["error"]

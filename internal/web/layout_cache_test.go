@@ -16,18 +16,7 @@ import (
 // cache (one cache for all, so that two pages sharing a key would show) and
 // through the template alone, and wants the same bytes.
 func TestLayoutCacheWritesWhatTheTemplateWrites(t *testing.T) {
-	sets, err := parseTemplates()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := newLayoutCache()
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets, cat, c := layoutFixture(t)
 	if len(c.navPaths) < 5 || len(c.perms) < 5 {
 		t.Fatalf("read %d menu paths and %d permissions from the layout", len(c.navPaths), len(c.perms))
 	}
@@ -104,14 +93,7 @@ func TestLayoutCacheRefusesWhatItCannotKeep(t *testing.T) {
 }
 
 func TestLayoutCacheStaysBounded(t *testing.T) {
-	cat, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := newLayoutCache()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, cat, c := layoutFixture(t)
 	for i := range 3 * maxLayouts {
 		p := &Page{Lang: "zh", Title: fmt.Sprint("项目 ", i), CSRF: "tok", Path: "/projects/1", cat: cat}
 		if _, ok, err := c.pieces(p); err != nil || !ok {
@@ -121,4 +103,22 @@ func TestLayoutCacheStaysBounded(t *testing.T) {
 			t.Fatalf("%d layouts kept", n)
 		}
 	}
+}
+
+// layoutFixture is the page templates, the catalog and an empty layout cache.
+func layoutFixture(tb testing.TB) (templates, *i18n.Catalog, *layoutCache) {
+	tb.Helper()
+	sets, err := parseTemplates()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c, err := newLayoutCache()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sets, cat, c
 }

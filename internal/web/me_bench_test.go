@@ -19,15 +19,7 @@ func benchVolunteer(b *testing.B) *apptest.Browser {
 	ctx := context.Background()
 	leader, _ := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
 	vol, _ := env.App.Auth.Authenticate(ctx, env.Token("volunteer"), auth.SessionAPI)
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
-	pr, err := env.App.Projects.Create(ctx, leader, project.NewProject{TeamID: 1, Name: "社区图书整理", Category: "社区服务", Content: "整理图书",
-		RegionCode: "120101001001", Address: "劝业场街道图书室", RecruitCount: 50, StartsOn: today.Format("2006-01-02"),
-		EndsOn: today.AddDate(0, 0, 9).Format("2006-01-02"), ContactName: "王建国", ContactPhone: "13800138000"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	env.App.Projects.Submit(ctx, leader, pr.ID)
-	env.App.Projects.ReviewProject(ctx, auth.System, pr.ID, project.Review{Decision: "approve"})
+	pr := env.Publish(apptest.NewProject("社区图书整理", "劝业场街道图书室", 50, 9))
 	base := time.Now().Add(24 * time.Hour).Truncate(time.Hour)
 	for i := 0; i < 3; i++ {
 		start := base.Add(time.Duration(i) * 24 * time.Hour)

@@ -27,15 +27,7 @@ func TestMyShiftsAndTeamRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
-	pr, err := env.App.Projects.Create(ctx, leader, project.NewProject{TeamID: 1, Name: "周末助老", Category: "关爱老人", Content: "陪伴",
-		RegionCode: "120101001001", Address: "花园路", RecruitCount: 3, StartsOn: today.Format("2006-01-02"),
-		EndsOn: today.AddDate(0, 0, 9).Format("2006-01-02"), ContactName: "王建国", ContactPhone: "13800138000"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.App.Projects.Submit(ctx, leader, pr.ID)
-	env.App.Projects.ReviewProject(ctx, auth.System, pr.ID, project.Review{Decision: "approve"})
+	pr := env.Publish(apptest.NewProject("周末助老", "花园路", 3, 9))
 	start := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
 	sh, err := env.App.Projects.AddShift(ctx, leader, pr.ID, project.NewShift{StartsAt: start.Format(time.RFC3339),
 		EndsAt: start.Add(time.Hour).Format(time.RFC3339), Capacity: 3})
@@ -87,19 +79,7 @@ func TestMyShiftsPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
-	pr, err := env.App.Projects.Create(ctx, leader, project.NewProject{TeamID: 1, Name: "社区图书整理", Category: "社区服务", Content: "整理图书",
-		RegionCode: "120101001001", Address: "劝业场街道图书室", RecruitCount: 50, StartsOn: today.Format("2006-01-02"),
-		EndsOn: today.AddDate(0, 0, 9).Format("2006-01-02"), ContactName: "王建国", ContactPhone: "13800138000"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.App.Projects.Submit(ctx, leader, pr.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.App.Projects.ReviewProject(ctx, auth.System, pr.ID, project.Review{Decision: "approve"}); err != nil {
-		t.Fatal(err)
-	}
+	pr := env.Publish(apptest.NewProject("社区图书整理", "劝业场街道图书室", 50, 9))
 	add := func(start time.Time, capacity, waitlist int) project.Shift {
 		t.Helper()
 		sh, err := env.App.Projects.AddShift(ctx, leader, pr.ID, project.NewShift{StartsAt: start.Format(time.RFC3339),

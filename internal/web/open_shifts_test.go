@@ -20,24 +20,11 @@ func TestOpenShiftsList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	office, _ := env.App.Auth.Authenticate(ctx, env.Token("heping-office"), auth.SessionAPI)
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
-	newProject := func(name string, publish bool) project.Project {
-		pr, err := env.App.Projects.Create(ctx, leader, project.NewProject{TeamID: 1, Name: name, Category: "社区服务",
-			Content: "服务", RegionCode: "120101001001", Address: "花园路", RecruitCount: 5, StartsOn: today.Format("2006-01-02"),
-			EndsOn: today.AddDate(0, 0, 10).Format("2006-01-02"), ContactName: "王建国", ContactPhone: "13800138000"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if publish {
-			env.App.Projects.Submit(ctx, leader, pr.ID)
-			if _, err := env.App.Projects.ReviewProject(ctx, office, pr.ID, project.Review{Decision: "approve"}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return pr
+	open := env.Publish(apptest.NewProject("公开的值守", "花园路", 5, 10))
+	draft, err := env.App.Projects.Create(ctx, leader, apptest.NewProject("草稿的值守", "花园路", 5, 10))
+	if err != nil {
+		t.Fatal(err)
 	}
-	open, draft := newProject("公开的值守", true), newProject("草稿的值守", false)
 	start := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
 	shift := func(pr project.Project, at time.Time, capacity int) project.Shift {
 		sh, err := env.App.Projects.AddShift(ctx, leader, pr.ID, project.NewShift{StartsAt: at.Format(time.RFC3339),
