@@ -76,8 +76,6 @@ func (a uint16s) at(i int) uint16 {
 	return uint16(s[0]) | uint16(s[1])<<8
 }
 
-func (a uint16s) len() int { return len(a) / 2 }
-
 // communities returns the community table, opening it on first use.
 var communities = sync.OnceValue(func() *communityTable {
 	t, err := openCommunities(communitiesBin, len(base().lines[LevelStreet-1]))
