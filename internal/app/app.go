@@ -98,7 +98,13 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 			func() float64 { c, _ := d.GroupCommits(); return float64(c) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zhiyuan_db_group_transactions_total",
 			Help: "SQLite write transactions committed or rolled back in shared commits."},
-			func() float64 { _, t := d.GroupCommits(); return float64(t) }))
+			func() float64 { _, t := d.GroupCommits(); return float64(t) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zhiyuan_db_checkpoints_total",
+			Help: "SQLite write-ahead log checkpoints run in the background."},
+			func() float64 { n, _ := d.Checkpoints(); return float64(n) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "zhiyuan_db_checkpoint_failures_total",
+			Help: "SQLite background checkpoints that failed (the next commit's tries again)."},
+			func() float64 { _, n := d.Checkpoints(); return float64(n) }))
 	a.handler = a.buildHandler()
 	return a, nil
 }

@@ -28,6 +28,9 @@ type DB struct {
 	// several to a commit (group.go); nil on PostgreSQL, whose server
 	// commits concurrent transactions together by itself.
 	group *committer
+	// ckpt checkpoints SQLite's write-ahead log in the background
+	// (checkpoint.go); nil on PostgreSQL.
+	ckpt *checkpointer
 }
 
 // Open connects to dsn (a SQLite file path or a postgres:// URL) and checks
@@ -43,7 +46,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	db := &DB{Dialect: d, rw: rw, ro: ro}
 	if d == SQLite {
-		db.group = newCommitter(rw)
+		db.ckpt = newCheckpointer(sqlitePath(dsn))
+		db.group = newCommitter(rw, db.ckpt.committed)
 	}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
@@ -161,6 +165,15 @@ func (db *DB) GroupCommits() (commits, transactions uint64) {
 	return db.group.commits.Load(), db.group.members.Load()
 }
 
+// Checkpoints counts the background checkpoints of SQLite's write-ahead
+// log since the database was opened, run and failed (zero on PostgreSQL).
+func (db *DB) Checkpoints() (run, failed uint64) {
+	if db.ckpt == nil {
+		return 0, 0
+	}
+	return db.ckpt.count.Load(), db.ckpt.failed.Load()
+}
+
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
 	if err := db.rw.PingContext(ctx); err != nil {
@@ -189,7 +202,11 @@ func (db *DB) Close() error {
 	if db.group != nil {
 		db.group.stop()
 	}
-	err := db.rw.Close()
+	var err error
+	if db.ckpt != nil {
+		err = db.ckpt.stop()
+	}
+	err = errors.Join(err, db.rw.Close())
 	if db.ro != db.rw {
 		err = errors.Join(err, db.ro.Close())
 	}

@@ -54,10 +54,14 @@ func DialectOf(dsn string) Dialect {
 //
 // Each connection has its own page cache, and modernc's allocator gives a
 // cached page (4 KiB and SQLite's ~300-byte header) an 8 KiB slot, so a
-// cache of N MB can hold 2N MB of memory. The writer keeps 16 MB of pages;
-// each reader 8 MB (the file's pages stay in the operating system's cache):
-// at tenth scale the search and hours pages peaked at 123-125 MB instead of
-// 150-158 MB, for 0-3 % more server CPU a request.
+// cache of N MB can hold 2N MB of memory. Each reader keeps 8 MB of pages
+// (the file's pages stay in the operating system's cache): at tenth scale
+// the search and hours pages peaked at 123-125 MB instead of 150-158 MB,
+// for 0-3 % more server CPU a request; with 4 MB they cost 30 % more. The
+// writer keeps 4 MB (writerCacheKiB), enough for the pages a burst of short
+// transactions shares, and more while it imports (BulkWriting): with 16 MB
+// the comparison pages' server, after the sign-ups, held 62-68 MB instead
+// of 58-59 MB.
 func sqliteDSN(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -68,11 +72,27 @@ func sqliteDSN(path string, readOnly bool) string {
 		q.Add("_pragma", "cache_size(-8000)")
 		q.Add("_pragma", "query_only(ON)")
 	} else {
-		q.Add("_pragma", "cache_size(-16000)")
+		q.Add("_pragma", "cache_size(-"+strconv.Itoa(writerCacheKiB)+")")
+		q.Add("_pragma", "wal_autocheckpoint("+strconv.Itoa(safetyCheckpoint)+")")
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
+
+// sqliteCheckpointDSN is the DSN of the background checkpointer's
+// connection (checkpoint.go): it reads only the log and writes only pages
+// already committed, so it needs little cache.
+func sqliteCheckpointDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "cache_size(-500)")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// sqlitePath is the file of a SQLite DSN.
+func sqlitePath(dsn string) string { return strings.TrimPrefix(dsn, "sqlite://") }
 
 // openPools opens the write and read pools for the dialect. SQLite allows one
 // writer at a time, so writes go through a single connection and reads through
@@ -80,7 +100,7 @@ func sqliteDSN(path string, readOnly bool) string {
 func openPools(ctx context.Context, d Dialect, dsn string) (rw, ro *sql.DB, err error) {
 	switch d {
 	case SQLite:
-		path := strings.TrimPrefix(dsn, "sqlite://")
+		path := sqlitePath(dsn)
 		rw = sql.OpenDB(stmtConnector{drv: &sqlite.Driver{}, dsn: sqliteDSN(path, false)})
 		rw.SetMaxOpenConns(1)
 		rw.SetMaxIdleConns(1)
@@ -320,38 +340,32 @@ func (d Dialect) Param(i int) string {
 	return "$" + strconv.Itoa(i)
 }
 
-// Bulk writing on SQLite: settings of the write connection for a run of
-// large write transactions (an import), switched on for the run and back
-// to SQLite's defaults after. They are settings of the connection, not of a
-// transaction, and must be changed outside one.
+// The write connection's page cache, in KiB: everyday and while importing.
 const (
-	// bulkCheckpoint is the WAL size, in pages, past which a bulk writer's
-	// commit checkpoints. A 500-row import batch writes some 1,000 to 2,000
-	// pages (random index leaves), so at SQLite's default of 1,000 every
-	// commit checkpointed, copying and fsyncing pages the next batch writes
-	// again; 10,000 pages (40 MB of WAL) copies each of them once in several
-	// batches.
-	bulkCheckpoint    = 10000
-	defaultCheckpoint = 1000 // SQLite's wal_autocheckpoint
+	writerCacheKiB = 4000
+	bulkCacheKiB   = 16000
 )
 
 // BulkWriting, on SQLite, sets the write connection q up for a bulk writer
-// (on) or back to the defaults (off): statement journals kept in memory
-// (a statement that writes many rows, a multi-row INSERT into a table with
-// foreign keys, journals every page it changes, and the default spills that
-// journal to a temporary file past 64 KiB, one write call a page) and the
-// WAL checkpointed every bulkCheckpoint pages. Nothing to do on PostgreSQL.
+// (an import) or back to the everyday settings (off): statement journals
+// kept in memory, and a larger page cache for the random index pages
+// every batch writes. A statement that writes many rows (a multi-row INSERT
+// into a table with foreign keys) journals every page it changes, and the
+// default spills that journal to a temporary file past 64 KiB, one write
+// call a page. These are settings of the connection, not of a transaction,
+// and must be changed outside one. The log's checkpoints need nothing here:
+// they run in the background (checkpoint.go). Nothing to do on PostgreSQL.
 func (d Dialect) BulkWriting(ctx context.Context, q Querier, on bool) error {
 	if d != SQLite {
 		return nil
 	}
-	store, ckpt := "DEFAULT", defaultCheckpoint
+	store, cache := "DEFAULT", writerCacheKiB
 	if on {
-		store, ckpt = "MEMORY", bulkCheckpoint
+		store, cache = "MEMORY", bulkCacheKiB
 	}
 	if _, err := q.ExecContext(ctx, "PRAGMA temp_store = "+store); err != nil {
 		return err
 	}
-	_, err := q.ExecContext(ctx, "PRAGMA wal_autocheckpoint = "+strconv.Itoa(ckpt))
+	_, err := q.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(cache))
 	return err
 }

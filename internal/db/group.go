@@ -64,10 +64,12 @@ type committer struct {
 	// commits and members count shared commits and the transactions in
 	// them, for the metrics.
 	commits, members atomic.Uint64
+	// committed is called after each successful commit.
+	committed func()
 }
 
-func newCommitter(rw *sql.DB) *committer {
-	c := &committer{rw: rw, queue: make(chan *txRequest, groupMax), quit: make(chan struct{}), gone: make(chan struct{})}
+func newCommitter(rw *sql.DB, committed func()) *committer {
+	c := &committer{rw: rw, committed: committed, queue: make(chan *txRequest, groupMax), quit: make(chan struct{}), gone: make(chan struct{})}
 	go c.loop()
 	return c
 }
@@ -186,6 +188,8 @@ func (c *committer) group(first *txRequest) {
 					members[i].res = txResult{err: fmt.Errorf("db: commit: %w", err)}
 				}
 			}
+		} else {
+			c.committed()
 		}
 	} else {
 		_ = tx.Rollback()
