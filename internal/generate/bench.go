@@ -36,7 +36,7 @@ func (g *gen) writeBenchShifts() error {
 		g.m.OpenShiftIDs = append(g.m.OpenShiftIDs, id)
 	}
 	lead := g.largestTeam()
-	p := lead.currentProject()
+	p := lead.burstProject(g.now)
 	if p == nil {
 		p = current[0]
 	}
@@ -50,6 +50,24 @@ func (g *gen) writeBenchShifts() error {
 	}
 	g.m.BurstShiftID, g.m.BurstSignups, g.m.BurstProjectID = id, n, p.id
 	return nil
+}
+
+// burstWindow is how far ahead of now the burst project must run: the
+// benchmark's sign-up rush adds shifts on the next four days (loadgen), and
+// a project refuses shifts outside its dates.
+const burstWindow = 8 * day
+
+// burstProject is the team's published project under way now that runs at
+// least burstWindow more, else its current project (nil if it has none).
+// The current project alone may end tomorrow: then a benchmark run on a
+// database generated some days earlier could not add its rush shifts.
+func (t *teamPlan) burstProject(now int64) *proj {
+	for _, p := range t.projects {
+		if p.state == project.StatePublished && p.from <= now && p.to >= now+burstWindow {
+			return p
+		}
+	}
+	return t.currentProject()
 }
 
 func (t *teamPlan) currentProject() *proj {

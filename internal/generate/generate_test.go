@@ -170,6 +170,13 @@ func TestGenerateSmallCity(t *testing.T) {
 		if n := count(t, d, `SELECT COUNT(*) FROM shifts WHERE id = $1 AND starts_at <= $2 AND ends_at > $2`, m.BurstShiftID, now.Unix()); n != 1 {
 			t.Error("the burst shift is not under way")
 		}
+		// The benchmark's sign-up rush adds shifts to the burst project on
+		// the next four days: its dates must allow them.
+		shanghai := time.FixedZone("CST", 8*3600)
+		today, later := now.In(shanghai).Format("2006-01-02"), now.In(shanghai).AddDate(0, 0, 5).Format("2006-01-02")
+		if n := count(t, d, `SELECT COUNT(*) FROM projects WHERE id = $1 AND starts_on <= $2 AND ends_on >= $3`, m.BurstProjectID, today, later); n != 1 {
+			t.Errorf("burst project %d does not run from today to %s", m.BurstProjectID, later)
+		}
 		top := count(t, d, `SELECT COUNT(*) FROM volunteers WHERE region_code LIKE $1`, m.District+"%")
 		if other := count(t, d, `SELECT COUNT(*) FROM volunteers WHERE region_code NOT LIKE $1`, m.District+"%"); top*16 < other {
 			t.Errorf("district %s has %d volunteers of %d: not the largest", m.District, top, top+other)
