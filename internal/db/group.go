@@ -30,8 +30,10 @@ const (
 	// scale (256 scanners, 1,536 scans), back to back on fresh copies: 128
 	// gave p99 75-117 ms (mean 94 over six runs) and 6,000-7,500 scans/s;
 	// 32 gave 55-104 ms (mean 75 over ten runs) and 6,300-8,000 scans/s;
-	// 16 gave 61-115 ms. The sign-up rush (512 clients) and the HTML
-	// sign-ups did not change beyond their noise.
+	// 16 gave 61-115 ms. At Tianjin scale, four runs each, the two did
+	// not differ beyond the noise (128: 72-89 ms, 32: 63-101 ms). The
+	// sign-up rush (512 clients) and the HTML sign-ups did not change
+	// beyond their noise either.
 	groupMax = 32
 	// groupSpan bounds how long one group keeps taking waiting
 	// transactions, so that the first in it is not held back for long.
