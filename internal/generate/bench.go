@@ -59,8 +59,8 @@ const burstWindow = 8 * day
 
 // burstProject is the team's published project under way now that runs at
 // least burstWindow more, else its current project (nil if it has none).
-// The current project alone may end tomorrow: then a benchmark run on a
-// database generated some days earlier could not add its rush shifts.
+// The current project may end within the next four days (it did at tenth
+// scale with seed 1), and then the rush shifts were refused.
 func (t *teamPlan) burstProject(now int64) *proj {
 	for _, p := range t.projects {
 		if p.state == project.StatePublished && p.from <= now && p.to >= now+burstWindow {
