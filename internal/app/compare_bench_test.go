@@ -77,7 +77,7 @@ func newCompare(b *testing.B) *compareEnv {
 		b.Fatal(err)
 	}
 	c := &compareEnv{env: env}
-	leader, _ := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
+	leader := env.Principal("team-admin")
 	first := time.Now().Add(24 * time.Hour).Truncate(time.Hour)
 	for i := 0; i < cmpProjects; i++ {
 		np := apptest.NewProject(fmt.Sprintf("社区服务项目%d", i), "和平区劝业场街道", 1000, 60)

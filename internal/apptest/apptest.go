@@ -19,6 +19,7 @@ import (
 	"testing"
 
 	"zhiyuan/internal/app"
+	"zhiyuan/internal/auth"
 	"zhiyuan/internal/dbtest"
 	"zhiyuan/internal/demo"
 	"zhiyuan/internal/pii"
@@ -100,6 +101,17 @@ func (e *Env) Token(username string) string {
 	_ = json.Unmarshal(body, &out)
 	e.tokens[username] = out.Token
 	return out.Token
+}
+
+// Principal returns the signed-in principal of a demo user (through an
+// API token), as a service method receives it.
+func (e *Env) Principal(username string) *auth.Principal {
+	e.T.Helper()
+	p, err := e.App.Auth.Authenticate(context.Background(), e.Token(username), auth.SessionAPI)
+	if err != nil {
+		e.T.Fatalf("authenticate %s: %v", username, err)
+	}
+	return p
 }
 
 // JSON sends a request with an optional bearer token and JSON body; body may

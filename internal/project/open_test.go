@@ -36,7 +36,7 @@ func TestOpenShiftsFollowWrites(t *testing.T) {
 	if taken, listed := openSeats(t, env, two.ID); !listed || taken != 0 {
 		t.Fatalf("a new shift of two seats: listed %v, taken %d", listed, taken)
 	}
-	vol := principal(t, env, "volunteer")
+	vol := env.Principal("volunteer")
 	su, err := svc.SignUp(ctx, vol, two.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -15,15 +15,6 @@ import (
 	"zhiyuan/internal/volunteer"
 )
 
-func principal(t *testing.T, env *apptest.Env, username string) *auth.Principal {
-	t.Helper()
-	p, err := env.App.Auth.Authenticate(context.Background(), env.Token(username), auth.SessionAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 func draft(days int) project.NewProject {
 	start := time.Now().In(time.FixedZone("CST", 8*3600))
 	return project.NewProject{TeamID: 1, Name: "花园路社区助老服务", Category: "关爱老人", Content: "为独居老人送餐、陪伴",
@@ -37,17 +28,17 @@ func published(t *testing.T, env *apptest.Env) project.Project {
 	t.Helper()
 	ctx := context.Background()
 	svc := env.App.Projects
-	pr, err := svc.Create(ctx, principal(t, env, "team-admin"), draft(30))
+	pr, err := svc.Create(ctx, env.Principal("team-admin"), draft(30))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if pr.State != project.StateDraft {
 		t.Fatalf("state %s", pr.State)
 	}
-	if _, err := svc.Submit(ctx, principal(t, env, "team-admin"), pr.ID); err != nil {
+	if _, err := svc.Submit(ctx, env.Principal("team-admin"), pr.ID); err != nil {
 		t.Fatal(err)
 	}
-	pr, err = svc.ReviewProject(ctx, principal(t, env, "heping-office"), pr.ID, project.Review{Decision: "approve"})
+	pr, err = svc.ReviewProject(ctx, env.Principal("heping-office"), pr.ID, project.Review{Decision: "approve"})
 	if err != nil || pr.State != project.StatePublished {
 		t.Fatalf("approve: %v %s", err, pr.State)
 	}
@@ -57,7 +48,7 @@ func published(t *testing.T, env *apptest.Env) project.Project {
 func shiftAt(t *testing.T, env *apptest.Env, pr project.Project, from, to time.Duration, capacity, waitlist int) project.Shift {
 	t.Helper()
 	base := time.Now().Add(24 * time.Hour).Truncate(time.Hour)
-	sh, err := env.App.Projects.AddShift(context.Background(), principal(t, env, "team-admin"), pr.ID, project.NewShift{
+	sh, err := env.App.Projects.AddShift(context.Background(), env.Principal("team-admin"), pr.ID, project.NewShift{
 		StartsAt: base.Add(from).Format(time.RFC3339), EndsAt: base.Add(to).Format(time.RFC3339), Capacity: capacity, Waitlist: waitlist})
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +59,7 @@ func shiftAt(t *testing.T, env *apptest.Env, pr project.Project, from, to time.D
 func TestProjectLifecycleAndInputErrors(t *testing.T) {
 	env := apptest.New(t)
 	ctx := context.Background()
-	admin := principal(t, env, "team-admin")
+	admin := env.Principal("team-admin")
 	bad := draft(400)
 	bad.Category, bad.RegionCode, bad.RecruitCount, bad.ContactPhone = "炼金", "12", 0, "1"
 	_, err := env.App.Projects.Create(ctx, admin, bad)
@@ -86,16 +77,16 @@ func TestProjectLifecycleAndInputErrors(t *testing.T) {
 	if _, err := env.App.Projects.Get(ctx, nil, pr.ID); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("anonymous sees a draft: %v", err)
 	}
-	if _, err := env.App.Projects.ReviewProject(ctx, principal(t, env, "heping-office"), pr.ID, project.Review{Decision: "approve"}); !apperr.Is(err, apperr.Conflict) {
+	if _, err := env.App.Projects.ReviewProject(ctx, env.Principal("heping-office"), pr.ID, project.Review{Decision: "approve"}); !apperr.Is(err, apperr.Conflict) {
 		t.Fatalf("approve a draft: %v", err)
 	}
 	if _, err := env.App.Projects.Submit(ctx, admin, pr.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.App.Projects.ReviewProject(ctx, principal(t, env, "hedong-office"), pr.ID, project.Review{Decision: "approve"}); !apperr.Is(err, apperr.NotFound) {
+	if _, err := env.App.Projects.ReviewProject(ctx, env.Principal("hedong-office"), pr.ID, project.Review{Decision: "approve"}); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("out-of-scope review: %v", err)
 	}
-	pr, err = env.App.Projects.ReviewProject(ctx, principal(t, env, "heping-office"), pr.ID, project.Review{Decision: "reject", Reason: "缺少保险说明"})
+	pr, err = env.App.Projects.ReviewProject(ctx, env.Principal("heping-office"), pr.ID, project.Review{Decision: "reject", Reason: "缺少保险说明"})
 	if err != nil || pr.State != project.StateRejected || pr.RejectReason != "缺少保险说明" {
 		t.Fatalf("reject: %v %+v", err, pr)
 	}
@@ -119,7 +110,7 @@ func TestProjectLifecycleAndInputErrors(t *testing.T) {
 func TestShiftRules(t *testing.T) {
 	env := apptest.New(t)
 	pr := published(t, env)
-	admin := principal(t, env, "team-admin")
+	admin := env.Principal("team-admin")
 	base := time.Now().Add(24 * time.Hour).Truncate(time.Hour)
 	bad := []project.NewShift{
 		{StartsAt: "tomorrow", EndsAt: base.Format(time.RFC3339), Capacity: 5},
@@ -139,7 +130,7 @@ func TestShiftRules(t *testing.T) {
 		StartsAt: night.Format(time.RFC3339), EndsAt: night.Add(8 * time.Hour).Format(time.RFC3339), Capacity: 2}); err != nil {
 		t.Fatalf("night shift: %v", err)
 	}
-	if _, err := env.App.Projects.AddShift(context.Background(), principal(t, env, "hedong-office"), pr.ID, project.NewShift{
+	if _, err := env.App.Projects.AddShift(context.Background(), env.Principal("hedong-office"), pr.ID, project.NewShift{
 		StartsAt: base.Format(time.RFC3339), EndsAt: base.Add(time.Hour).Format(time.RFC3339), Capacity: 1}); !apperr.Is(err, apperr.Forbidden) {
 		t.Fatalf("another district adds a shift: %v", err)
 	}

@@ -40,7 +40,7 @@ func TestBackfillNeedsEvidenceAndASecondApprover(t *testing.T) {
 	if _, err := rec.Approve(ctx, f.leader, r.ID); apperr.From(err).Key != "record.same_approver" {
 		t.Fatalf("same person approves: %v", err)
 	}
-	r, err = rec.Approve(ctx, principal(t, f.env, "heping-office"), r.ID)
+	r, err = rec.Approve(ctx, f.env.Principal("heping-office"), r.ID)
 	if err != nil || r.State != record.StateConfirmed || !r.Backfilled {
 		t.Fatalf("second approver: %+v %v", r, err)
 	}
@@ -99,7 +99,7 @@ func TestManualAttendanceAndOverdue(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].ID != scan.RecordID {
 		t.Fatalf("overdue: %d %v", len(list), err)
 	}
-	if _, err := rec.Overdue(ctx, principal(t, f.env, "hedong-office"), 1); !apperr.Is(err, apperr.Forbidden) {
+	if _, err := rec.Overdue(ctx, f.env.Principal("hedong-office"), 1); !apperr.Is(err, apperr.Forbidden) {
 		t.Fatalf("another district's overdue list: %v", err)
 	}
 }

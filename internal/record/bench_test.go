@@ -77,7 +77,7 @@ type burst struct {
 func newBurst(b *testing.B, people int) *burst {
 	env := apptest.New(b)
 	ctx := context.Background()
-	leader, _ := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
+	leader := env.Principal("team-admin")
 	pr := env.Publish(apptest.NewProject("压测项目", "压测", 1000, 2))
 	start := time.Now().Add(10 * time.Minute)
 	sh, err := env.App.Projects.AddShift(ctx, leader, pr.ID, project.NewShift{StartsAt: start.Format(time.RFC3339),

@@ -39,7 +39,7 @@ func TestCertificateIssueVerifyAndTamper(t *testing.T) {
 	}
 	confirmedHours(t, f)
 	// Another volunteer cannot ask for this volunteer's certificate.
-	other := principal(t, f.env, "volunteer2")
+	other := f.env.Principal("volunteer2")
 	if _, err := rec.IssueCertificate(ctx, other, f.volID, 1, "https://zy.example.cn"); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("someone else's certificate: %v", err)
 	}

@@ -23,22 +23,13 @@ type fixture struct {
 	clock  *time.Time
 }
 
-func principal(t testing.TB, env *apptest.Env, username string) *auth.Principal {
-	t.Helper()
-	p, err := env.App.Auth.Authenticate(context.Background(), env.Token(username), auth.SessionAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // setup publishes a project with a shift starting in two days, signs a new
 // volunteer up, and puts the record service on a clock the test moves.
 func setup(t testing.TB) *fixture {
 	t.Helper()
 	env := apptest.New(t)
 	ctx := context.Background()
-	f := &fixture{env: env, leader: principal(t, env, "team-admin")}
+	f := &fixture{env: env, leader: env.Principal("team-admin")}
 	today := time.Now().In(time.FixedZone("CST", 8*3600))
 	pr, err := env.App.Projects.Create(ctx, f.leader, project.NewProject{TeamID: 1, Name: "社区卡口值守", Category: "社区服务",
 		Content: "测温登记", RegionCode: "120101001001", Address: "花园路社区北门", RecruitCount: 5, StartsOn: today.Format("2006-01-02"),
@@ -47,7 +38,7 @@ func setup(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	env.App.Projects.Submit(ctx, f.leader, pr.ID)
-	if _, err := env.App.Projects.ReviewProject(ctx, principal(t, env, "heping-office"), pr.ID, project.Review{Decision: "approve"}); err != nil {
+	if _, err := env.App.Projects.ReviewProject(ctx, env.Principal("heping-office"), pr.ID, project.Review{Decision: "approve"}); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
@@ -106,7 +97,7 @@ func TestCheckInOutConfirmAndStars(t *testing.T) {
 	if _, err := rec.Confirm(ctx, f.vol, r.ID); !apperr.Is(err, apperr.Forbidden) {
 		t.Fatalf("volunteer confirms: %v", err)
 	}
-	if _, err := rec.Confirm(ctx, principal(t, f.env, "hedong-office"), r.ID); !apperr.Is(err, apperr.NotFound) {
+	if _, err := rec.Confirm(ctx, f.env.Principal("hedong-office"), r.ID); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("other district confirms: %v", err)
 	}
 	if r, err = rec.Confirm(ctx, f.leader, r.ID); err != nil || r.State != record.StateConfirmed {
@@ -120,13 +111,13 @@ func TestCheckInOutConfirmAndStars(t *testing.T) {
 		t.Fatalf("summary: %+v", sum)
 	}
 	// Stars by a region's own thresholds.
-	if err := rec.SetStarHours(ctx, principal(t, f.env, "heping-office"), "120101", []int64{1, 2, 3, 4, 5}); err != nil {
+	if err := rec.SetStarHours(ctx, f.env.Principal("heping-office"), "120101", []int64{1, 2, 3, 4, 5}); err != nil {
 		t.Fatal(err)
 	}
 	if sum, _ = rec.Summary(ctx, f.vol, f.volID); sum.StarLevel != 3 {
 		t.Fatalf("star level with 1-5 h thresholds and 3 h: %d", sum.StarLevel)
 	}
-	if err := rec.SetStarHours(ctx, principal(t, f.env, "hedong-office"), "120101", []int64{1, 2, 3, 4, 5}); !apperr.Is(err, apperr.Forbidden) {
+	if err := rec.SetStarHours(ctx, f.env.Principal("hedong-office"), "120101", []int64{1, 2, 3, 4, 5}); !apperr.Is(err, apperr.Forbidden) {
 		t.Fatalf("another district sets thresholds: %v", err)
 	}
 	// Void with a reason; history keeps both steps.
@@ -210,7 +201,7 @@ func TestScanWhoAndWhichShift(t *testing.T) {
 	rec := f.env.App.Records
 	codes, _ := checkin.NewCodes(f.env.App.Keys.Derive("checkin v1"), checkin.DefaultPeriod, func() time.Time { return *f.clock })
 	gone := codes.Issue(f.shift.ID + 1000).Value
-	office := principal(t, f.env, "heping-office")
+	office := f.env.Principal("heping-office")
 	for _, c := range []struct {
 		name string
 		p    *auth.Principal
@@ -242,7 +233,7 @@ func TestLeaderScansPersonalCode(t *testing.T) {
 	if s, err := rec.LeaderScan(ctx, f.leader, f.shift.ID, personal.Value); err != nil || s.Action != record.ActionCheckIn || s.VolunteerID != f.volID {
 		t.Fatalf("leader scan: %+v %v", s, err)
 	}
-	if _, err := rec.LeaderScan(ctx, principal(t, f.env, "hedong-office"), f.shift.ID, personal.Value); !apperr.Is(err, apperr.Forbidden) {
+	if _, err := rec.LeaderScan(ctx, f.env.Principal("hedong-office"), f.shift.ID, personal.Value); !apperr.Is(err, apperr.Forbidden) {
 		t.Fatalf("another district scans: %v", err)
 	}
 	if _, err := rec.ScanCode(ctx, f.vol, personal.Value, nil); apperr.From(err).Fields["code"].Code != "wrong_kind" {
@@ -292,7 +283,7 @@ func TestLeaderDayAndRoster(t *testing.T) {
 	if err != nil || len(day) != 1 || day[0].ID != f.shift.ID {
 		t.Fatalf("leader's day: %+v %v", day, err)
 	}
-	if other, _ := f.env.App.Projects.ShiftsOn(ctx, principal(t, f.env, "hedong-office"), f.shift.StartsAt); len(other) != 0 {
+	if other, _ := f.env.App.Projects.ShiftsOn(ctx, f.env.Principal("hedong-office"), f.shift.StartsAt); len(other) != 0 {
 		t.Fatalf("another district sees %d shifts", len(other))
 	}
 	if _, err := f.env.App.Records.ScanCode(ctx, f.vol, f.code(t), nil); err != nil {
@@ -302,7 +293,7 @@ func TestLeaderDayAndRoster(t *testing.T) {
 	if err != nil || len(roster) != 1 || roster[0].VolunteerID != f.volID || roster[0].CheckIn.IsZero() || !roster[0].CheckOut.IsZero() {
 		t.Fatalf("roster: %+v %v", roster, err)
 	}
-	if _, err := f.env.App.Records.ShiftRoster(ctx, principal(t, f.env, "hedong-office"), f.shift.ID); !apperr.Is(err, apperr.Forbidden) {
+	if _, err := f.env.App.Records.ShiftRoster(ctx, f.env.Principal("hedong-office"), f.shift.ID); !apperr.Is(err, apperr.Forbidden) {
 		t.Fatalf("another district's roster: %v", err)
 	}
 }

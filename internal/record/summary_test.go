@@ -24,11 +24,11 @@ func TestStarHoursNearestRegion(t *testing.T) {
 	}
 	want("120101001001", record.DefaultStarHours)
 	city, district := []int64{10, 20, 30, 40, 50}, []int64{1, 2, 3, 4, 5}
-	if err := rec.SetStarHours(ctx, principal(t, env, "tianjin-office"), "1201", city); err != nil {
+	if err := rec.SetStarHours(ctx, env.Principal("tianjin-office"), "1201", city); err != nil {
 		t.Fatal(err)
 	}
 	want("120101001001", city)
-	if err := rec.SetStarHours(ctx, principal(t, env, "heping-office"), "120101", district); err != nil {
+	if err := rec.SetStarHours(ctx, env.Principal("heping-office"), "120101", district); err != nil {
 		t.Fatal(err)
 	}
 	want("120101001001", district)
@@ -47,7 +47,7 @@ func TestMyHoursStars(t *testing.T) {
 	env := apptest.New(t)
 	ctx := context.Background()
 	rec := env.App.Records
-	p := principal(t, env, "volunteer")
+	p := env.Principal("volunteer")
 	v, err := env.App.Volunteers.Mine(ctx, p)
 	if err != nil {
 		t.Fatal(err)
@@ -78,11 +78,11 @@ func TestMyHoursStars(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(record.DefaultStarHours)
-	if err := rec.SetStarHours(ctx, principal(t, env, "admin"), code[:4], city); err != nil {
+	if err := rec.SetStarHours(ctx, env.Principal("admin"), code[:4], city); err != nil {
 		t.Fatal(err)
 	}
 	check(city)
-	if err := rec.SetStarHours(ctx, principal(t, env, "admin"), code[:6], district); err != nil {
+	if err := rec.SetStarHours(ctx, env.Principal("admin"), code[:6], district); err != nil {
 		t.Fatal(err)
 	}
 	check(district)

@@ -13,7 +13,7 @@ func TestFigures(t *testing.T) {
 	w := build(t)
 	ctx := context.Background()
 	s := w.env.App.Stats
-	office := principal(t, w.env, "heping-office")
+	office := w.env.Principal("heping-office")
 	day := w.shift.StartsAt.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
 	all := func(code string) stats.Query { return stats.Query{RegionCode: code, From: "2000-01-01", To: day} }
 
@@ -52,9 +52,9 @@ func TestFigures(t *testing.T) {
 	}
 
 	// The volunteer who moved counts in Hedong now, with her new tag.
-	hedong, err := s.Figures(ctx, principal(t, w.env, "tianjin-office"), all("120102"))
+	hedong, err := s.Figures(ctx, w.env.Principal("tianjin-office"), all("120102"))
 	must(t, err)
-	before, err := s.Figures(ctx, principal(t, w.env, "tianjin-office"), stats.Query{RegionCode: "120102", From: "2000-01-01", To: "2001-01-01"})
+	before, err := s.Figures(ctx, w.env.Principal("tianjin-office"), stats.Query{RegionCode: "120102", From: "2000-01-01", To: "2001-01-01"})
 	must(t, err)
 	if hedong.Volunteers.ByTag["平安"] < 1 || hedong.Volunteers.Total <= before.Volunteers.Total {
 		t.Errorf("hedong: %+v (before %d)", hedong.Volunteers, before.Volunteers.Total)
@@ -77,7 +77,7 @@ func TestFigures(t *testing.T) {
 		t.Errorf("overdue a month later: %+v", f.Records)
 	}
 	// An empty region gives zeros, not an error.
-	empty, err := s.Figures(ctx, principal(t, w.env, "admin"), all("6501"))
+	empty, err := s.Figures(ctx, w.env.Principal("admin"), all("6501"))
 	if err != nil || empty.Volunteers.Total != 0 || empty.Hours.ConfirmedMinutes != 0 {
 		t.Errorf("empty region: %+v %v", empty, err)
 	}
@@ -90,7 +90,7 @@ func TestFigures(t *testing.T) {
 
 func TestFiguresRefuseBadQueries(t *testing.T) {
 	env := build(t)
-	s, office := env.env.App.Stats, principal(t, env.env, "heping-office")
+	s, office := env.env.App.Stats, env.env.Principal("heping-office")
 	ctx := context.Background()
 	for _, c := range []struct {
 		q    stats.Query
@@ -115,14 +115,14 @@ func TestFiguresRefuseBadQueries(t *testing.T) {
 func TestFiguresServedAgainBriefly(t *testing.T) {
 	w := build(t)
 	ctx := context.Background()
-	s, office := w.env.App.Stats, principal(t, w.env, "heping-office")
+	s, office := w.env.App.Stats, w.env.Principal("heping-office")
 	now := time.Now()
 	s.Now = func() time.Time { return now }
 	q := stats.Query{RegionCode: "120101", From: "2000-01-01", To: "2030-12-31"}
 	first, err := s.Figures(ctx, office, q)
 	must(t, err)
 	// A record confirmed now shows after CacheFor, not before.
-	_, err = w.env.App.Records.Confirm(ctx, principal(t, w.env, "team-admin"), w.recs[3].ID)
+	_, err = w.env.App.Records.Confirm(ctx, w.env.Principal("team-admin"), w.recs[3].ID)
 	must(t, err)
 	again, _ := s.Figures(ctx, office, q)
 	if again.Hours.ConfirmedMinutes != first.Hours.ConfirmedMinutes || !again.AsOf.Equal(first.AsOf) {
@@ -134,7 +134,7 @@ func TestFiguresServedAgainBriefly(t *testing.T) {
 		t.Fatalf("after %s: %d then %d minutes, as of %v", stats.CacheFor, first.Hours.ConfirmedMinutes, later.Hours.ConfirmedMinutes, later.AsOf)
 	}
 	// The scope is checked on every request, cached or not.
-	if _, err := s.Figures(ctx, principal(t, w.env, "hedong-office"), q); err == nil {
+	if _, err := s.Figures(ctx, w.env.Principal("hedong-office"), q); err == nil {
 		t.Fatal("another district read the cached figures")
 	}
 }

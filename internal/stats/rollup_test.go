@@ -20,15 +20,6 @@ import (
 	"zhiyuan/internal/volunteer"
 )
 
-func principal(t *testing.T, env *apptest.Env, username string) *auth.Principal {
-	t.Helper()
-	p, err := env.App.Auth.Authenticate(context.Background(), env.Token(username), auth.SessionAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // world is a demo database after every kind of write that moves a figure.
 type world struct {
 	env   *apptest.Env
@@ -51,7 +42,7 @@ func build(t *testing.T) *world {
 	env := apptest.New(t)
 	ctx := context.Background()
 	w := &world{env: env}
-	office, leader := principal(t, env, "heping-office"), principal(t, env, "team-admin")
+	office, leader := env.Principal("heping-office"), env.Principal("team-admin")
 	today := time.Now().In(time.FixedZone("CST", 8*3600))
 
 	newProject := func(name, category string) project.Project {
@@ -208,7 +199,7 @@ func TestAwaitingChainBothWays(t *testing.T) {
 	if got := awaiting(); len(got) != 5 {
 		t.Fatalf("one record awaiting confirmation, at five levels: %v", got)
 	}
-	_, err := w.env.App.Records.Void(ctx, principal(t, w.env, "team-admin"), w.recs[3].ID, "重复记录")
+	_, err := w.env.App.Records.Void(ctx, w.env.Principal("team-admin"), w.recs[3].ID, "重复记录")
 	must(t, err)
 	if got := awaiting(); len(got) != 0 {
 		t.Fatalf("the voided record still awaits: %v", got)

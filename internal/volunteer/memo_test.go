@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"zhiyuan/internal/apptest"
-	"zhiyuan/internal/auth"
 	"zhiyuan/internal/volunteer"
 )
 
@@ -14,10 +13,7 @@ import (
 func TestMemoReadsOncePerRequest(t *testing.T) {
 	env := apptest.New(t)
 	ctx := context.Background()
-	p, err := env.App.Auth.Authenticate(ctx, env.Token("volunteer"), auth.SessionAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := env.Principal("volunteer")
 	vs := env.App.Volunteers
 	memo := volunteer.WithMemo(ctx)
 	before, err := vs.Mine(memo, p)
@@ -48,10 +44,7 @@ func TestMemoReadsOncePerRequest(t *testing.T) {
 func TestMemoKeepsMyID(t *testing.T) {
 	env := apptest.New(t)
 	ctx := context.Background()
-	p, err := env.App.Auth.Authenticate(ctx, env.Token("volunteer"), auth.SessionAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := env.Principal("volunteer")
 	vs := env.App.Volunteers
 	memo := volunteer.WithMemo(ctx)
 	id, err := vs.MyID(memo, p)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"zhiyuan/internal/apptest"
-	"zhiyuan/internal/auth"
 	"zhiyuan/internal/project"
 )
 
@@ -17,8 +16,8 @@ import (
 func benchVolunteer(b *testing.B) *apptest.Browser {
 	env := apptest.New(b)
 	ctx := context.Background()
-	leader, _ := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
-	vol, _ := env.App.Auth.Authenticate(ctx, env.Token("volunteer"), auth.SessionAPI)
+	leader := env.Principal("team-admin")
+	vol := env.Principal("volunteer")
 	pr := env.Publish(apptest.NewProject("社区图书整理", "劝业场街道图书室", 50, 9))
 	base := time.Now().Add(24 * time.Hour).Truncate(time.Hour)
 	for i := 0; i < 3; i++ {

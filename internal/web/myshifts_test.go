@@ -23,10 +23,7 @@ var cancelForm = regexp.MustCompile(`action="(/signups/\d+/cancel)"`)
 func TestMyShiftsAndTeamRecords(t *testing.T) {
 	env := apptest.New(t)
 	ctx := context.Background()
-	leader, err := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
+	leader := env.Principal("team-admin")
 	pr := env.Publish(apptest.NewProject("周末助老", "花园路", 3, 9))
 	start := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
 	sh, err := env.App.Projects.AddShift(ctx, leader, pr.ID, project.NewShift{StartsAt: start.Format(time.RFC3339),
@@ -34,7 +31,7 @@ func TestMyShiftsAndTeamRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vol, _ := env.App.Auth.Authenticate(ctx, env.Token("volunteer"), auth.SessionAPI)
+	vol := env.Principal("volunteer")
 	if _, err := env.App.Projects.SignUp(ctx, vol, sh.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -71,14 +68,8 @@ var shiftsCancelForm = regexp.MustCompile(`action="(/signups/\d+/cancel)"><input
 func TestMyShiftsPage(t *testing.T) {
 	env := apptest.New(t)
 	ctx := context.Background()
-	leader, err := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vol, err := env.App.Auth.Authenticate(ctx, env.Token("volunteer"), auth.SessionAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
+	leader := env.Principal("team-admin")
+	vol := env.Principal("volunteer")
 	pr := env.Publish(apptest.NewProject("社区图书整理", "劝业场街道图书室", 50, 9))
 	add := func(start time.Time, capacity, waitlist int) project.Shift {
 		t.Helper()

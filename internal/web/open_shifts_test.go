@@ -9,17 +9,13 @@ import (
 	"time"
 
 	"zhiyuan/internal/apptest"
-	"zhiyuan/internal/auth"
 	"zhiyuan/internal/project"
 )
 
 func TestOpenShiftsList(t *testing.T) {
 	env := apptest.New(t)
 	ctx := context.Background()
-	leader, err := env.App.Auth.Authenticate(ctx, env.Token("team-admin"), auth.SessionAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
+	leader := env.Principal("team-admin")
 	open := env.Publish(apptest.NewProject("公开的值守", "花园路", 5, 10))
 	draft, err := env.App.Projects.Create(ctx, leader, apptest.NewProject("草稿的值守", "花园路", 5, 10))
 	if err != nil {
@@ -38,7 +34,7 @@ func TestOpenShiftsList(t *testing.T) {
 	sooner := shift(open, start, 1)
 	full := shift(open, start.Add(48*time.Hour), 1)
 	shift(draft, start, 3)
-	vol, _ := env.App.Auth.Authenticate(ctx, env.Token("volunteer"), auth.SessionAPI)
+	vol := env.Principal("volunteer")
 	if _, err := env.App.Projects.SignUp(ctx, vol, full.ID); err != nil {
 		t.Fatal(err)
 	}
