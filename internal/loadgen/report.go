@@ -27,11 +27,17 @@ type Row struct {
 	// request (work between them, like the sign-up's cancellations, included):
 	// steadier than req/s on a shared machine.
 	CPUPerReq time.Duration
-	DBLimit   float64 // the database's own rate for the same work, per second; 0: none applies
-	Target    target
-	Met       string // yes, no, or "" without a target
-	Note      string
-	FirstErr  string
+	// LoadCPUPerReq is the load program's own CPU time per counted request:
+	// it shares the machine, so what it spends the server cannot have.
+	LoadCPUPerReq time.Duration
+	// inLoad marks a scenario served inside the load program (the floor):
+	// the zhiyuan server's CPU over it is not its cost.
+	inLoad   bool
+	DBLimit  float64 // the database's own rate for the same work, per second; 0: none applies
+	Target   target
+	Met      string // yes, no, or "" without a target
+	Note     string
+	FirstErr string
 }
 
 // target is a scenario's goal from issue #6.
@@ -97,7 +103,7 @@ type Report struct {
 	Note      string // what the person running it wants said, e.g. which build
 }
 
-var header = []string{"scenario", "clients", "requests", "req/s", "p50", "p95", "p99", "errors", "server CPU/req", "server RSS peak", "DB limit", "ratio", "target", "met?"}
+var header = []string{"scenario", "clients", "requests", "req/s", "p50", "p95", "p99", "errors", "server CPU/req", "load CPU/req", "server RSS peak", "DB limit", "ratio", "target", "met?"}
 
 func (r Row) cells() []string {
 	ps := fmt.Sprintf("%.0f", r.PerSec)
@@ -108,10 +114,7 @@ func (r Row) cells() []string {
 	if r.DBLimit > 0 {
 		lim, ratio = fmt.Sprintf("%.0f commits/s", r.DBLimit), fmt.Sprintf("%.0f%%", 100*r.Ratio())
 	}
-	cpu := "—"
-	if r.CPUPerReq > 0 {
-		cpu = fmt.Sprintf("%.2f ms", float64(r.CPUPerReq.Microseconds())/1000)
-	}
+	cpu, load := cpuCell(r.CPUPerReq), cpuCell(r.LoadCPUPerReq)
 	met := r.Met
 	if met == "" {
 		met = "—"
@@ -121,7 +124,14 @@ func (r Row) cells() []string {
 		tgt = "—"
 	}
 	return []string{r.Name, fmt.Sprint(r.Clients), fmt.Sprint(r.Requests), ps, ms(r.P50), ms(r.P95), ms(r.P99),
-		fmt.Sprint(r.Errors), cpu, fmt.Sprintf("%.0f MB", r.RSSPeak), lim, ratio, tgt, met}
+		fmt.Sprint(r.Errors), cpu, load, fmt.Sprintf("%.0f MB", r.RSSPeak), lim, ratio, tgt, met}
+}
+
+func cpuCell(d time.Duration) string {
+	if d <= 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
 }
 
 func (r Row) line() string { return strings.Join(r.cells(), " | ") }

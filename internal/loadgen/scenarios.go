@@ -65,6 +65,7 @@ func (r *run) all(ctx context.Context) error {
 		fn   func() (Row, error)
 	}{
 		{"check-in burst", func() (Row, error) { return r.checkinBurst(ctx, leader, scanners, limit) }},
+		{"check-in floor: one commit per request", func() (Row, error) { return r.floor(ctx, limit) }},
 		{"sign-up rush", func() (Row, error) { return r.signupRush(ctx, leader, vols[:min(s.Rush, len(vols))], limit) }},
 		{"volunteer registration", func() (Row, error) { return r.registration(ctx, limit) }},
 		{"dashboard: city", func() (Row, error) {

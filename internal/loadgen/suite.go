@@ -155,15 +155,18 @@ type run struct {
 func (r *run) scenario(name string, fn func() (Row, error)) error {
 	fmt.Fprintf(r.c.Log, "scenario: %s\n", name)
 	r.srv.resetPeak()
-	cpu0 := cpuTime(r.srv.cmd.Process.Pid)
+	cpu0, load0 := cpuTime(r.srv.cmd.Process.Pid), cpuTime(os.Getpid())
 	row, err := fn()
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	row.Name = name
 	row.RSSPeak = r.srv.peakMB()
-	if cpu1 := cpuTime(r.srv.cmd.Process.Pid); cpu0 >= 0 && cpu1 >= cpu0 && row.Requests > 0 {
+	if cpu1 := cpuTime(r.srv.cmd.Process.Pid); cpu0 >= 0 && cpu1 >= cpu0 && row.Requests > 0 && !row.inLoad {
 		row.CPUPerReq = (cpu1 - cpu0) / time.Duration(row.Requests)
+	}
+	if load1 := cpuTime(os.Getpid()); load0 >= 0 && load1 >= load0 && row.Requests > 0 {
+		row.LoadCPUPerReq = (load1 - load0) / time.Duration(row.Requests)
 	}
 	row.judge(r.c.Scale)
 	r.rep.Rows = append(r.rep.Rows, row)

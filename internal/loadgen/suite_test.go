@@ -42,7 +42,7 @@ func TestSuiteRunsAtTinyScale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"check-in burst", "sign-up rush", "volunteer registration", "dashboard: city", "dashboard: district",
+	want := []string{"check-in burst", "check-in floor: one commit per request", "sign-up rush", "volunteer registration", "dashboard: city", "dashboard: district",
 		"volunteer search: region + tag", "my hours page", "certificate PDF", "html: open shifts list",
 		"html: sign up for a shift", "html: my upcoming and past shifts", "xlsx import"}
 	got := map[string]loadgen.Row{}
