@@ -49,7 +49,8 @@ func DialectOf(dsn string) Dialect {
 
 // sqliteDSN builds the modernc.org/sqlite DSN for a file. Pragmas run on every
 // new connection in this order: busy_timeout, journal_mode=WAL,
-// synchronous=NORMAL, foreign_keys=ON, cache_size. Write transactions begin
+// synchronous=NORMAL, foreign_keys=ON, cache_size (and, for the writer,
+// the settings of ShortWrites). Write transactions begin
 // IMMEDIATE so two writers never deadlock upgrading a read lock.
 //
 // Each connection has its own page cache, and modernc's allocator gives a
@@ -59,7 +60,7 @@ func DialectOf(dsn string) Dialect {
 // the search and hours pages peaked at 123-125 MB instead of 150-158 MB,
 // for 0-3 % more server CPU a request; with 4 MB they cost 30 % more. The
 // writer keeps 4 MB (writerCacheKiB), enough for the pages a burst of short
-// transactions shares, and more while it imports (BulkWriting): with 16 MB
+// transactions shares, and more while it imports (BulkInserts): with 16 MB
 // the comparison pages' server, after the sign-ups, held 62-68 MB instead
 // of 58-59 MB.
 func sqliteDSN(path string, readOnly bool) string {
@@ -72,7 +73,9 @@ func sqliteDSN(path string, readOnly bool) string {
 		q.Add("_pragma", "cache_size(-8000)")
 		q.Add("_pragma", "query_only(ON)")
 	} else {
-		q.Add("_pragma", "cache_size(-"+strconv.Itoa(writerCacheKiB)+")")
+		for _, p := range writerPragmas[ShortWrites] {
+			q.Add("_pragma", p)
+		}
 		q.Add("_pragma", "wal_autocheckpoint("+strconv.Itoa(safetyCheckpoint)+")")
 		q.Set("_txlock", "immediate")
 	}
@@ -346,26 +349,51 @@ const (
 	bulkCacheKiB   = 16000
 )
 
-// BulkWriting, on SQLite, sets the write connection q up for a bulk writer
-// (an import) or back to the everyday settings (off): statement journals
-// kept in memory, and a larger page cache for the random index pages
-// every batch writes. A statement that writes many rows (a multi-row INSERT
-// into a table with foreign keys) journals every page it changes, and the
-// default spills that journal to a temporary file past 64 KiB, one write
-// call a page. These are settings of the connection, not of a transaction,
-// and must be changed outside one. The log's checkpoints need nothing here:
-// they run in the background (checkpoint.go). Nothing to do on PostgreSQL.
-func (d Dialect) BulkWriting(ctx context.Context, q Querier, on bool) error {
+// WriterUse is the work SQLite's write connection is set up for
+// (SetWriterUse). Its statement journals are the point: a savepoint, and a
+// statement that writes many rows into a table with constraints, copy
+// every page they change to one, and SQLite's default writes it to a
+// temporary file past 64 KiB, two write calls a page.
+type WriterUse int
+
+const (
+	// ShortWrites is every day's work, set when the connection opens: a
+	// 4 MB page cache, and statement journals and temporary tables in
+	// memory. Each member of a group commit but the first runs in a
+	// savepoint, so a group's journal holds the pages its members change, a
+	// few MB at most; on a temporary file it took 22 % of the writer's time
+	// in a burst of 256 check-ins (10,161 against 12,586 scans/s in
+	// BenchmarkCheckin256/api, 168 against 141 µs of CPU a scan).
+	ShortWrites WriterUse = iota
+	// BulkInserts is an import: as ShortWrites, with a 16 MB page cache for
+	// the random index pages every batch writes.
+	BulkInserts
+	// LargeStatements is for statements as large as a table (a rebuild of
+	// the statistics, migrations): their journals and temporary tables go
+	// to disk, since in memory they could hold as much as the table.
+	LargeStatements
+)
+
+// writerPragmas are each use's settings, in the order they run.
+var writerPragmas = map[WriterUse][]string{
+	ShortWrites:     {"temp_store(MEMORY)", "cache_size(-" + strconv.Itoa(writerCacheKiB) + ")"},
+	BulkInserts:     {"temp_store(MEMORY)", "cache_size(-" + strconv.Itoa(bulkCacheKiB) + ")"},
+	LargeStatements: {"temp_store(FILE)", "cache_size(-" + strconv.Itoa(writerCacheKiB) + ")"},
+}
+
+// SetWriterUse sets the SQLite write connection q up for use; call it
+// again with ShortWrites when done. These are settings of the connection,
+// not of a transaction, and must be changed outside one. Nothing to do on
+// PostgreSQL.
+func (d Dialect) SetWriterUse(ctx context.Context, q Querier, use WriterUse) error {
 	if d != SQLite {
 		return nil
 	}
-	store, cache := "DEFAULT", writerCacheKiB
-	if on {
-		store, cache = "MEMORY", bulkCacheKiB
+	for _, p := range writerPragmas[use] {
+		name, value, _ := strings.Cut(strings.TrimSuffix(p, ")"), "(")
+		if _, err := q.ExecContext(ctx, "PRAGMA "+name+" = "+value); err != nil {
+			return err
+		}
 	}
-	if _, err := q.ExecContext(ctx, "PRAGMA temp_store = "+store); err != nil {
-		return err
-	}
-	_, err := q.ExecContext(ctx, "PRAGMA cache_size = -"+strconv.Itoa(cache))
-	return err
+	return nil
 }

@@ -56,7 +56,14 @@ func (db *DB) Migrate(ctx context.Context, log *slog.Logger) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db: migrations: %w", err)
 	}
+	// A migration may rewrite a whole table: its journals go to disk.
+	if err := db.Dialect.SetWriterUse(ctx, db.rw, LargeStatements); err != nil {
+		return nil, fmt.Errorf("db: migrate: %w", err)
+	}
 	results, err := p.Up(ctx)
+	if rerr := db.Dialect.SetWriterUse(context.WithoutCancel(ctx), db.rw, ShortWrites); rerr != nil && err == nil {
+		err = rerr
+	}
 	if err != nil {
 		return nil, fmt.Errorf("db: migrate: %w", err)
 	}

@@ -146,10 +146,13 @@ func (w *writer) finish() error {
 		err = addForeignKeys(w.ctx, w, w.fks)
 	}
 	if w.dialect == db.SQLite {
-		for _, p := range []string{"PRAGMA synchronous = NORMAL", "PRAGMA cache_size = -16000", "PRAGMA foreign_keys = ON"} {
+		for _, p := range []string{"PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"} {
 			if _, perr := w.conn.ExecContext(context.Background(), p); perr != nil && err == nil {
 				err = perr
 			}
+		}
+		if perr := w.dialect.SetWriterUse(context.Background(), w.conn, db.ShortWrites); perr != nil && err == nil {
+			err = perr
 		}
 	}
 	if cerr := w.conn.Close(); err == nil {

@@ -118,11 +118,11 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, teamID int64, f
 	}
 	defer report.Close()
 	im := &importer{s: s, ctx: ctx, team: t, lang: lang, report: report, filename: filename}
-	if err := s.db.Dialect.BulkWriting(ctx, s.db.Write(), true); err != nil {
+	if err := s.db.Dialect.SetWriterUse(ctx, s.db.Write(), db.BulkInserts); err != nil {
 		return Result{}, apperr.Wrap(err, "roster: bulk writing")
 	}
 	defer func() {
-		if err := s.db.Dialect.BulkWriting(context.WithoutCancel(ctx), s.db.Write(), false); err != nil {
+		if err := s.db.Dialect.SetWriterUse(context.WithoutCancel(ctx), s.db.Write(), db.ShortWrites); err != nil {
 			s.log.WarnContext(ctx, "import: write connection settings not restored", "err", err)
 		}
 	}()

@@ -13,7 +13,17 @@ import (
 // Rebuild recomputes every rollup from the raw tables in one transaction,
 // replacing what was there: the repair behind `zhiyuan stats rebuild`, and
 // the reference the incremental rollups are tested against.
-func Rebuild(ctx context.Context, d *db.DB) error {
+// Its statements are as large as the tables they read, so the write
+// connection keeps their journals and temporary tables on disk meanwhile.
+func Rebuild(ctx context.Context, d *db.DB) (err error) {
+	if err := d.Dialect.SetWriterUse(ctx, d.Write(), db.LargeStatements); err != nil {
+		return fmt.Errorf("stats: rebuild: %w", err)
+	}
+	defer func() {
+		if rerr := d.Dialect.SetWriterUse(context.WithoutCancel(ctx), d.Write(), db.ShortWrites); rerr != nil && err == nil {
+			err = fmt.Errorf("stats: rebuild: restore the write connection: %w", rerr)
+		}
+	}()
 	return d.TxAlone(ctx, func(tx db.Querier) error {
 		for _, table := range []string{"stat_counts", "stat_active"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"zhiyuan/internal/apptest"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/db"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 	"zhiyuan/internal/stats"
@@ -178,6 +179,13 @@ func TestRollupsEqualRebuild(t *testing.T) {
 		t.Fatalf("incremental rollups differ from the rebuild:\nonly rebuilt (%d): %v\nonly kept (%d): %v", len(missing), missing, len(extra), extra)
 	}
 	t.Logf("%d rollup rows equal after the rebuild", len(kept))
+	if w.env.App.DB.Dialect == db.SQLite { // the rebuild's journals went to disk; every day's are in memory again
+		var store int
+		must(t, w.env.App.DB.Write().QueryRowContext(context.Background(), `PRAGMA temp_store`).Scan(&store))
+		if store != 2 {
+			t.Fatalf("temp_store after the rebuild: %d, want 2 (memory)", store)
+		}
+	}
 }
 
 // TestAwaitingChainBothWays: a check-out adds a record awaiting
