@@ -27,11 +27,13 @@ var (
 // seat goes to exactly one person. A shift overlapping one the volunteer is
 // already on is refused, naming it; back-to-back shifts are fine.
 func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) (Signup, error) {
-	volunteerID, err := s.volunteers.MyID(ctx, p)
-	if err != nil {
-		return Signup{}, apperr.Mask(err, apperr.New(apperr.Forbidden, "team.need_volunteer_record"))
+	sh, pr, volunteerID, err := s.shiftWithProject(ctx, p, shiftID)
+	if errors.Is(err, errShiftNotFound) || (err == nil && volunteerID == 0) {
+		// Not being a volunteer is said first, whether or not the shift is there.
+		if _, verr := s.volunteers.MyID(ctx, p); verr != nil {
+			return Signup{}, apperr.Mask(verr, errNeedVolunteer)
+		}
 	}
-	sh, pr, err := s.shiftWithProject(ctx, p, shiftID)
 	if err != nil {
 		return Signup{}, err
 	}
@@ -84,24 +86,40 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) 
 }
 
 // shiftWithProject is Shift in one query: the shift, if p may see its
-// project, and the project's state and owners (the rest of it left empty).
-func (s *Service) shiftWithProject(ctx context.Context, p *auth.Principal, id int64) (Shift, Project, error) {
+// project, the project's state and owners (the rest of it left empty), and
+// the id of p's own volunteer record (0: none), which sign-ups and
+// cancellations need too. The shift is errShiftNotFound if p may not see it.
+func (s *Service) shiftWithProject(ctx context.Context, p *auth.Principal, id int64) (Shift, Project, int64, error) {
 	var pr Project
-	row := s.db.Read().QueryRowContext(ctx, `SELECT `+shiftColumns+`, p.state, p.team_id, p.region_code
-		FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id)
-	sh, err := scanShift(scanWith{row, []any{&pr.State, &pr.TeamID, &pr.RegionCode}})
+	var me int64
+	row := s.db.Read().QueryRowContext(ctx, `SELECT `+shiftColumns+`, p.state, p.team_id, p.region_code, `+myVolunteerID+`
+		FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id, accountOf(p))
+	sh, err := scanShift(scanWith{row, []any{&pr.State, &pr.TeamID, &pr.RegionCode, &me}})
 	if errors.Is(err, sql.ErrNoRows) {
-		return Shift{}, pr, errShiftNotFound
+		return Shift{}, pr, 0, errShiftNotFound
 	}
 	if err != nil {
-		return Shift{}, pr, apperr.Wrap(err, "project: shift")
+		return Shift{}, pr, 0, apperr.Wrap(err, "project: shift")
 	}
 	pr.ID, pr.Name = sh.ProjectID, sh.ProjectName
 	if !s.visible(p, pr) {
-		return Shift{}, Project{}, errShiftNotFound
+		return Shift{}, Project{}, 0, errShiftNotFound
 	}
-	return sh, pr, nil
+	return sh, pr, me, nil
 }
+
+// myVolunteerID is the id of the volunteer record of account $2, or 0.
+const myVolunteerID = `COALESCE((SELECT id FROM volunteers WHERE account_id = $2), 0)`
+
+// accountOf is p's account id, 0 for nobody (whose volunteer is none).
+func accountOf(p *auth.Principal) int64 {
+	if p == nil {
+		return 0
+	}
+	return p.AccountID
+}
+
+var errNeedVolunteer = apperr.New(apperr.Forbidden, "team.need_volunteer_record")
 
 // scanWith scans a row into a scanner's destinations and then more.
 type scanWith struct {
@@ -141,25 +159,22 @@ func overlap(ctx context.Context, q db.Querier, volunteerID int64, sh Shift) err
 // Cancel gives a seat up (the volunteer's own, or any on a shift the
 // principal manages); the first on the waiting list takes it.
 func (s *Service) Cancel(ctx context.Context, p *auth.Principal, signupID int64) error {
-	var shiftID, volunteerID int64
+	var shiftID, volunteerID, me int64
 	var status string
-	err := s.db.Read().QueryRowContext(ctx, `SELECT shift_id, volunteer_id, status FROM signups WHERE id = $1`, signupID).
-		Scan(&shiftID, &volunteerID, &status)
+	var pr Project
+	row := s.db.Read().QueryRowContext(ctx, `SELECT g.shift_id, g.volunteer_id, g.status, p.id, p.state, p.team_id, p.region_code, s.region_code, `+
+		myVolunteerID+` FROM signups g JOIN shifts s ON s.id = g.shift_id JOIN projects p ON p.id = s.project_id WHERE g.id = $1`,
+		signupID, accountOf(p))
+	var region string
+	err := row.Scan(&shiftID, &volunteerID, &status, &pr.ID, &pr.State, &pr.TeamID, &pr.RegionCode, &region, &me)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errSignupMissing
 	}
 	if err != nil {
 		return apperr.Wrap(err, "signup: cancel")
 	}
-	sh, pr, err := s.shiftWithProject(ctx, p, shiftID)
-	if err != nil {
-		return apperr.Mask(err, errSignupMissing)
-	}
-	mine := false
-	if id, err := s.volunteers.MyID(ctx, p); err == nil && id == volunteerID {
-		mine = true
-	}
-	if !mine && !s.canManage(p, pr) {
+	mine := me != 0 && me == volunteerID
+	if !s.visible(p, pr) || (!mine && !s.canManage(p, pr)) {
 		return errSignupMissing
 	}
 	if status == SignupCancelled {
@@ -188,7 +203,7 @@ func (s *Service) Cancel(ctx context.Context, p *auth.Principal, signupID int64)
 			}
 		}
 		return audit.Write(ctx, tx, audit.Entry{Action: "cancel", Entity: "shift", EntityID: strconv.FormatInt(shiftID, 10),
-			RegionCode: sh.RegionCode, Detail: map[string]any{"signup_id": signupID, "volunteer_id": volunteerID}})
+			RegionCode: region, Detail: map[string]any{"signup_id": signupID, "volunteer_id": volunteerID}})
 	})
 }
 
