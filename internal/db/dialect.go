@@ -59,10 +59,12 @@ func DialectOf(dsn string) Dialect {
 // (the file's pages stay in the operating system's cache): at tenth scale
 // the search and hours pages peaked at 123-125 MB instead of 150-158 MB,
 // for 0-3 % more server CPU a request; with 4 MB they cost 30 % more. The
-// writer keeps 4 MB (writerCacheKiB), enough for the pages a burst of short
-// transactions shares, and more while it imports (BulkInserts): with 16 MB
-// the comparison pages' server, after the sign-ups, held 62-68 MB instead
-// of 58-59 MB.
+// writer keeps 2 MB (writerCacheKiB), enough for the pages a burst of short
+// transactions shares, and more while it imports (BulkInserts). Its cache
+// stays full once a burst of writes has filled it: the comparison pages'
+// server, after the sign-ups, held 62-68 MB with 16 MB, 58-61 MB with 4 MB
+// and 55-57 MB with 2 MB, for 0-7 % more CPU a sign-up; the check-in burst,
+// at tenth and Tianjin scale, was no slower with 2 MB (five pairs of runs).
 func sqliteDSN(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
@@ -345,7 +347,7 @@ func (d Dialect) Param(i int) string {
 
 // The write connection's page cache, in KiB: everyday and while importing.
 const (
-	writerCacheKiB = 4000
+	writerCacheKiB = 2000
 	bulkCacheKiB   = 16000
 )
 
@@ -358,7 +360,7 @@ type WriterUse int
 
 const (
 	// ShortWrites is every day's work, set when the connection opens: a
-	// 4 MB page cache, and statement journals and temporary tables in
+	// 2 MB page cache, and statement journals and temporary tables in
 	// memory. Each member of a group commit but the first runs in a
 	// savepoint, so a group's journal holds the pages its members change, a
 	// few MB at most; on a temporary file it took 22 % of the writer's time

@@ -36,15 +36,15 @@ func TestWriterUseSettings(t *testing.T) {
 		}
 	}
 	const memory, file = 2, 1
-	check("opened and migrated", memory, -4000)
+	check("opened and migrated", memory, -2000)
 	for _, c := range []struct {
 		use          db.WriterUse
 		name         string
 		store, cache int
 	}{
 		{db.BulkInserts, "bulk inserts", memory, -16000},
-		{db.LargeStatements, "large statements", file, -4000},
-		{db.ShortWrites, "short writes", memory, -4000},
+		{db.LargeStatements, "large statements", file, -2000},
+		{db.ShortWrites, "short writes", memory, -2000},
 	} {
 		if err := d.Dialect.SetWriterUse(ctx, d.Write(), c.use); err != nil {
 			t.Fatal(err)

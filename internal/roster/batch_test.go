@@ -62,8 +62,8 @@ func TestImportManyRowsKeepsEachRowTogether(t *testing.T) {
 		if err := env.App.DB.Write().QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&store); err != nil || store != 2 {
 			t.Fatalf("temp_store after the import: %d (%v), want 2 (memory, as every day)", store, err)
 		}
-		if err := env.App.DB.Write().QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil || cache != -4000 {
-			t.Fatalf("cache_size after the import: %d (%v), want -4000", cache, err)
+		if err := env.App.DB.Write().QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil || cache != -2000 {
+			t.Fatalf("cache_size after the import: %d (%v), want -2000", cache, err)
 		}
 	}
 	var saved int
