@@ -29,10 +29,13 @@ var (
 func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) (Signup, error) {
 	sh, pr, volunteerID, err := s.shiftWithProject(ctx, p, shiftID)
 	if errors.Is(err, errShiftNotFound) || (err == nil && volunteerID == 0) {
-		// Not being a volunteer is said first, whether or not the shift is there.
-		if _, verr := s.volunteers.MyID(ctx, p); verr != nil {
+		// Not being a volunteer is said first, whether or not the shift is
+		// there (and a record linked since the read above is found).
+		id, verr := s.volunteers.MyID(ctx, p)
+		if verr != nil {
 			return Signup{}, apperr.Mask(verr, errNeedVolunteer)
 		}
+		volunteerID = id
 	}
 	if err != nil {
 		return Signup{}, err
@@ -160,12 +163,11 @@ func overlap(ctx context.Context, q db.Querier, volunteerID int64, sh Shift) err
 // principal manages); the first on the waiting list takes it.
 func (s *Service) Cancel(ctx context.Context, p *auth.Principal, signupID int64) error {
 	var shiftID, volunteerID, me int64
-	var status string
+	var status, region string
 	var pr Project
 	row := s.db.Read().QueryRowContext(ctx, `SELECT g.shift_id, g.volunteer_id, g.status, p.id, p.state, p.team_id, p.region_code, s.region_code, `+
 		myVolunteerID+` FROM signups g JOIN shifts s ON s.id = g.shift_id JOIN projects p ON p.id = s.project_id WHERE g.id = $1`,
 		signupID, accountOf(p))
-	var region string
 	err := row.Scan(&shiftID, &volunteerID, &status, &pr.ID, &pr.State, &pr.TeamID, &pr.RegionCode, &region, &me)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errSignupMissing
