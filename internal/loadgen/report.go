@@ -31,7 +31,7 @@ type Row struct {
 	// it shares the machine, so what it spends the server cannot have.
 	LoadCPUPerReq time.Duration
 	// inLoad marks a scenario served inside the load program (the floor):
-	// the zhiyuan server's CPU over it is not its cost.
+	// the zhiyuan server's CPU and memory over it are not its cost.
 	inLoad   bool
 	DBLimit  float64 // the database's own rate for the same work, per second; 0: none applies
 	Target   target
@@ -114,7 +114,10 @@ func (r Row) cells() []string {
 	if r.DBLimit > 0 {
 		lim, ratio = fmt.Sprintf("%.0f commits/s", r.DBLimit), fmt.Sprintf("%.0f%%", 100*r.Ratio())
 	}
-	cpu, load := cpuCell(r.CPUPerReq), cpuCell(r.LoadCPUPerReq)
+	cpu, load, rss := cpuCell(r.CPUPerReq), cpuCell(r.LoadCPUPerReq), "—"
+	if r.RSSPeak > 0 {
+		rss = fmt.Sprintf("%.0f MB", r.RSSPeak)
+	}
 	met := r.Met
 	if met == "" {
 		met = "—"
@@ -124,7 +127,7 @@ func (r Row) cells() []string {
 		tgt = "—"
 	}
 	return []string{r.Name, fmt.Sprint(r.Clients), fmt.Sprint(r.Requests), ps, ms(r.P50), ms(r.P95), ms(r.P99),
-		fmt.Sprint(r.Errors), cpu, load, fmt.Sprintf("%.0f MB", r.RSSPeak), lim, ratio, tgt, met}
+		fmt.Sprint(r.Errors), cpu, load, rss, lim, ratio, tgt, met}
 }
 
 func cpuCell(d time.Duration) string {

@@ -161,7 +161,9 @@ func (r *run) scenario(name string, fn func() (Row, error)) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	row.Name = name
-	row.RSSPeak = r.srv.peakMB()
+	if !row.inLoad {
+		row.RSSPeak = r.srv.peakMB()
+	}
 	if cpu1 := cpuTime(r.srv.cmd.Process.Pid); cpu0 >= 0 && cpu1 >= cpu0 && row.Requests > 0 && !row.inLoad {
 		row.CPUPerReq = (cpu1 - cpu0) / time.Duration(row.Requests)
 	}
