@@ -19,6 +19,7 @@ var (
 	errNotOpen       = apperr.New(apperr.Conflict, "signup.not_open")
 	errClosed        = apperr.New(apperr.Conflict, "signup.closed")
 	errSignupMissing = apperr.New(apperr.NotFound, "signup.not_found")
+	errNeedVolunteer = apperr.New(apperr.Forbidden, "team.need_volunteer_record")
 )
 
 // SignUp gives the principal (a volunteer) a seat on a shift, or a place on
@@ -121,8 +122,6 @@ func accountOf(p *auth.Principal) int64 {
 	}
 	return p.AccountID
 }
-
-var errNeedVolunteer = apperr.New(apperr.Forbidden, "team.need_volunteer_record")
 
 // scanWith scans a row into a scanner's destinations and then more.
 type scanWith struct {
