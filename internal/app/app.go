@@ -72,6 +72,7 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 		return nil, err
 	}
 	a.Records = record.NewService(d, codes, a.Volunteers, log)
+	a.Projects.SetCheckedIn(a.Records.CheckedIn)
 	signer, err := certificate.NewSigner(keys.Derive("certificate signing v1"))
 	if err != nil {
 		return nil, err

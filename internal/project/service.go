@@ -31,6 +31,7 @@ type Service struct {
 	feedKey    []byte
 	log        *slog.Logger
 	open       openCache // the open-shift lists, forgotten on writes
+	checkedIn  CheckedInFunc
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -42,6 +43,14 @@ func NewService(d *db.DB, keys *pii.Keyring, c *catalog.Catalog, t *team.Service
 	}
 	return &Service{db: d, keys: keys, catalog: c, teams: t, volunteers: v, log: log, Now: time.Now}
 }
+
+// CheckedInFunc says, inside a transaction, whether a volunteer has checked
+// in on a shift; attendance is not this package's, and the app wires it.
+type CheckedInFunc func(ctx context.Context, q db.Querier, shiftID, volunteerID int64) (bool, error)
+
+// SetCheckedIn names the attendance owner's check, which keeps a sign-up
+// whose volunteer has checked in from being cancelled.
+func (s *Service) SetCheckedIn(f CheckedInFunc) { s.checkedIn = f }
 
 var (
 	errNotFound  = apperr.New(apperr.NotFound, "project.not_found")

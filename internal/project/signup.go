@@ -20,6 +20,10 @@ var (
 	errClosed        = apperr.New(apperr.Conflict, "signup.closed")
 	errSignupMissing = apperr.New(apperr.NotFound, "signup.not_found")
 	errNeedVolunteer = apperr.New(apperr.Forbidden, "team.need_volunteer_record")
+	// errAlreadyCancelled: the sign-up was cancelled before.
+	errAlreadyCancelled = apperr.New(apperr.Conflict, "signup.already_cancelled")
+	// errCheckedIn: the volunteer is at (or has done) the shift.
+	errCheckedIn = apperr.New(apperr.Conflict, "signup.checked_in")
 )
 
 // SignUp gives the principal (a volunteer) a seat on a shift, or a place on
@@ -179,17 +183,19 @@ func (s *Service) Cancel(ctx context.Context, p *auth.Principal, signupID int64)
 		return errSignupMissing
 	}
 	if status == SignupCancelled {
-		return apperr.New(apperr.Conflict, "signup.already_cancelled")
+		return errAlreadyCancelled
 	}
 	return s.db.Tx(ctx, func(tx db.Querier) error {
 		db.AfterCommit(tx, s.open.forget) // a seat comes free
-		now := s.Now().Unix()
-		res, err := tx.ExecContext(ctx, `UPDATE signups SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND status = $3`, now, signupID, status)
-		if err != nil {
-			return apperr.Wrap(err, "signup: cancel")
+		// The shift's row first: cancellations of one shift (whose
+		// promotions touch each other's sign-ups) queue instead of deadlock.
+		if err := s.db.Dialect.LockRow(ctx, tx, "shifts", shiftID); err != nil {
+			return apperr.Wrap(err, "signup: lock shift")
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.Conflict, "signup.already_cancelled")
+		now := s.Now().Unix()
+		status, err := s.cancelAsItIs(ctx, tx, signupID, shiftID, volunteerID, now)
+		if err != nil {
+			return err
 		}
 		counter := "taken"
 		if status == SignupWaitlisted {
@@ -206,6 +212,45 @@ func (s *Service) Cancel(ctx context.Context, p *auth.Principal, signupID int64)
 		return audit.Write(ctx, tx, audit.Entry{Action: "cancel", Entity: "shift", EntityID: strconv.FormatInt(shiftID, 10),
 			RegionCode: region, Detail: map[string]any{"signup_id": signupID, "volunteer_id": volunteerID}})
 	})
+}
+
+// cancelAsItIs cancels the sign-up in whatever state it is in inside the
+// transaction and returns that state. A waiting-list place may have been
+// promoted to a seat since it was read (by a seat holder's cancellation
+// racing this one): the update is conditional on the state read, and a
+// state changed under it is read again, so the cancellation always acts on
+// the sign-up as it is. A sign-up whose volunteer has checked in is not
+// cancelled: the attendance stays, and the team closes it.
+func (s *Service) cancelAsItIs(ctx context.Context, tx db.Querier, signupID, shiftID, volunteerID, now int64) (string, error) {
+	if s.checkedIn != nil {
+		in, err := s.checkedIn(ctx, tx, shiftID, volunteerID)
+		if err != nil {
+			return "", apperr.Wrap(err, "signup: attendance")
+		}
+		if in {
+			return "", errCheckedIn
+		}
+	}
+	// A sign-up changes state at most twice (waitlisted, confirmed,
+	// cancelled), so a third read always settles it.
+	for range 3 {
+		var status string
+		err := tx.QueryRowContext(ctx, `SELECT status FROM signups WHERE id = $1`, signupID).Scan(&status)
+		if err != nil {
+			return "", apperr.Wrap(err, "signup: cancel")
+		}
+		if status == SignupCancelled {
+			return "", errAlreadyCancelled
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE signups SET status = 'cancelled', updated_at = $1 WHERE id = $2 AND status = $3`, now, signupID, status)
+		if err != nil {
+			return "", apperr.Wrap(err, "signup: cancel")
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return status, nil
+		}
+	}
+	return "", errAlreadyCancelled
 }
 
 // promote moves the first waiting volunteer onto a freed seat.
