@@ -50,6 +50,9 @@ func Serve(ctx context.Context, c Config, out io.Writer, log *slog.Logger) error
 		accounts, err := demo.Load(ctx, a.DemoServices())
 		switch err {
 		case nil:
+			if err := demo.LoadActivity(ctx, a.DemoServices()); err != nil {
+				return err
+			}
 			demo.Print(out, accounts)
 		case demo.ErrNotEmpty:
 			fmt.Fprintln(out, "Demo data not loaded: the database already has accounts (demo data only goes into an empty database).")

@@ -1,6 +1,9 @@
 // Package demo loads a small, realistic demo into an empty database: Heping
 // District (和平区) of Tianjin with its civilization office, a street, teams,
-// departments, and one account per role.
+// departments, and one account per role (Load, which every test's fixture
+// starts from), and a month of the spine at work (LoadActivity, which
+// `serve --demo` adds: projects in every state, shifts open, full and under
+// way, records confirmed, pending and overdue, backfills, a certificate).
 package demo
 
 import (
@@ -15,6 +18,8 @@ import (
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/project"
+	"zhiyuan/internal/record"
 	"zhiyuan/internal/stats"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
@@ -54,6 +59,10 @@ type Services struct {
 	Auth       *auth.Service
 	Volunteers *volunteer.Service
 	Teams      *team.Service
+	Projects   *project.Service
+	Records    *record.Service
+	// BaseURL is where certificates' verify links point.
+	BaseURL string
 }
 
 // Load fills an empty database and returns the demo accounts with their
@@ -141,6 +150,16 @@ func insertOrgs(ctx context.Context, d *db.DB) (teamIDs, deptIDs []int64, err er
 		return nil, nil, fmt.Errorf("demo: organisations: %w", err)
 	}
 	return teamIDs, deptIDs, nil
+}
+
+// LoadActivity adds the month of activity to a database Load has filled.
+func LoadActivity(ctx context.Context, svc Services) error {
+	ctx = audit.WithActor(ctx, audit.Actor{Username: "demo"})
+	var teamID int64
+	if err := svc.DB.Read().QueryRowContext(ctx, `SELECT id FROM teams WHERE name = $1`, teams[0].name).Scan(&teamID); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return loadActivity(ctx, svc, teamID)
 }
 
 // password returns a 12-character password that is easy to type on a phone.
