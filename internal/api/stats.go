@@ -7,9 +7,11 @@ import (
 	"zhiyuan/internal/stats"
 )
 
-// stats gives an office the figures of a region it covers for a period.
+// stats gives an office the figures of a region it covers for a period; without
+// region_code, of its own region.
 func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
-	f, err := s.Stats.Figures(r.Context(), httpx.Principal(r), stats.QueryOf(r.URL.Query()))
+	p := httpx.Principal(r)
+	f, err := s.Stats.Figures(r.Context(), p, stats.OwnRegion(p, stats.QueryOf(r.URL.Query())))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -19,7 +21,8 @@ func (s *Server) stats(w http.ResponseWriter, r *http.Request) {
 
 // statsXLSX is the same figures as a workbook, one sheet per section.
 func (s *Server) statsXLSX(w http.ResponseWriter, r *http.Request) {
-	f, err := s.Stats.Figures(r.Context(), httpx.Principal(r), stats.QueryOf(r.URL.Query()))
+	p := httpx.Principal(r)
+	f, err := s.Stats.Figures(r.Context(), p, stats.OwnRegion(p, stats.QueryOf(r.URL.Query())))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -43,11 +43,7 @@ type chart struct {
 // region it opens on the office's own.
 func (s *Server) statsDashboard(w http.ResponseWriter, r *http.Request) {
 	p := httpx.Principal(r)
-	q := stats.QueryOf(r.URL.Query())
-	scopes, all := auth.RegionScopes(p, auth.PermStatsView)
-	if q.RegionCode == "" && !all && len(scopes) > 0 {
-		q.RegionCode = scopes[0]
-	}
+	q := stats.OwnRegion(p, stats.QueryOf(r.URL.Query()))
 	page := s.page(w, r, "stats.title")
 	if q.RegionCode == "" { // the platform: choose a province
 		page.Data = statsData{Choose: region.Children("")}
