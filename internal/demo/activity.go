@@ -165,7 +165,7 @@ func (a *activity) meals(ctx context.Context) error {
 		var recs [2]int64
 		for j, id := range []int64{a.volID, a.vol2ID} {
 			scan, err := a.svc.Records.EnterAttendance(ctx, a.leader, sh.ID, record.ManualAttendance{VolunteerID: id,
-				CheckInAt: sh.StartsAt.Add(time.Duration(j*5) * time.Minute).Format(time.RFC3339),
+				CheckInAt:  sh.StartsAt.Add(time.Duration(j*5) * time.Minute).Format(time.RFC3339),
 				CheckOutAt: sh.EndsAt.Format(time.RFC3339), Reason: "送餐途中手机没电，由队长登记"})
 			if err != nil {
 				return fmt.Errorf("demo: attendance: %w", err)
