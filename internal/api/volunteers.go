@@ -10,13 +10,16 @@ import (
 	"zhiyuan/internal/volunteer"
 )
 
-// volunteerJSON is a volunteer as the API shows it: numbers masked.
+// volunteerJSON is a volunteer as the API shows it: numbers masked, and the
+// birth date only to the person and to those who may reveal the numbers
+// (volunteer.SeesBirthDate); everyone gets the age.
 type volunteerJSON struct {
 	ID                int64     `json:"id"`
 	VolunteerNo       string    `json:"volunteer_no"`
 	RealName          string    `json:"real_name"`
 	Gender            string    `json:"gender"`
-	BirthDate         string    `json:"birth_date"`
+	BirthDate         string    `json:"birth_date,omitempty"`
+	Age               int       `json:"age"`
 	IDType            string    `json:"id_type"`
 	IDNumber          string    `json:"id_number"`
 	Phone             string    `json:"phone"`
@@ -43,7 +46,7 @@ func list[T any](l []T) []T {
 }
 
 func toVolunteerJSON(v volunteer.Volunteer) volunteerJSON {
-	return volunteerJSON{ID: v.ID, VolunteerNo: v.No, RealName: v.RealName, Gender: string(v.Gender), BirthDate: v.BirthDate,
+	return volunteerJSON{ID: v.ID, VolunteerNo: v.No, RealName: v.RealName, Gender: string(v.Gender), BirthDate: v.BirthDate, Age: v.Age,
 		IDType: string(v.IDType), IDNumber: v.IDNumberMasked, Phone: v.PhoneMasked, RegionCode: v.RegionCode,
 		RegionName: region.FullName(v.RegionCode), Skills: list(v.Skills), ServiceCategories: list(v.Categories),
 		Tags: list(v.Tags), Languages: list(v.Languages), AvailableTime: v.AvailableTime, GuardianName: v.GuardianName,

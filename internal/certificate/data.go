@@ -18,7 +18,7 @@ type Data struct {
 	VerifyCode     string       // opaque random URL-safe code the verification page looks up
 	VolunteerName  string       // real name
 	IDTypeLabel    string       // e.g. "居民身份证"
-	IDNumberMasked string       // e.g. "110105********002X"; never the full number
+	IDNumberMasked string       // the last four only, e.g. "**************002X" (pii.MaskIDTail)
 	VolunteerNo    string       // 志愿者编号
 	TotalMinutes   int          // confirmed service time; must equal the sum of Records
 	Records        []RecordLine // the service records the total is made of, oldest first

@@ -93,3 +93,20 @@ func MaskName(name string) string {
 	}
 	return string(r[:keep]) + strings.Repeat("*", len(r)-keep)
 }
+
+// MaskIDTail is the mask shown to anyone who is neither the person nor
+// allowed to reveal the number: every character but the last four is '*',
+// and never more than the trailing characters the stored mask (MaskID)
+// left in clear, so it may be given either the number or its MaskID form:
+// "11010519491231002X" and "110105********002X" both give
+// "**************002X", "E******78" gives "*******78". With the birth date
+// hidden too (only the age in years is shown), nothing beside it rebuilds
+// the number.
+func MaskIDTail(number string) string {
+	r := []rune(MaskID(number))
+	keep := 0
+	for keep < 4 && keep < len(r) && r[len(r)-1-keep] != '*' {
+		keep++
+	}
+	return strings.Repeat("*", len(r)-keep) + string(r[len(r)-keep:])
+}

@@ -94,3 +94,22 @@ func TestMasksDoNotPanic(t *testing.T) {
 		_ = MaskName(in)
 	}
 }
+
+func TestMaskIDTail(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"11010519491231002X", "**************002X"},
+		{"110105********002X", "**************002X"},
+		{"E12345678", "*******78"},
+		{"E******78", "*******78"},
+		{"H1234567801", "*********01"},
+		{"1234", "***4"},
+		{"123", "***"},
+		{"", ""},
+		{"张三李四王五", "****王五"},
+	}
+	for _, tt := range tests {
+		if got := MaskIDTail(tt.in); got != tt.want {
+			t.Errorf("MaskIDTail(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

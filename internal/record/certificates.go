@@ -107,7 +107,7 @@ func (s *Service) IssueCertificate(ctx context.Context, p *auth.Principal, volun
 	}
 	code := randomCode()
 	d := certificate.Data{VerifyCode: code, VolunteerName: v.RealName, IDTypeLabel: idTypeLabels[v.IDType],
-		IDNumberMasked: v.IDNumberMasked, VolunteerNo: v.No, TotalMinutes: total, Records: lines,
+		IDNumberMasked: pii.MaskIDTail(v.IDNumberMasked), VolunteerNo: v.No, TotalMinutes: total, Records: lines,
 		Summary: summaryOf(lines), IssuerTeam: issuer, IssuerPerson: person, IssuerContact: contact,
 		IssuedOn: s.Now(), VerifyURL: strings.TrimRight(baseURL, "/") + "/verify/" + code}
 	var id int64

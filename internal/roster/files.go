@@ -92,10 +92,13 @@ func (s *Service) ExportMembers(ctx context.Context, p *auth.Principal, teamID i
 }
 
 // ExportVolunteers writes the volunteers a search finds as .xlsx, numbers
-// masked; the export is audited with its filter.
+// masked; the export is audited with its filter. Each row is what the
+// search shows the principal (volunteer.SeesBirthDate): the birth date
+// cell is empty, and the ID number keeps its last four characters only,
+// where the principal may not reveal the volunteer's numbers.
 func (s *Service) ExportVolunteers(ctx context.Context, p *auth.Principal, q volunteer.Query, w io.Writer, lang string) error {
 	x, err := sheet.NewExport(s.cat.T(lang, "export.sheet_volunteers", nil), s.headers(lang,
-		"export.volunteer_no", "export.real_name", "export.gender", "export.birth_date", "export.id_type", "export.id_number",
+		"export.volunteer_no", "export.real_name", "export.gender", "export.birth_date", "export.age", "export.id_type", "export.id_number",
 		"export.phone", "export.region", "export.skills", "export.claimed"))
 	if err != nil {
 		return apperr.Wrap(err, "roster: export")
@@ -109,7 +112,7 @@ func (s *Service) ExportVolunteers(ctx context.Context, p *auth.Principal, q vol
 			return err
 		}
 		for _, v := range list {
-			if err := x.Add(v.No, v.RealName, s.cat.T(lang, genderKey(v.Gender), nil), v.BirthDate,
+			if err := x.Add(v.No, v.RealName, s.cat.T(lang, genderKey(v.Gender), nil), v.BirthDate, ageCell(v.Age),
 				s.cat.T(lang, "volunteer.idtype."+string(v.IDType), nil), v.IDNumberMasked, v.PhoneMasked, region.FullName(v.RegionCode),
 				joinList(v.Skills), s.yesNo(lang, v.Claimed())); err != nil {
 				return apperr.Wrap(err, "roster: export row")
@@ -174,4 +177,12 @@ func genderKey(g pii.Gender) string {
 		return "volunteer.gender_female"
 	}
 	return "volunteer.gender_unknown"
+}
+
+// ageCell is an age in years, or empty when the birth date is unknown.
+func ageCell(age int) string {
+	if age <= 0 {
+		return ""
+	}
+	return strconv.Itoa(age)
 }

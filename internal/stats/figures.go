@@ -156,15 +156,18 @@ func (s *Service) cached(ctx context.Context, code string, from, to time.Time) (
 	})
 }
 
-// Public gives anyone a region's totals: no names, no lists.
-func (s *Service) Public(ctx context.Context, q Query) (Figures, error) {
+// Public gives anyone a region's totals: no names, no lists, no count
+// small enough to single a person out (see PublicOf).
+func (s *Service) Public(ctx context.Context, q Query) (PublicFigures, error) {
 	from, to, err := s.check(q)
 	if err != nil {
-		return Figures{}, err
+		return PublicFigures{}, err
 	}
 	f, err := s.cached(ctx, q.RegionCode, from, to)
-	f.TopTeams = nil
-	return f, err
+	if err != nil {
+		return PublicFigures{}, err
+	}
+	return PublicOf(f), nil
 }
 
 // Period returns the default period: the current year to today.

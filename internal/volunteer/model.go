@@ -2,6 +2,11 @@
 // (by the person, or on their behalf as an unclaimed record), claiming,
 // profiles, scoped search, the audited reveal of ID and phone numbers, and
 // the Excel import and export of volunteers.
+//
+// What a viewer sees of a volunteer is decided in one place, shown.go: the
+// person themself and those who may reveal the numbers see the birth date
+// and the ID number's first six and last four; everyone else sees the age
+// in years and the last four only (the table is in the pii package doc).
 package volunteer
 
 import (
@@ -11,13 +16,19 @@ import (
 )
 
 // Volunteer is a volunteer as shown to users: ID and phone numbers masked.
+// What one viewer sees is decided in shown.go: BirthDate is empty and
+// IDNumberMasked keeps only the last four characters unless the viewer is
+// the person or may reveal the numbers.
 type Volunteer struct {
-	ID                  int64
-	No                  string
-	AccountID           int64
-	RealName            string
-	Gender              pii.Gender
-	BirthDate           string
+	ID        int64
+	No        string
+	AccountID int64
+	RealName  string
+	Gender    pii.Gender
+	// BirthDate is "2006-01-02", or empty when the viewer may not see it.
+	BirthDate string
+	// Age is the age in whole years on the day it was read (Asia/Shanghai).
+	Age                 int
 	IDType              pii.IDType
 	IDNumberMasked      string
 	PhoneMasked         string

@@ -29,7 +29,7 @@ type ProfileUpdate struct {
 
 // UpdateProfile changes the principal's own volunteer profile.
 func (s *Service) UpdateProfile(ctx context.Context, p *auth.Principal, in ProfileUpdate) (Volunteer, error) {
-	v, err := s.Mine(ctx, p)
+	v, err := s.mine(ctx, p)
 	if err != nil {
 		return v, err
 	}
@@ -79,7 +79,8 @@ func (s *Service) UpdateProfile(ctx context.Context, p *auth.Principal, in Profi
 	if err != nil {
 		return v, err
 	}
-	return s.get(ctx, v.ID)
+	v, err = s.get(ctx, v.ID)
+	return shownTo(p, v, s.now()), err
 }
 
 // replaceLists rewrites a volunteer's searchable tags, categories and skills.

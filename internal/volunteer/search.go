@@ -37,6 +37,10 @@ func (s *Service) Search(ctx context.Context, p *auth.Principal, q Query) ([]Vol
 		return nil, err
 	}
 	list, err := search(ctx, s.db, f)
+	now := s.now()
+	for i := range list {
+		list[i] = shownTo(p, list[i], now)
+	}
 	return list, apperr.Wrap(err, "volunteer: search")
 }
 

@@ -176,7 +176,8 @@ func (s *Service) Register(ctx context.Context, in Registration) (Volunteer, err
 	if err != nil {
 		return Volunteer{}, err
 	}
-	return s.get(ctx, id)
+	v, err := s.get(ctx, id)
+	return ownView(v, s.now()), err
 }
 
 // insert writes the record, turning a lost race on a unique index into the
@@ -231,7 +232,8 @@ func (s *Service) Preregister(ctx context.Context, p *auth.Principal, teamID int
 	if err != nil {
 		return Volunteer{}, err
 	}
-	return s.get(ctx, id)
+	v, err := s.get(ctx, id)
+	return shownTo(p, v, s.now()), err
 }
 
 // Claim is the person taking over a record registered on their behalf, by
@@ -300,7 +302,8 @@ func (s *Service) ClaimRecord(ctx context.Context, in Claim) (Volunteer, error) 
 	if err != nil {
 		return Volunteer{}, err
 	}
-	return s.get(ctx, v.ID)
+	v, err = s.get(ctx, v.ID)
+	return ownView(v, s.now()), err
 }
 
 // get loads a volunteer with catalogue names and teams, unchecked.
@@ -358,11 +361,20 @@ func (s *Service) Get(ctx context.Context, p *auth.Principal, id int64) (Volunte
 	if !auth.Can(p, auth.PermVolunteerView, target(v)) {
 		return Volunteer{}, errNotFound
 	}
-	return v, nil
+	return shownTo(p, v, s.now()), nil
 }
 
 // Mine returns the principal's own volunteer record.
 func (s *Service) Mine(ctx context.Context, p *auth.Principal) (Volunteer, error) {
+	v, err := s.mine(ctx, p)
+	if err != nil {
+		return v, err
+	}
+	return shownTo(p, v, s.now()), nil
+}
+
+// mine loads the principal's own volunteer record, as stored.
+func (s *Service) mine(ctx context.Context, p *auth.Principal) (Volunteer, error) {
 	if p == nil {
 		return Volunteer{}, errNotFound
 	}
@@ -457,7 +469,7 @@ func (s *Service) CompleteProfile(ctx context.Context, p *auth.Principal, in Reg
 	if p == nil || p.AccountID == 0 {
 		return Volunteer{}, errForbidden
 	}
-	if _, err := s.Mine(ctx, p); err == nil {
+	if _, err := s.mine(ctx, p); err == nil {
 		return Volunteer{}, errHasRecord
 	}
 	in.Password = strings.Repeat("x", auth.MinPasswordLen) // the account already has one
@@ -490,7 +502,8 @@ func (s *Service) CompleteProfile(ctx context.Context, p *auth.Principal, in Reg
 	if err != nil {
 		return Volunteer{}, err
 	}
-	return s.get(ctx, id)
+	v, err := s.get(ctx, id)
+	return shownTo(p, v, s.now()), err
 }
 
 // MyID returns the id of the principal's own volunteer record, with one

@@ -19,8 +19,10 @@ import (
 // for the public.
 type statsData struct {
 	Public       bool
-	Figures      stats.Figures
-	Trail        []region.Region // the regions above, within reach, for going up (names as people say them)
+	Figures      stats.Figures       // an office's; for the public only the region, period and time read
+	Pub          stats.PublicFigures // the public's: small counts omitted (nil)
+	MinPublic    int                 // the smallest count the public sees
+	Trail        []region.Region     // the regions above, within reach, for going up (names as people say them)
 	Charts       []chart
 	Here         string // the region's own name
 	CacheSeconds int    // how long figures are served again
@@ -55,7 +57,7 @@ func (s *Server) statsDashboard(w http.ResponseWriter, r *http.Request) {
 		s.statsFail(w, r, err)
 		return
 	}
-	d := s.statsPage(page, f, false)
+	d := s.statsPage(page, f)
 	for _, a := range region.Ancestors(f.RegionCode) {
 		if auth.Can(p, auth.PermStatsView, auth.Target{RegionCode: a.Code}) {
 			d.Trail = addTrail(d.Trail, a)
@@ -91,7 +93,7 @@ func (s *Server) statsPublic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := s.page(w, r, "stats.public_title")
-	d := s.statsPage(page, f, true)
+	d := s.publicStatsPage(page, f)
 	for _, a := range region.Ancestors(f.RegionCode) {
 		d.Trail = addTrail(d.Trail, a)
 	}
@@ -99,23 +101,51 @@ func (s *Server) statsPublic(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "stats", page)
 }
 
-// statsPage builds the charts of the figures.
-func (s *Server) statsPage(p *Page, f stats.Figures, public bool) statsData {
+// hoursOf turns minutes into hours with one decimal, for charts.
+func hoursOf(min int64) float64 { return math.Round(float64(min)/6) / 10 }
+
+// statsHead is the page's region, period and links, public or not.
+func statsHead(f stats.Figures, public bool) statsData {
 	here, _ := region.Lookup(f.RegionCode)
-	d := statsData{Public: public, Figures: f, Here: spoken(here).Name, CacheSeconds: int(stats.CacheFor.Seconds()),
+	return statsData{Public: public, Figures: f, Here: spoken(here).Name, CacheSeconds: int(stats.CacheFor.Seconds()),
 		Query: url.Values{"region_code": {f.RegionCode}, "from": {f.From}, "to": {f.To}}.Encode()}
-	hours := func(min int64) float64 { return math.Round(float64(min)/6) / 10 }
+}
+
+// publicStatsPage builds the public page: the figures that may be
+// published, and charts of hours without the omitted values.
+func (s *Server) publicStatsPage(p *Page, f stats.PublicFigures) statsData {
+	d := statsHead(stats.Figures{RegionCode: f.RegionCode, Name: f.Name, AsOf: f.AsOf, From: f.From, To: f.To}, true)
+	d.Pub, d.MinPublic = f, stats.MinPublicCount
+	hUnit := p.T("stats.unit_hours")
+	byMonth := chart{ID: "hours-month", Kind: "bar", Title: p.T("stats.chart_hours_month"), Unit: hUnit}
+	for _, m := range f.Hours.ByMonth {
+		if m.Minutes != nil {
+			byMonth.Labels = append(byMonth.Labels, m.Month)
+			byMonth.Values = append(byMonth.Values, hoursOf(*m.Minutes))
+		}
+	}
+	byCategory := map[string]int64{}
+	for k, m := range f.Hours.ByCategory {
+		if m != nil {
+			byCategory[k] = *m
+		}
+	}
+	d.Charts = append(d.Charts, byMonth,
+		mapChart("hours-category", "pie", p.T("stats.chart_hours_category"), hUnit, byCategory, nil, hoursOf))
+	return d
+}
+
+// statsPage builds an office's dashboard: exact figures and every chart.
+func (s *Server) statsPage(p *Page, f stats.Figures) statsData {
+	d := statsHead(f, false)
 	hUnit, pUnit := p.T("stats.unit_hours"), p.T("stats.unit_people")
 	byMonth := chart{ID: "hours-month", Kind: "bar", Title: p.T("stats.chart_hours_month"), Unit: hUnit}
 	for _, m := range f.Hours.ByMonth {
 		byMonth.Labels = append(byMonth.Labels, m.Month)
-		byMonth.Values = append(byMonth.Values, hours(m.Minutes))
+		byMonth.Values = append(byMonth.Values, hoursOf(m.Minutes))
 	}
 	d.Charts = append(d.Charts, byMonth)
-	d.Charts = append(d.Charts, mapChart("hours-category", "pie", p.T("stats.chart_hours_category"), hUnit, f.Hours.ByCategory, nil, hours))
-	if public {
-		return d
-	}
+	d.Charts = append(d.Charts, mapChart("hours-category", "pie", p.T("stats.chart_hours_category"), hUnit, f.Hours.ByCategory, nil, hoursOf))
 	d.Charts = append(d.Charts,
 		mapChart("volunteers-tag", "bar", p.T("stats.chart_tags"), pUnit, f.Volunteers.ByTag, nil, nil),
 		mapChart("volunteers-gender", "pie", p.T("stats.chart_gender"), pUnit, f.Volunteers.ByGender,
@@ -198,4 +228,20 @@ func spoken(r region.Region) region.Region {
 		r.Name = parts[len(parts)-1]
 	}
 	return r
+}
+
+// PublicCount formats a public count; an omitted one (1 to 4) reads "<5".
+func (p *Page) PublicCount(n *int64) string {
+	if n == nil {
+		return p.T("stats.omitted", "Min", stats.MinPublicCount)
+	}
+	return p.Count(*n)
+}
+
+// PublicHours formats public minutes as hours; omitted ones read "—".
+func (p *Page) PublicHours(m *int64) string {
+	if m == nil {
+		return "—"
+	}
+	return p.HoursOf(*m)
 }
