@@ -71,9 +71,10 @@ var (
 	errAccountMissing = apperr.New(apperr.NotFound, "account.not_found")
 )
 
-// Login checks the password and opens a session of the given kind. Failures
-// are throttled per account and per address; an unknown user takes as long
-// as a wrong password and gets the same answer.
+// Login checks the password and opens a session of the given kind. Attempts
+// are counted before the password is checked and slowed down per (account,
+// address) and per address (throttle.go); an unknown user takes as long as a
+// wrong password and gets the same answer.
 func (s *Service) Login(ctx context.Context, username, password string, kind SessionKind, m Meta) (Session, *Principal, error) {
 	username = NormalizeUsername(username)
 	if s.ResolveLogin != nil && username != "" {
@@ -86,14 +87,12 @@ func (s *Service) Login(ctx context.Context, username, password string, kind Ses
 		}
 	}
 	now := s.Now().Unix()
-	keys := []string{userKey(username), ipKey(m.IP)}
-	until, err := lockedUntil(ctx, s.db.Read(), now, keys...)
+	wait, err := takeAttempts(ctx, s.db, loginRules(username, m.IP), now)
 	if err != nil {
 		return Session{}, nil, apperr.Wrap(err, "auth: throttle")
 	}
-	if until > 0 {
-		minutes := (until - now + 59) / 60
-		return Session{}, nil, apperr.New(apperr.Throttled, "auth.throttled").With(map[string]any{"Minutes": minutes})
+	if wait > 0 {
+		return Session{}, nil, throttledError(wait)
 	}
 	a, hash, err := accountByUsername(ctx, s.db.Read(), username)
 	if err != nil && !errors.Is(err, db.ErrNotFound) {
@@ -101,14 +100,14 @@ func (s *Service) Login(ctx context.Context, username, password string, kind Ses
 	}
 	if errors.Is(err, db.ErrNotFound) || username == "" {
 		_, _ = VerifyPassword(password, dummyHash)
-		return Session{}, nil, s.failLogin(ctx, 0, "", username, m, now)
+		return Session{}, nil, s.failLogin(ctx, 0, "", m)
 	}
 	ok, err := VerifyPassword(password, hash)
 	if err != nil {
 		return Session{}, nil, apperr.Wrap(err, "auth: verify")
 	}
 	if !ok {
-		return Session{}, nil, s.failLogin(ctx, a.ID, a.RegionCode, username, m, now)
+		return Session{}, nil, s.failLogin(ctx, a.ID, a.RegionCode, m)
 	}
 	if a.Disabled {
 		return Session{}, nil, errDisabled
@@ -124,7 +123,7 @@ func (s *Service) Login(ctx context.Context, username, password string, kind Ses
 	sess := Session{Token: token, AccountID: a.ID, Kind: kind, ExpiresAt: time.Unix(now, 0).Add(life)}
 	actx := audit.WithActor(ctx, audit.Actor{AccountID: a.ID, Username: a.Username, IP: m.IP, RequestID: audit.ActorFrom(ctx).RequestID})
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
-		if err := deleteThrottle(ctx, tx, userKey(username)); err != nil {
+		if err := loginSucceeded(ctx, tx, username, m.IP); err != nil {
 			return err
 		}
 		if err := insertSession(ctx, tx, hashToken(token), a.ID, kind, now, sess.ExpiresAt.Unix(), m); err != nil {
@@ -143,23 +142,17 @@ func (s *Service) Login(ctx context.Context, username, password string, kind Ses
 	return sess, p, nil
 }
 
-// failLogin counts a failed login and returns the error to show.
-func (s *Service) failLogin(ctx context.Context, accountID int64, regionCode, username string, m Meta, now int64) error {
-	err := s.db.Tx(ctx, func(tx db.Querier) error {
-		if err := recordFailure(ctx, tx, userKey(username), MaxFailuresPerAccount, now); err != nil {
-			return err
+// failLogin records a failed login (already counted by the throttle) and
+// returns the error to show.
+func (s *Service) failLogin(ctx context.Context, accountID int64, regionCode string, m Meta) error {
+	if accountID != 0 {
+		err := s.db.Tx(ctx, func(tx db.Querier) error {
+			return audit.Write(ctx, tx, audit.Entry{Action: "login_failed", Entity: "account",
+				EntityID: strconv.FormatInt(accountID, 10), RegionCode: regionCode})
+		})
+		if err != nil {
+			return apperr.Wrap(err, "auth: record failure")
 		}
-		if err := recordFailure(ctx, tx, ipKey(m.IP), MaxFailuresPerIP, now); err != nil {
-			return err
-		}
-		if accountID == 0 {
-			return nil
-		}
-		return audit.Write(ctx, tx, audit.Entry{Action: "login_failed", Entity: "account",
-			EntityID: strconv.FormatInt(accountID, 10), RegionCode: regionCode})
-	})
-	if err != nil {
-		return apperr.Wrap(err, "auth: record failure")
 	}
 	s.log.InfoContext(ctx, "login failed", "account_id", accountID, "ip", m.IP)
 	return errBadCredentials

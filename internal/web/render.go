@@ -309,6 +309,9 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, 
 	if r.Method == http.MethodGet {
 		p.Form = r.URL.Query()
 	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(e.RetryAfter, 10))
+	}
 	p.Error = p.T(e.Key, flatten(e.Args)...)
 	p.Errors = map[string]string{}
 	for field, fe := range e.Fields {
