@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/audit"

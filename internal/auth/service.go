@@ -263,7 +263,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPW, newPW
 		f.Add("old_password", "mismatch", "auth.old_password_wrong")
 		return f.Err()
 	}
-	if err := checkPassword(newPW); err != nil {
+	if err := CheckPassword(newPW, p.Username, p.DisplayName); err != nil {
 		return err
 	}
 	newHash, err := HashPassword(newPW)
@@ -296,20 +296,6 @@ func (s *Service) SetLocale(ctx context.Context, p *Principal, locale string) er
 	err := updateLocale(ctx, s.db.Write(), p.AccountID, locale, s.Now().Unix())
 	s.forgetAccount(nil, p.AccountID)
 	return apperr.Wrap(err, "auth: set locale")
-}
-
-func checkPassword(pw string) error {
-	if len([]rune(pw)) < MinPasswordLen {
-		f := apperr.Fields{}
-		f.AddArgs("password", "too_short", "auth.password_too_short", map[string]any{"Min": MinPasswordLen})
-		return f.Err()
-	}
-	if len(pw) > 256 {
-		f := apperr.Fields{}
-		f.Add("password", "too_long", "auth.password_too_long")
-		return f.Err()
-	}
-	return nil
 }
 
 // checkRegion validates an optional region code as a field error.
