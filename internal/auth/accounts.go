@@ -36,7 +36,7 @@ func (in *NewAccount) Validate() error {
 	if len([]rune(in.DisplayName)) > 64 {
 		f.Add("display_name", "too_long", "account.display_name_too_long")
 	}
-	if err := checkPassword(in.Password); err != nil {
+	if err := CheckPassword(in.Password, in.Username, in.DisplayName); err != nil {
 		for k, v := range apperr.From(err).Fields {
 			f[k] = v
 		}
@@ -77,8 +77,10 @@ func (s *Service) CreateAccountTx(ctx context.Context, tx db.Querier, p *Princip
 	if in.Locale == "" {
 		in.Locale = "zh"
 	}
-	a := Account{Username: in.Username, DisplayName: in.DisplayName, RegionCode: in.RegionCode, Locale: in.Locale}
-	id, err := insertAccount(ctx, tx, a, passwordHash, s.Now().Unix())
+	now := s.Now().Unix()
+	a := Account{Username: in.Username, DisplayName: in.DisplayName, RegionCode: in.RegionCode, Locale: in.Locale,
+		CreatedAt: time.Unix(now, 0)}
+	id, err := insertAccount(ctx, tx, a, passwordHash, now)
 	if db.IsUniqueViolation(err) {
 		f := apperr.Fields{}
 		f.Add("username", "taken", "account.username_taken")

@@ -365,3 +365,19 @@ func TestChangePasswordEndsOtherSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCreateAccountAnswersCreationTime: the account returned by
+// CreateAccount carries the time it was created, not the zero time.
+func TestCreateAccountAnswersCreationTime(t *testing.T) {
+	s, _ := newService(t)
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	a := mustCreate(t, s, auth.System, auth.NewAccount{Username: "heidi"})
+	if !a.CreatedAt.Equal(now) {
+		t.Fatalf("created at %v, want %v", a.CreatedAt, now)
+	}
+	got, err := s.Account(context.Background(), auth.System, a.ID)
+	if err != nil || !got.CreatedAt.Equal(a.CreatedAt) {
+		t.Fatalf("stored %v, answered %v (%v)", got.CreatedAt, a.CreatedAt, err)
+	}
+}
