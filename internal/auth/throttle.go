@@ -34,7 +34,7 @@ const (
 	PairFreeAttempts = 5
 	// AddressFreeAttempts is how many failed attempts one address makes, on
 	// any accounts, before waits begin.
-	AddressFreeAttempts = 20
+	AddressFreeAttempts = 30
 	// MaxLoginWait is the longest wait ever imposed between attempts.
 	MaxLoginWait = time.Minute
 	// ThrottleWindow is how long counts last from their first attempt.
