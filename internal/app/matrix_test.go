@@ -101,7 +101,9 @@ func hepingAdmin(env *apptest.Env) int64 {
 }
 
 func hepingAdminPath(prefix, suffix string) func(*apptest.Env, string) string {
-	return func(env *apptest.Env, _ string) string { return fmt.Sprintf("%s%d%s", prefix, hepingAdmin(env), suffix) }
+	return func(env *apptest.Env, _ string) string {
+		return fmt.Sprintf("%s%d%s", prefix, hepingAdmin(env), suffix)
+	}
 }
 
 // ownAccountPath is the user's own account (the admin's for the anonymous).
