@@ -243,9 +243,14 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	})
 }
 
-// PurgeExpiredSessions deletes ended sessions and returns how many.
+// PurgeExpiredSessions deletes ended sessions and returns how many; it also
+// forgets login counts that no longer hold anyone up.
 func (s *Service) PurgeExpiredSessions(ctx context.Context) (int64, error) {
-	return deleteExpiredSessions(ctx, s.db.Write(), s.Now().Unix())
+	now := s.Now().Unix()
+	if err := purgeLoginCounts(ctx, s.db.Write(), now); err != nil {
+		return 0, err
+	}
+	return deleteExpiredSessions(ctx, s.db.Write(), now)
 }
 
 // ChangePassword replaces the principal's password after checking the old one

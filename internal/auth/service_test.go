@@ -381,3 +381,28 @@ func TestCreateAccountAnswersCreationTime(t *testing.T) {
 		t.Fatalf("stored %v, answered %v (%v)", got.CreatedAt, a.CreatedAt, err)
 	}
 }
+
+// TestPurgeForgetsSpentLoginCounts: counts whose window has passed and
+// whose wait is over are deleted with the expired sessions; others stay.
+func TestPurgeForgetsSpentLoginCounts(t *testing.T) {
+	s, d := newService(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	_, _, _ = s.Login(ctx, "nobody", "bad-password", auth.SessionWeb, auth.Meta{IP: "7.7.7.7"})
+	if _, err := d.Write().ExecContext(ctx, `INSERT INTO login_throttle (throttle_key, failures, window_start, locked_until)
+		VALUES ('other:x', 1, 0, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	count := func() (n int) {
+		_ = d.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM login_throttle`).Scan(&n)
+		return n
+	}
+	if _, err := s.PurgeExpiredSessions(ctx); err != nil || count() != 3 {
+		t.Fatalf("counts in their window purged: %d rows left, %v", count(), err)
+	}
+	now = now.Add(auth.ThrottleWindow)
+	if _, err := s.PurgeExpiredSessions(ctx); err != nil || count() != 1 {
+		t.Fatalf("spent counts kept: %d rows left, %v", count(), err)
+	}
+}

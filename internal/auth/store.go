@@ -284,6 +284,19 @@ func uncountAttempt(ctx context.Context, q db.Querier, key string, free int) err
 	return err
 }
 
+// deleteStaleThrottles deletes the counters under the key prefixes whose
+// window began at or before windowFrom and whose wait ended by now.
+func deleteStaleThrottles(ctx context.Context, q db.Querier, prefixes []string, windowFrom, now int64) error {
+	for _, p := range prefixes {
+		_, err := q.ExecContext(ctx, `DELETE FROM login_throttle WHERE substr(throttle_key, 1, $1) = $2
+			AND window_start <= $3 AND locked_until <= $4`, len(p), p, windowFrom, now)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func deleteThrottle(ctx context.Context, q db.Querier, key string) error {
 	_, err := q.ExecContext(ctx, `DELETE FROM login_throttle WHERE throttle_key = $1`, key)
 	return err

@@ -47,8 +47,14 @@ type throttleRule struct {
 	free int
 }
 
-func pairKey(username, ip string) string { return "pair:" + username + "|" + ip }
-func ipKey(ip string) string             { return "ip:" + ip }
+// The key prefixes of the login counters in login_throttle.
+const (
+	pairPrefix = "pair:"
+	ipPrefix   = "ip:"
+)
+
+func pairKey(username, ip string) string { return pairPrefix + username + "|" + ip }
+func ipKey(ip string) string             { return ipPrefix + ip }
 
 func loginRules(username, ip string) []throttleRule {
 	return []throttleRule{{pairKey(username, ip), PairFreeAttempts}, {ipKey(ip), AddressFreeAttempts}}
@@ -119,4 +125,10 @@ func loginSucceeded(ctx context.Context, tx db.Querier, username, ip string) err
 		return err
 	}
 	return uncountAttempt(ctx, tx, ipKey(ip), AddressFreeAttempts)
+}
+
+// purgeLoginCounts deletes the login counters whose window has passed and
+// whose wait is over: they would start afresh at the next attempt anyway.
+func purgeLoginCounts(ctx context.Context, q db.Querier, now int64) error {
+	return deleteStaleThrottles(ctx, q, []string{pairPrefix, ipPrefix}, now-int64(ThrottleWindow/time.Second), now)
 }
