@@ -87,9 +87,13 @@ func TestLogoutEndsEverySessionKind(t *testing.T) {
 // trying that account again: 429 with Retry-After and a Chinese message,
 // even to the right password. Another account from the address is let in;
 // once the address has failed on too many accounts, it waits too, at most a
-// minute.
+// minute. The server's clock is frozen, so that no wait runs out between two
+// requests however slow the machine.
 func TestLoginThrottledOverHTTP(t *testing.T) {
 	env := apptest.New(t)
+	// The clock stands still: no wait may run out between two requests.
+	frozen := time.Now()
+	env.App.Auth.Now = func() time.Time { return frozen }
 	_, raw := env.JSON("POST", fmt.Sprintf("/api/v1/volunteers/%d/reveal", volunteerOf(env, "volunteer")), env.Token("heping-office"), nil)
 	var reveal struct{ Phone string }
 	if err := json.Unmarshal(raw, &reveal); err != nil || reveal.Phone == "" {
