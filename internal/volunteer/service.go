@@ -257,8 +257,8 @@ func (s *Service) ClaimRecord(ctx context.Context, in Claim) (Volunteer, error) 
 	if err != nil {
 		f.Add("phone", "format", "volunteer.phone_format")
 	}
-	if err := auth.CheckPassword(in.Password, "", phone); err != nil {
-		f["password"] = apperr.From(err).Fields["password"]
+	if len([]rune(in.Password)) < auth.MinPasswordLen {
+		f.AddArgs("password", "too_short", "auth.password_too_short", map[string]any{"Min": auth.MinPasswordLen})
 	}
 	if err := f.Err(); err != nil {
 		return Volunteer{}, err
