@@ -6,7 +6,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strconv"
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/httpx"
@@ -72,11 +71,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			body.Error.Fields[name] = fieldDetail{Code: f.Code, Message: s.cat.T(l, f.Key, f.Args)}
 		}
 	}
+	httpx.SetRetryAfter(w, e)
 	if e.Kind == apperr.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="zhiyuan"`)
-	}
-	if e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.FormatInt(e.RetryAfter, 10))
 	}
 	writeJSON(w, e.Kind.Status(), body)
 }

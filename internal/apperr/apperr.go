@@ -77,9 +77,6 @@ type Error struct {
 	Args   map[string]any
 	Fields map[string]Field
 	Cause  error
-	// RetryAfter, for Throttled, is how many seconds to wait before trying
-	// again (the Retry-After header).
-	RetryAfter int64
 }
 
 // Error returns the internal description, for logs.
