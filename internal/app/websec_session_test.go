@@ -94,6 +94,7 @@ func TestLoginThrottledOverHTTP(t *testing.T) {
 	// The clock stands still: no wait may run out between two requests.
 	frozen := time.Now()
 	env.App.Auth.Now = func() time.Time { return frozen }
+	env.App.Auth.AddressFreeAttempts = 30
 	_, raw := env.JSON("POST", fmt.Sprintf("/api/v1/volunteers/%d/reveal", volunteerOf(env, "volunteer")), env.Token("heping-office"), nil)
 	var reveal struct{ Phone string }
 	if err := json.Unmarshal(raw, &reveal); err != nil || reveal.Phone == "" {
@@ -134,12 +135,12 @@ func TestLoginThrottledOverHTTP(t *testing.T) {
 	if status, _ := env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": env.Passwords["admin"]}); status != http.StatusOK {
 		t.Fatalf("another account from the same address: %d", status)
 	}
-	for i := range auth.AddressFreeAttempts {
+	for i := range env.App.Auth.AddressFreeAttempts {
 		env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": fmt.Sprintf("nobody-%d", i), "password": "wrong-password"})
 	}
 	res, body = postJSON(t, env, "/api/v1/auth/login", map[string]string{"username": "admin", "password": env.Passwords["admin"]})
 	if res.StatusCode != http.StatusTooManyRequests || !retryWithinAMinute(res) {
-		t.Fatalf("login from an address that failed %d times: %d %s", auth.AddressFreeAttempts, res.StatusCode, body)
+		t.Fatalf("login from an address that failed %d times: %d %s", env.App.Auth.AddressFreeAttempts, res.StatusCode, body)
 	}
 }
 

@@ -25,6 +25,9 @@ type Service struct {
 	log *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// AddressFreeAttempts is how many login attempts one address makes
+	// before waits begin (throttle.go); tests lower it.
+	AddressFreeAttempts int
 	// ResolveLogin, if set, maps what a person typed as their login (a phone
 	// number, a volunteer number) to an account's username.
 	ResolveLogin func(ctx context.Context, login string) (username string, ok bool, err error)
@@ -37,7 +40,7 @@ func NewService(d *db.DB, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: d, log: log, Now: time.Now}
+	return &Service{db: d, log: log, Now: time.Now, AddressFreeAttempts: AddressFreeAttempts}
 }
 
 // System is the principal of command-line administration: a platform admin
@@ -87,7 +90,7 @@ func (s *Service) Login(ctx context.Context, username, password string, kind Ses
 		}
 	}
 	now := s.Now().Unix()
-	wait, err := takeAttempts(ctx, s.db, loginRules(username, m.IP), now)
+	wait, err := takeAttempts(ctx, s.db, s.loginRules(username, m.IP), now)
 	if err != nil {
 		return Session{}, nil, apperr.Wrap(err, "auth: throttle")
 	}
@@ -123,7 +126,7 @@ func (s *Service) Login(ctx context.Context, username, password string, kind Ses
 	sess := Session{Token: token, AccountID: a.ID, Kind: kind, ExpiresAt: time.Unix(now, 0).Add(life)}
 	actx := audit.WithActor(ctx, audit.Actor{AccountID: a.ID, Username: a.Username, IP: m.IP, RequestID: audit.ActorFrom(ctx).RequestID})
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
-		if err := loginSucceeded(ctx, tx, username, m.IP); err != nil {
+		if err := s.loginSucceeded(ctx, tx, username, m.IP); err != nil {
 			return err
 		}
 		if err := insertSession(ctx, tx, hashToken(token), a.ID, kind, now, sess.ExpiresAt.Unix(), m); err != nil {

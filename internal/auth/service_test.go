@@ -133,6 +133,7 @@ func TestLoginSlowsAnAddressNotOthers(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
+	s.AddressFreeAttempts = 20
 	mustCreate(t, s, auth.System, auth.NewAccount{Username: "admin", Grant: auth.Grant{Role: auth.RolePlatformAdmin}})
 	office := auth.Meta{IP: "4.4.4.4"}
 	fail := func(i int) {
@@ -142,7 +143,7 @@ func TestLoginSlowsAnAddressNotOthers(t *testing.T) {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 	}
-	for i := range auth.AddressFreeAttempts - 1 {
+	for i := range s.AddressFreeAttempts - 1 {
 		fail(i)
 	}
 	// Successful logins from a shared address do not count against it.
@@ -151,7 +152,7 @@ func TestLoginSlowsAnAddressNotOthers(t *testing.T) {
 			t.Fatalf("successful logins from one address: %v", err)
 		}
 	}
-	fail(auth.AddressFreeAttempts)
+	fail(s.AddressFreeAttempts)
 	_, _, err := s.Login(ctx, "admin", "password-123", auth.SessionWeb, office)
 	if e := apperr.From(err); e.Kind != apperr.Throttled || retryAfter(err) < 1 || retryAfter(err) > int64(auth.MaxLoginWait/time.Second) {
 		t.Fatalf("address past its free attempts: %v (retry after %d)", err, retryAfter(err))

@@ -21,10 +21,12 @@ import (
 //     wait before each further one of 1 s, 2 s, 4 s … up to MaxLoginWait;
 //     a successful login clears it. The owner on another address is let in
 //     at once.
-//   - the address: AddressFreeAttempts failed attempts on any accounts
-//     (higher, since a whole office may share one address), then the same
-//     growing waits; a successful login takes its own attempt back off the
-//     count, so only failures add up.
+//   - the address: Service.AddressFreeAttempts (default
+//     AddressFreeAttempts) attempts on any accounts, failed or still being
+//     checked, then the same growing waits; a successful login takes its own
+//     attempt back off the count, so only failures add up. It is high
+//     because a whole office, or a load test, may share one address, and
+//     its simultaneous logins count until each is checked.
 //
 // A refused attempt is answered at once (429 with Retry-After): the server
 // never sleeps on it. Counts start again ThrottleWindow after the first.
@@ -32,9 +34,10 @@ const (
 	// PairFreeAttempts is how many attempts one address makes on one
 	// account before waits begin.
 	PairFreeAttempts = 5
-	// AddressFreeAttempts is how many failed attempts one address makes, on
-	// any accounts, before waits begin.
-	AddressFreeAttempts = 30
+	// AddressFreeAttempts is how many attempts one address makes, on any
+	// accounts, failed or under way, before waits begin (the default of
+	// Service.AddressFreeAttempts).
+	AddressFreeAttempts = 300
 	// MaxLoginWait is the longest wait ever imposed between attempts.
 	MaxLoginWait = time.Minute
 	// ThrottleWindow is how long counts last from their first attempt.
@@ -56,8 +59,8 @@ const (
 func pairKey(username, ip string) string { return pairPrefix + username + "|" + ip }
 func ipKey(ip string) string             { return ipPrefix + ip }
 
-func loginRules(username, ip string) []throttleRule {
-	return []throttleRule{{pairKey(username, ip), PairFreeAttempts}, {ipKey(ip), AddressFreeAttempts}}
+func (s *Service) loginRules(username, ip string) []throttleRule {
+	return []throttleRule{{pairKey(username, ip), PairFreeAttempts}, {ipKey(ip), s.AddressFreeAttempts}}
 }
 
 // loginWait is the wait imposed after the n-th counted attempt of a counter
@@ -118,11 +121,11 @@ func throttledError(retryAfter int64) error {
 
 // loginSucceeded clears the pair's count and takes the attempt back off the
 // address's, inside the session's transaction.
-func loginSucceeded(ctx context.Context, tx db.Querier, username, ip string) error {
+func (s *Service) loginSucceeded(ctx context.Context, tx db.Querier, username, ip string) error {
 	if err := deleteThrottle(ctx, tx, pairKey(username, ip)); err != nil {
 		return err
 	}
-	return uncountAttempt(ctx, tx, ipKey(ip), AddressFreeAttempts)
+	return uncountAttempt(ctx, tx, ipKey(ip), s.AddressFreeAttempts)
 }
 
 // purgeLoginCounts deletes the login counters whose window has passed and
