@@ -60,6 +60,14 @@ func TestUserAddRefusesBadInputInBothLanguages(t *testing.T) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
+	// Weak passwords, in both languages.
+	for pw, want := range map[string]string{"aaaaaaaa": "同一个字符", "okname-okname": "cannot contain the username", "12345678": "太容易被猜到"} {
+		err := run(context.Background(), []string{"user", "add", "--db", dsn, "--username", "okname", "--role", "office_admin", "--region", "120101"},
+			strings.NewReader(pw+"\n"), &out, &errb)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("password %q: %v", pw, err)
+		}
+	}
 	if err := run(context.Background(), []string{"user", "add", "--db", dsn, "--username", "okname", "--role", "king"},
 		strings.NewReader("password-123\n"), &out, &errb); err == nil || !strings.Contains(err.Error(), "请选择有效的角色") {
 		t.Fatalf("unknown role: %v", err)

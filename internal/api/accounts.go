@@ -140,3 +140,16 @@ func (s *Server) grantRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+func (s *Server) accountDisable(w http.ResponseWriter, r *http.Request) { s.setDisabled(w, r, true) }
+func (s *Server) accountEnable(w http.ResponseWriter, r *http.Request)  { s.setDisabled(w, r, false) }
+
+// setDisabled disables or enables the account and answers it as it now is.
+func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) {
+	a, err := s.auth.SetDisabled(r.Context(), httpx.Principal(r), pathID(r, "id"), disabled)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAccountJSON(a))
+}

@@ -22,6 +22,8 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/api/v1/accounts/{id}", Perm: auth.PermAccountsView, Handler: s.accountGet},
 		{Method: "POST", Pattern: "/api/v1/accounts/{id}/grants", Perm: auth.PermAccountsAdmin, Handler: s.grantAdd},
 		{Method: "DELETE", Pattern: "/api/v1/accounts/{id}/grants/{grant}", Perm: auth.PermAccountsAdmin, Handler: s.grantRevoke},
+		{Method: "POST", Pattern: "/api/v1/accounts/{id}/disable", Perm: auth.PermAccountsAdmin, Handler: s.accountDisable},
+		{Method: "POST", Pattern: "/api/v1/accounts/{id}/enable", Perm: auth.PermAccountsAdmin, Handler: s.accountEnable},
 		{Method: "GET", Pattern: "/api/v1/audit", Perm: auth.PermAuditView, Handler: s.auditList},
 
 		{Method: "GET", Pattern: "/api/v1/catalogs/{kind}", Perm: auth.PermPublic, Handler: s.catalogList},

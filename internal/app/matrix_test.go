@@ -83,6 +83,39 @@ func freshGrant(prefix, username, suffix string) func(*apptest.Env, string) stri
 	}
 }
 
+// hepingAdmin returns the id of a platform admin whose account's region
+// lies in Heping (created as the system on first use): no office may change
+// it, whatever its district.
+func hepingAdmin(env *apptest.Env) int64 {
+	var id int64
+	err := env.App.DB.Read().QueryRowContext(context.Background(), `SELECT id FROM accounts WHERE username = 'heping-platform'`).Scan(&id)
+	if err == nil {
+		return id
+	}
+	a, err := env.App.Auth.CreateAccount(context.Background(), auth.System, auth.NewAccount{Username: "heping-platform",
+		Password: "password-123", RegionCode: "120101001", Grant: auth.Grant{Role: auth.RolePlatformAdmin}})
+	if err != nil {
+		env.T.Fatal(err)
+	}
+	return a.ID
+}
+
+func hepingAdminPath(prefix, suffix string) func(*apptest.Env, string) string {
+	return func(env *apptest.Env, _ string) string {
+		return fmt.Sprintf("%s%d%s", prefix, hepingAdmin(env), suffix)
+	}
+}
+
+// ownAccountPath is the user's own account (the admin's for the anonymous).
+func ownAccountPath(prefix, suffix string) func(*apptest.Env, string) string {
+	return func(env *apptest.Env, user string) string {
+		if user == "" {
+			user = "admin"
+		}
+		return fmt.Sprintf("%s%d%s", prefix, accountID(env, user), suffix)
+	}
+}
+
 const (
 	ok       = http.StatusOK
 	created  = http.StatusCreated
@@ -158,6 +191,20 @@ func apiScenarios() map[string][]call {
 			{path: freshGrant("/api/v1/accounts/", "resident", ""),
 				expect: with(denied, hepingRecord, "admin", noBody, "tianjin-office", noBody, "heping-office", noBody)},
 		},
+		"POST /api/v1/accounts/{id}/disable": {
+			{path: accountPath("/api/v1/accounts/", "volunteer2", "/disable"),
+				expect: with(denied, hepingRecord)},
+			{path: hepingAdminPath("/api/v1/accounts/", "/disable"),
+				expect: with(denied, hepingRecord, "admin", ok, "tianjin-office", denied, "heping-office", denied)},
+			{path: ownAccountPath("/api/v1/accounts/", "/disable"),
+				expect: with(denied, officeAdmins, "admin", conflict, "tianjin-office", conflict, "heping-office", conflict, "hedong-office", conflict)},
+		},
+		"POST /api/v1/accounts/{id}/enable": {
+			{path: accountPath("/api/v1/accounts/", "volunteer2", "/enable"),
+				expect: with(denied, hepingRecord)},
+			{path: hepingAdminPath("/api/v1/accounts/", "/enable"),
+				expect: with(denied, hepingRecord, "admin", ok, "tianjin-office", denied, "heping-office", denied)},
+		},
 		"GET /api/v1/audit": {{path: fixed("/api/v1/audit"), expect: with(denied, officeAdmins)}},
 	}
 }
@@ -192,10 +239,18 @@ func webScenarios() map[string][]call {
 			expect: with(denied, map[string]int{"admin": see, "tianjin-office": conflict, "heping-office": conflict, "hedong-office": missing, "": unauth})}},
 		"POST /admin/accounts/{id}/grants/{grant}/revoke": {{path: freshGrant("/admin/accounts/", "volunteer", "/revoke"), body: func(string) any { return url.Values{} },
 			expect: with(denied, map[string]int{"admin": see, "tianjin-office": see, "heping-office": see, "hedong-office": missing, "": unauth})}},
-		"POST /admin/accounts/{id}/disable": {{path: accountPath("/admin/accounts/", "volunteer2", "/disable"), body: func(string) any { return url.Values{} },
-			expect: with(denied, map[string]int{"admin": see, "tianjin-office": see, "heping-office": see, "hedong-office": missing, "": unauth})}},
-		"POST /admin/accounts/{id}/enable": {{path: accountPath("/admin/accounts/", "volunteer2", "/enable"), body: func(string) any { return url.Values{} },
-			expect: with(denied, map[string]int{"admin": see, "tianjin-office": see, "heping-office": see, "hedong-office": missing, "": unauth})}},
+		"POST /admin/accounts/{id}/disable": {
+			{path: accountPath("/admin/accounts/", "volunteer2", "/disable"), body: func(string) any { return url.Values{} },
+				expect: with(denied, map[string]int{"admin": see, "tianjin-office": see, "heping-office": see, "hedong-office": missing, "": unauth})},
+			{path: hepingAdminPath("/admin/accounts/", "/disable"), body: func(string) any { return url.Values{} },
+				expect: with(denied, map[string]int{"admin": see, "hedong-office": missing, "": unauth})},
+		},
+		"POST /admin/accounts/{id}/enable": {
+			{path: accountPath("/admin/accounts/", "volunteer2", "/enable"), body: func(string) any { return url.Values{} },
+				expect: with(denied, map[string]int{"admin": see, "tianjin-office": see, "heping-office": see, "hedong-office": missing, "": unauth})},
+			{path: hepingAdminPath("/admin/accounts/", "/enable"), body: func(string) any { return url.Values{} },
+				expect: with(denied, map[string]int{"admin": see, "hedong-office": missing, "": unauth})},
+		},
 		"GET /admin/audit": {{path: fixed("/admin/audit"), expect: with(denied, webAdmins)}},
 		"GET /":            {{path: fixed("/no-such-page"), expect: outcome{Default: missing}}},
 	}

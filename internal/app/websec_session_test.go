@@ -1,12 +1,16 @@
 package app_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"zhiyuan/internal/apptest"
 	"zhiyuan/internal/auth"
@@ -77,19 +81,27 @@ func TestLogoutEndsEverySessionKind(t *testing.T) {
 	}
 }
 
-// TestLoginThrottledOverHTTP locks an account after repeated failures on
+// TestLoginThrottledOverHTTP: failures on one account from one address, on
 // the web form and on the API, counted together and whatever name the
-// volunteer signs in with (username, phone), and answers 429 in Chinese even
-// to the right password; then an address that fails too often is locked.
+// volunteer signs in with (username, phone), make that address wait before
+// trying that account again: 429 with Retry-After and a Chinese message,
+// even to the right password. Another account from the address is let in;
+// once the address has failed on too many accounts, it waits too, at most a
+// minute. The server's clock is frozen, so that no wait runs out between two
+// requests however slow the machine.
 func TestLoginThrottledOverHTTP(t *testing.T) {
 	env := apptest.New(t)
+	// The clock stands still: no wait may run out between two requests.
+	frozen := time.Now()
+	env.App.Auth.Now = func() time.Time { return frozen }
+	env.App.Auth.AddressFreeAttempts = 30
 	_, raw := env.JSON("POST", fmt.Sprintf("/api/v1/volunteers/%d/reveal", volunteerOf(env, "volunteer")), env.Token("heping-office"), nil)
 	var reveal struct{ Phone string }
 	if err := json.Unmarshal(raw, &reveal); err != nil || reveal.Phone == "" {
 		t.Fatalf("reveal: %s", raw)
 	}
 	b := env.Browser()
-	for i := range auth.MaxFailuresPerAccount {
+	for i := range auth.PairFreeAttempts {
 		name := []string{"volunteer", reveal.Phone}[i%2]
 		var status int
 		if i%3 == 0 {
@@ -101,28 +113,56 @@ func TestLoginThrottledOverHTTP(t *testing.T) {
 			t.Fatalf("failure %d: %d", i, status)
 		}
 	}
-	status, body, _ := b.Post("/login", url.Values{"csrf": {b.CSRF("/login")}, "username": {"volunteer"}, "password": {env.Passwords["volunteer"]}})
-	if status != http.StatusTooManyRequests || !strings.Contains(body, "登录失败次数过多") {
-		t.Fatalf("web login of a locked account: %d", status)
+	form := url.Values{"csrf": {b.CSRF("/login")}, "username": {"volunteer"}, "password": {env.Passwords["volunteer"]}}
+	res, err := b.Client.PostForm(env.Server.URL+"/login", form)
+	if err != nil {
+		t.Fatal(err)
 	}
-	status, raw = env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": reveal.Phone, "password": env.Passwords["volunteer"]})
-	if status != http.StatusTooManyRequests || !strings.Contains(apiMessage(string(raw)), "登录失败次数过多") {
-		t.Fatalf("API login of a locked account by phone: %d %s", status, raw)
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(string(page), "登录失败次数过多") || !retryWithinAMinute(res) {
+		t.Fatalf("web login during a wait: %d, Retry-After %q", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	res, body := postJSON(t, env, "/api/v1/auth/login", map[string]string{"username": reveal.Phone, "password": env.Passwords["volunteer"]})
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(apiMessage(body), "登录失败次数过多") || !retryWithinAMinute(res) {
+		t.Fatalf("API login by phone during a wait: %d %s, Retry-After %q", res.StatusCode, body, res.Header.Get("Retry-After"))
 	}
 	if b.Cookie(httpx.SessionCookie) != "" {
-		t.Fatal("a session was issued to a locked account")
+		t.Fatal("a session was issued during a wait")
 	}
 	// Another account from the same address is still let in, until the
 	// address itself has failed too often.
 	if status, _ := env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": env.Passwords["admin"]}); status != http.StatusOK {
 		t.Fatalf("another account from the same address: %d", status)
 	}
-	for i := range auth.MaxFailuresPerIP {
+	for i := range env.App.Auth.AddressFreeAttempts {
 		env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": fmt.Sprintf("nobody-%d", i), "password": "wrong-password"})
 	}
-	if status, _ := env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": env.Passwords["admin"]}); status != http.StatusTooManyRequests {
-		t.Fatalf("login from an address that failed %d times: %d", auth.MaxFailuresPerIP, status)
+	res, body = postJSON(t, env, "/api/v1/auth/login", map[string]string{"username": "admin", "password": env.Passwords["admin"]})
+	if res.StatusCode != http.StatusTooManyRequests || !retryWithinAMinute(res) {
+		t.Fatalf("login from an address that failed %d times: %d %s", env.App.Auth.AddressFreeAttempts, res.StatusCode, body)
 	}
+}
+
+// retryWithinAMinute reports whether a response asks to wait between one
+// second and a minute.
+func retryWithinAMinute(res *http.Response) bool {
+	n, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	return err == nil && n >= 1 && n <= int(auth.MaxLoginWait/time.Second)
+}
+
+// postJSON posts a JSON body without a token and returns the response (its
+// body read).
+func postJSON(t *testing.T, env *apptest.Env, path string, body any) (*http.Response, string) {
+	t.Helper()
+	data, _ := json.Marshal(body)
+	res, err := http.Post(env.Server.URL+path, "application/json", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res, string(raw)
 }
 
 // TestRedirectsStayOnSite sends the after-login and after-language-switch

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/audit"
@@ -35,7 +36,7 @@ func (in *NewAccount) Validate() error {
 	if len([]rune(in.DisplayName)) > 64 {
 		f.Add("display_name", "too_long", "account.display_name_too_long")
 	}
-	if err := checkPassword(in.Password); err != nil {
+	if err := CheckPassword(in.Password, in.Username, in.DisplayName); err != nil {
 		for k, v := range apperr.From(err).Fields {
 			f[k] = v
 		}
@@ -76,8 +77,10 @@ func (s *Service) CreateAccountTx(ctx context.Context, tx db.Querier, p *Princip
 	if in.Locale == "" {
 		in.Locale = "zh"
 	}
-	a := Account{Username: in.Username, DisplayName: in.DisplayName, RegionCode: in.RegionCode, Locale: in.Locale}
-	id, err := insertAccount(ctx, tx, a, passwordHash, s.Now().Unix())
+	now := s.Now().Unix()
+	a := Account{Username: in.Username, DisplayName: in.DisplayName, RegionCode: in.RegionCode, Locale: in.Locale,
+		CreatedAt: time.Unix(now, 0)}
+	id, err := insertAccount(ctx, tx, a, passwordHash, now)
 	if db.IsUniqueViolation(err) {
 		f := apperr.Fields{}
 		f.Add("username", "taken", "account.username_taken")
@@ -184,9 +187,25 @@ func (s *Service) ListAccounts(ctx context.Context, p *Principal, q AccountQuery
 	return list, apperr.Wrap(err, "auth: list accounts")
 }
 
+// errAboveReach refuses a change to an account that holds a role beyond
+// the principal's reach.
+var errAboveReach = apperr.New(apperr.Forbidden, "account.above_reach")
+
+// managedAccount returns an account the principal may change (CanManageAccount).
+func (s *Service) managedAccount(ctx context.Context, p *Principal, accountID int64) (Account, error) {
+	a, err := s.Account(ctx, p, accountID)
+	if err != nil {
+		return a, err
+	}
+	if !CanManageAccount(p, a) {
+		return Account{}, errAboveReach
+	}
+	return a, nil
+}
+
 // AddGrant gives an account a role with a scope.
 func (s *Service) AddGrant(ctx context.Context, p *Principal, accountID int64, g Grant) (Grant, error) {
-	a, err := s.Account(ctx, p, accountID)
+	a, err := s.managedAccount(ctx, p, accountID)
 	if err != nil {
 		return Grant{}, err
 	}
@@ -264,7 +283,7 @@ func (s *Service) normalizeGrant(ctx context.Context, q db.Querier, a Account, g
 
 // RevokeGrant takes a grant away from an account.
 func (s *Service) RevokeGrant(ctx context.Context, p *Principal, accountID, grantID int64) error {
-	a, err := s.Account(ctx, p, accountID)
+	a, err := s.managedAccount(ctx, p, accountID)
 	if err != nil {
 		return err
 	}
@@ -294,23 +313,23 @@ func (s *Service) RevokeGrant(ctx context.Context, p *Principal, accountID, gran
 	})
 }
 
-// SetDisabled disables or re-enables an account in scope; disabling ends its sessions.
-func (s *Service) SetDisabled(ctx context.Context, p *Principal, accountID int64, disabled bool) error {
-	a, err := s.Account(ctx, p, accountID)
+// SetDisabled disables or re-enables an account the principal may change
+// (CanManageAccount), never its own; disabling ends its sessions. It
+// returns the account as it now is.
+func (s *Service) SetDisabled(ctx context.Context, p *Principal, accountID int64, disabled bool) (Account, error) {
+	a, err := s.managedAccount(ctx, p, accountID)
 	if err != nil {
-		return err
-	}
-	if !Can(p, PermAccountsAdmin, Target{RegionCode: a.RegionCode}) {
-		return errForbidden
+		return Account{}, err
 	}
 	if a.ID == p.AccountID {
-		return apperr.New(apperr.Conflict, "account.cannot_disable_self")
+		return Account{}, apperr.New(apperr.Conflict, "account.cannot_disable_self")
 	}
 	action := "enable"
 	if disabled {
 		action = "disable"
 	}
-	return s.db.Tx(ctx, func(tx db.Querier) error {
+	a.Disabled = disabled
+	return a, s.db.Tx(ctx, func(tx db.Querier) error {
 		if err := setDisabled(ctx, tx, a.ID, disabled, s.Now().Unix()); err != nil {
 			return apperr.Wrap(err, "auth: disable")
 		}

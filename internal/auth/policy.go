@@ -218,3 +218,24 @@ func CanGrant(p *Principal, g Grant, regionCode string) bool {
 	}
 	return Can(p, PermAccountsAdmin, Target{RegionCode: regionCode})
 }
+
+// CanManageAccount reports whether the principal may change an account
+// (disable, enable, grant or revoke its roles): the account must lie in the
+// principal's scope, and so must every role it holds, by the rule of
+// CanGrant. An office never reaches above itself, for instance to disable a
+// platform admin whose account's region lies in its district.
+func CanManageAccount(p *Principal, a Account) bool {
+	if !Can(p, PermAccountsAdmin, Target{RegionCode: a.RegionCode}) {
+		return false
+	}
+	for _, g := range a.Grants {
+		scope := g.RegionCode
+		if g.Role.ScopeKind() == ScopeSelf {
+			scope = a.RegionCode
+		}
+		if !CanGrant(p, g, scope) {
+			return false
+		}
+	}
+	return true
+}

@@ -25,6 +25,9 @@ type Service struct {
 	log *slog.Logger
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// AddressFreeAttempts is how many login attempts one address makes
+	// before waits begin (throttle.go); tests lower it.
+	AddressFreeAttempts int
 	// ResolveLogin, if set, maps what a person typed as their login (a phone
 	// number, a volunteer number) to an account's username.
 	ResolveLogin func(ctx context.Context, login string) (username string, ok bool, err error)
@@ -37,7 +40,7 @@ func NewService(d *db.DB, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: d, log: log, Now: time.Now}
+	return &Service{db: d, log: log, Now: time.Now, AddressFreeAttempts: AddressFreeAttempts}
 }
 
 // System is the principal of command-line administration: a platform admin
@@ -71,9 +74,10 @@ var (
 	errAccountMissing = apperr.New(apperr.NotFound, "account.not_found")
 )
 
-// Login checks the password and opens a session of the given kind. Failures
-// are throttled per account and per address; an unknown user takes as long
-// as a wrong password and gets the same answer.
+// Login checks the password and opens a session of the given kind. Attempts
+// are counted before the password is checked and slowed down per (account,
+// address) and per address (throttle.go); an unknown user takes as long as a
+// wrong password and gets the same answer.
 func (s *Service) Login(ctx context.Context, username, password string, kind SessionKind, m Meta) (Session, *Principal, error) {
 	username = NormalizeUsername(username)
 	if s.ResolveLogin != nil && username != "" {
@@ -86,14 +90,12 @@ func (s *Service) Login(ctx context.Context, username, password string, kind Ses
 		}
 	}
 	now := s.Now().Unix()
-	keys := []string{userKey(username), ipKey(m.IP)}
-	until, err := lockedUntil(ctx, s.db.Read(), now, keys...)
+	wait, err := takeAttempts(ctx, s.db, s.loginRules(username, m.IP), now)
 	if err != nil {
 		return Session{}, nil, apperr.Wrap(err, "auth: throttle")
 	}
-	if until > 0 {
-		minutes := (until - now + 59) / 60
-		return Session{}, nil, apperr.New(apperr.Throttled, "auth.throttled").With(map[string]any{"Minutes": minutes})
+	if wait > 0 {
+		return Session{}, nil, throttledError(wait)
 	}
 	a, hash, err := accountByUsername(ctx, s.db.Read(), username)
 	if err != nil && !errors.Is(err, db.ErrNotFound) {
@@ -101,14 +103,14 @@ func (s *Service) Login(ctx context.Context, username, password string, kind Ses
 	}
 	if errors.Is(err, db.ErrNotFound) || username == "" {
 		_, _ = VerifyPassword(password, dummyHash)
-		return Session{}, nil, s.failLogin(ctx, 0, "", username, m, now)
+		return Session{}, nil, s.failLogin(ctx, 0, "", m)
 	}
 	ok, err := VerifyPassword(password, hash)
 	if err != nil {
 		return Session{}, nil, apperr.Wrap(err, "auth: verify")
 	}
 	if !ok {
-		return Session{}, nil, s.failLogin(ctx, a.ID, a.RegionCode, username, m, now)
+		return Session{}, nil, s.failLogin(ctx, a.ID, a.RegionCode, m)
 	}
 	if a.Disabled {
 		return Session{}, nil, errDisabled
@@ -124,7 +126,7 @@ func (s *Service) Login(ctx context.Context, username, password string, kind Ses
 	sess := Session{Token: token, AccountID: a.ID, Kind: kind, ExpiresAt: time.Unix(now, 0).Add(life)}
 	actx := audit.WithActor(ctx, audit.Actor{AccountID: a.ID, Username: a.Username, IP: m.IP, RequestID: audit.ActorFrom(ctx).RequestID})
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
-		if err := deleteThrottle(ctx, tx, userKey(username)); err != nil {
+		if err := s.loginSucceeded(ctx, tx, username, m.IP); err != nil {
 			return err
 		}
 		if err := insertSession(ctx, tx, hashToken(token), a.ID, kind, now, sess.ExpiresAt.Unix(), m); err != nil {
@@ -143,23 +145,17 @@ func (s *Service) Login(ctx context.Context, username, password string, kind Ses
 	return sess, p, nil
 }
 
-// failLogin counts a failed login and returns the error to show.
-func (s *Service) failLogin(ctx context.Context, accountID int64, regionCode, username string, m Meta, now int64) error {
-	err := s.db.Tx(ctx, func(tx db.Querier) error {
-		if err := recordFailure(ctx, tx, userKey(username), MaxFailuresPerAccount, now); err != nil {
-			return err
+// failLogin records a failed login (already counted by the throttle) and
+// returns the error to show.
+func (s *Service) failLogin(ctx context.Context, accountID int64, regionCode string, m Meta) error {
+	if accountID != 0 {
+		err := s.db.Tx(ctx, func(tx db.Querier) error {
+			return audit.Write(ctx, tx, audit.Entry{Action: "login_failed", Entity: "account",
+				EntityID: strconv.FormatInt(accountID, 10), RegionCode: regionCode})
+		})
+		if err != nil {
+			return apperr.Wrap(err, "auth: record failure")
 		}
-		if err := recordFailure(ctx, tx, ipKey(m.IP), MaxFailuresPerIP, now); err != nil {
-			return err
-		}
-		if accountID == 0 {
-			return nil
-		}
-		return audit.Write(ctx, tx, audit.Entry{Action: "login_failed", Entity: "account",
-			EntityID: strconv.FormatInt(accountID, 10), RegionCode: regionCode})
-	})
-	if err != nil {
-		return apperr.Wrap(err, "auth: record failure")
 	}
 	s.log.InfoContext(ctx, "login failed", "account_id", accountID, "ip", m.IP)
 	return errBadCredentials
@@ -250,9 +246,14 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	})
 }
 
-// PurgeExpiredSessions deletes ended sessions and returns how many.
+// PurgeExpiredSessions deletes ended sessions and returns how many; it also
+// forgets login counts that no longer hold anyone up.
 func (s *Service) PurgeExpiredSessions(ctx context.Context) (int64, error) {
-	return deleteExpiredSessions(ctx, s.db.Write(), s.Now().Unix())
+	now := s.Now().Unix()
+	if err := purgeLoginCounts(ctx, s.db.Write(), now); err != nil {
+		return 0, err
+	}
+	return deleteExpiredSessions(ctx, s.db.Write(), now)
 }
 
 // ChangePassword replaces the principal's password after checking the old one
@@ -270,7 +271,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPW, newPW
 		f.Add("old_password", "mismatch", "auth.old_password_wrong")
 		return f.Err()
 	}
-	if err := checkPassword(newPW); err != nil {
+	if err := CheckPassword(newPW, p.Username, p.DisplayName); err != nil {
 		return err
 	}
 	newHash, err := HashPassword(newPW)
@@ -303,20 +304,6 @@ func (s *Service) SetLocale(ctx context.Context, p *Principal, locale string) er
 	err := updateLocale(ctx, s.db.Write(), p.AccountID, locale, s.Now().Unix())
 	s.forgetAccount(nil, p.AccountID)
 	return apperr.Wrap(err, "auth: set locale")
-}
-
-func checkPassword(pw string) error {
-	if len([]rune(pw)) < MinPasswordLen {
-		f := apperr.Fields{}
-		f.AddArgs("password", "too_short", "auth.password_too_short", map[string]any{"Min": MinPasswordLen})
-		return f.Err()
-	}
-	if len(pw) > 256 {
-		f := apperr.Fields{}
-		f.Add("password", "too_long", "auth.password_too_long")
-		return f.Err()
-	}
-	return nil
 }
 
 // checkRegion validates an optional region code as a field error.

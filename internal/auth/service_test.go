@@ -2,6 +2,9 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,33 +72,143 @@ func TestWrongPasswordAndUnknownUserLookAlike(t *testing.T) {
 	}
 }
 
-func TestLoginThrottlePerAccountAndIP(t *testing.T) {
+// retryAfter is the Retry-After, in seconds, of a throttled login's error.
+func retryAfter(err error) int64 {
+	n, _ := apperr.From(err).Args["RetryAfter"].(int64)
+	return n
+}
+
+// TestLoginSlowsGuessingNotTheOwner: failures on one account from one
+// address bring growing waits on that pair only (never over a minute), each
+// refused at once with how long to wait; the owner on another address signs
+// in at once, and so does the right password after the wait.
+func TestLoginSlowsGuessingNotTheOwner(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
 	mustCreate(t, s, auth.System, auth.NewAccount{Username: "carol"})
-	for i := 0; i < auth.MaxFailuresPerAccount; i++ {
-		_, _, err := s.Login(ctx, "carol", "bad-password", auth.SessionWeb, auth.Meta{IP: "2.2.2.2"})
-		if !apperr.Is(err, apperr.Unauthenticated) {
+	attacker := auth.Meta{IP: "2.2.2.2"}
+	for i := range auth.PairFreeAttempts {
+		if _, _, err := s.Login(ctx, "carol", "bad-password", auth.SessionWeb, attacker); !apperr.Is(err, apperr.Unauthenticated) {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
 	}
-	// Locked now, even with the right password and from another address.
-	_, _, err := s.Login(ctx, "carol", "password-123", auth.SessionWeb, auth.Meta{IP: "3.3.3.3"})
-	if !apperr.Is(err, apperr.Throttled) {
-		t.Fatalf("locked account: %v", err)
+	var waits []int64
+	for range 10 {
+		_, _, err := s.Login(ctx, "carol", "bad-password", auth.SessionWeb, attacker)
+		e := apperr.From(err)
+		if e.Kind != apperr.Throttled || retryAfter(err) <= 0 || e.Key != "auth.login_wait" || e.Args["Seconds"] != retryAfter(err) {
+			t.Fatalf("attempt during a wait: %v (retry after %d)", err, retryAfter(err))
+		}
+		waits = append(waits, retryAfter(err))
+		now = now.Add(time.Duration(retryAfter(err)) * time.Second)
+		if _, _, err := s.Login(ctx, "carol", "bad-password", auth.SessionWeb, attacker); !apperr.Is(err, apperr.Unauthenticated) {
+			t.Fatalf("attempt after its wait: %v", err)
+		}
 	}
-	now = now.Add(16 * time.Minute)
+	want := []int64{1, 2, 4, 8, 16, 32, 60, 60, 60, 60}
+	if !slices.Equal(waits, want) {
+		t.Fatalf("waits = %v, want %v", waits, want)
+	}
+	// The owner, elsewhere, is not held up at all.
 	if _, _, err := s.Login(ctx, "carol", "password-123", auth.SessionWeb, auth.Meta{IP: "3.3.3.3"}); err != nil {
-		t.Fatalf("after lock expiry: %v", err)
+		t.Fatalf("owner on another address: %v", err)
 	}
-	// Per address: many usernames from one IP.
-	for i := 0; i < auth.MaxFailuresPerIP; i++ {
-		_, _, _ = s.Login(ctx, "ghost"+string(rune('a'+i)), "bad-password", auth.SessionWeb, auth.Meta{IP: "4.4.4.4"})
+	// After the wait, the right password from the attacked address clears it.
+	now = now.Add(auth.MaxLoginWait)
+	if _, _, err := s.Login(ctx, "carol", "password-123", auth.SessionWeb, attacker); err != nil {
+		t.Fatalf("right password after the wait: %v", err)
 	}
-	if _, _, err := s.Login(ctx, "carol", "password-123", auth.SessionWeb, auth.Meta{IP: "4.4.4.4"}); !apperr.Is(err, apperr.Throttled) {
-		t.Fatalf("locked address: %v", err)
+	if _, _, err := s.Login(ctx, "carol", "bad-password", auth.SessionWeb, attacker); !apperr.Is(err, apperr.Unauthenticated) {
+		t.Fatalf("a success clears the pair's count: %v", err)
+	}
+}
+
+// TestLoginSlowsAnAddressNotOthers: an address that fails on many accounts
+// waits (at most a minute), even for an admin's right password; another
+// address does not, and a new window starts afresh.
+func TestLoginSlowsAnAddressNotOthers(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	s.AddressFreeAttempts = 20
+	mustCreate(t, s, auth.System, auth.NewAccount{Username: "admin", Grant: auth.Grant{Role: auth.RolePlatformAdmin}})
+	office := auth.Meta{IP: "4.4.4.4"}
+	fail := func(i int) {
+		t.Helper()
+		_, _, err := s.Login(ctx, fmt.Sprintf("ghost%d", i), "bad-password", auth.SessionWeb, office)
+		if !apperr.Is(err, apperr.Unauthenticated) {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+	}
+	for i := range s.AddressFreeAttempts - 1 {
+		fail(i)
+	}
+	// Successful logins from a shared address do not count against it.
+	for range 3 {
+		if _, _, err := s.Login(ctx, "admin", "password-123", auth.SessionWeb, office); err != nil {
+			t.Fatalf("successful logins from one address: %v", err)
+		}
+	}
+	fail(s.AddressFreeAttempts)
+	_, _, err := s.Login(ctx, "admin", "password-123", auth.SessionWeb, office)
+	if e := apperr.From(err); e.Kind != apperr.Throttled || retryAfter(err) < 1 || retryAfter(err) > int64(auth.MaxLoginWait/time.Second) {
+		t.Fatalf("address past its free attempts: %v (retry after %d)", err, retryAfter(err))
+	}
+	if _, _, err := s.Login(ctx, "admin", "password-123", auth.SessionWeb, auth.Meta{IP: "5.5.5.5"}); err != nil {
+		t.Fatalf("admin from another address: %v", err)
+	}
+	now = now.Add(auth.MaxLoginWait)
+	if _, _, err := s.Login(ctx, "admin", "password-123", auth.SessionWeb, office); err != nil {
+		t.Fatalf("after the wait: %v", err)
+	}
+}
+
+// TestLoginBurstGetsNoExtraGuesses sends 30 simultaneous attempts on one
+// account from one address, 29 wrong and one right: every attempt is counted
+// before its password is checked, so no more than the free attempts are
+// checked at all, and the rest are refused with a wait.
+func TestLoginBurstGetsNoExtraGuesses(t *testing.T) {
+	s, _ := newService(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	mustCreate(t, s, auth.System, auth.NewAccount{Username: "erin"})
+	const burst = 30
+	errs := make([]error, burst)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range burst {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pw := "bad-password"
+			if i == burst/2 {
+				pw = "password-123"
+			}
+			<-start
+			_, _, errs[i] = s.Login(ctx, "erin", pw, auth.SessionAPI, auth.Meta{IP: "6.6.6.6"})
+		}()
+	}
+	close(start)
+	wg.Wait()
+	checked := 0
+	for i, err := range errs {
+		switch {
+		case err == nil || apperr.Is(err, apperr.Unauthenticated):
+			checked++
+		case apperr.Is(err, apperr.Throttled):
+			if retryAfter(err) < 1 {
+				t.Errorf("attempt %d refused without a wait: %v", i, err)
+			}
+		default:
+			t.Errorf("attempt %d: %v", i, err)
+		}
+	}
+	if checked > auth.PairFreeAttempts {
+		t.Fatalf("%d of %d simultaneous attempts had their password checked, want at most %d", checked, burst, auth.PairFreeAttempts)
 	}
 }
 
@@ -257,5 +370,46 @@ func TestChangePasswordEndsOtherSessions(t *testing.T) {
 	}
 	if _, _, err := s.Login(ctx, "gina", "new-password-1", auth.SessionWeb, auth.Meta{}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCreateAccountAnswersCreationTime: the account returned by
+// CreateAccount carries the time it was created, not the zero time.
+func TestCreateAccountAnswersCreationTime(t *testing.T) {
+	s, _ := newService(t)
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	a := mustCreate(t, s, auth.System, auth.NewAccount{Username: "heidi"})
+	if !a.CreatedAt.Equal(now) {
+		t.Fatalf("created at %v, want %v", a.CreatedAt, now)
+	}
+	got, err := s.Account(context.Background(), auth.System, a.ID)
+	if err != nil || !got.CreatedAt.Equal(a.CreatedAt) {
+		t.Fatalf("stored %v, answered %v (%v)", got.CreatedAt, a.CreatedAt, err)
+	}
+}
+
+// TestPurgeForgetsSpentLoginCounts: counts whose window has passed and
+// whose wait is over are deleted with the expired sessions; others stay.
+func TestPurgeForgetsSpentLoginCounts(t *testing.T) {
+	s, d := newService(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	_, _, _ = s.Login(ctx, "nobody", "bad-password", auth.SessionWeb, auth.Meta{IP: "7.7.7.7"})
+	if _, err := d.Write().ExecContext(ctx, `INSERT INTO login_throttle (throttle_key, failures, window_start, locked_until)
+		VALUES ('other:x', 1, 0, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	count := func() (n int) {
+		_ = d.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM login_throttle`).Scan(&n)
+		return n
+	}
+	if _, err := s.PurgeExpiredSessions(ctx); err != nil || count() != 3 {
+		t.Fatalf("counts in their window purged: %d rows left, %v", count(), err)
+	}
+	now = now.Add(auth.ThrottleWindow)
+	if _, err := s.PurgeExpiredSessions(ctx); err != nil || count() != 1 {
+		t.Fatalf("spent counts kept: %d rows left, %v", count(), err)
 	}
 }

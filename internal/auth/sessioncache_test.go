@@ -86,7 +86,7 @@ func TestDisabledAccountEndsAtOnce(t *testing.T) {
 	s, _ := newService(t)
 	ctx := context.Background()
 	tok, p := signedIn(t, s, "dave", auth.Grant{Role: auth.RoleVolunteer})
-	if err := s.SetDisabled(ctx, auth.System, p.AccountID, true); err != nil {
+	if _, err := s.SetDisabled(ctx, auth.System, p.AccountID, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Authenticate(ctx, tok, auth.SessionAPI); !apperr.Is(err, apperr.Unauthenticated) {

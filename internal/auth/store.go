@@ -252,6 +252,51 @@ func putThrottle(ctx context.Context, q db.Querier, key string, failures int, wi
 	return err
 }
 
+// countAttempt adds one attempt to key's count unless a wait is in force
+// (ok false), starting the count again if its window began at or before
+// windowFrom; it returns the new count. One statement, so that concurrent
+// attempts each see the others' counts on both databases.
+func countAttempt(ctx context.Context, q db.Querier, key string, now, windowFrom int64) (n int, ok bool, err error) {
+	err = q.QueryRowContext(ctx, `INSERT INTO login_throttle (throttle_key, failures, window_start, locked_until)
+		VALUES ($1, 1, $2, 0) ON CONFLICT (throttle_key) DO UPDATE SET
+		failures = CASE WHEN login_throttle.window_start <= $3 THEN 1 ELSE login_throttle.failures + 1 END,
+		window_start = CASE WHEN login_throttle.window_start <= $3 THEN $2 ELSE login_throttle.window_start END
+		WHERE login_throttle.locked_until <= $2
+		RETURNING failures`, key, now, windowFrom).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return n, err == nil, err
+}
+
+// setThrottleWait refuses attempts on key until the given time.
+func setThrottleWait(ctx context.Context, q db.Querier, key string, until int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE login_throttle SET locked_until = $1 WHERE throttle_key = $2`, until, key)
+	return err
+}
+
+// uncountAttempt takes one attempt back off key's count, and the wait with
+// it once fewer than free attempts are left.
+func uncountAttempt(ctx context.Context, q db.Querier, key string, free int) error {
+	_, err := q.ExecContext(ctx, `UPDATE login_throttle SET failures = failures - 1,
+		locked_until = CASE WHEN failures - 1 < $2 THEN 0 ELSE locked_until END
+		WHERE throttle_key = $1 AND failures > 0`, key, free)
+	return err
+}
+
+// deleteStaleThrottles deletes the counters under the key prefixes whose
+// window began at or before windowFrom and whose wait ended by now.
+func deleteStaleThrottles(ctx context.Context, q db.Querier, prefixes []string, windowFrom, now int64) error {
+	for _, p := range prefixes {
+		_, err := q.ExecContext(ctx, `DELETE FROM login_throttle WHERE substr(throttle_key, 1, $1) = $2
+			AND window_start <= $3 AND locked_until <= $4`, len(p), p, windowFrom, now)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func deleteThrottle(ctx context.Context, q db.Querier, key string) error {
 	_, err := q.ExecContext(ctx, `DELETE FROM login_throttle WHERE throttle_key = $1`, key)
 	return err

@@ -88,8 +88,10 @@ func (s *Service) check(ctx context.Context, in Registration, m mode) (checked, 
 		f.Add("region_code", "too_coarse", "volunteer.region_too_coarse")
 	}
 	c.in.RegionCode = in.RegionCode
-	if m == modeSelf && utf8.RuneCountInString(in.Password) < auth.MinPasswordLen {
-		f.AddArgs("password", "too_short", "auth.password_too_short", map[string]any{"Min": auth.MinPasswordLen})
+	if m == modeSelf {
+		if err := auth.CheckPassword(in.Password, "", in.RealName, c.phone); err != nil {
+			f["password"] = apperr.From(err).Fields["password"]
+		}
 	}
 	s.checkBirthAndGender(&c, f)
 	if !c.birth.IsZero() {

@@ -99,6 +99,9 @@ func TestRegistrationRefusals(t *testing.T) {
 	unknown["region_code"], unknown["tags"] = "120199", []string{"党员", "宇航员"}
 	weak := adult(9)
 	weak["password"] = "1234"
+	spaces, repeated, common, ownPhone := adult(10), adult(11), adult(12), adult(13)
+	spaces["password"], repeated["password"], common["password"] = "        ", "aaaaaaaa", "qwerty123"
+	ownPhone["password"] = ownPhone["phone"]
 	cases := []struct {
 		name   string
 		in     map[string]any
@@ -117,6 +120,10 @@ func TestRegistrationRefusals(t *testing.T) {
 		{"unknown region", unknown, 422, "region_code", "unknown", "行政区划代码不存在"},
 		{"unknown tag", unknown, 422, "tags", "unknown", "宇航员"},
 		{"short password", weak, 422, "password", "too_short", "至少 8 位"},
+		{"password of spaces", spaces, 422, "password", "blank", "空格"},
+		{"password of one character", repeated, 422, "password", "repeated", "同一个字符"},
+		{"common password", common, 422, "password", "weak", "太容易被猜到"},
+		{"password that is the phone number", ownPhone, 422, "password", "weak", "太容易被猜到"},
 	}
 	for _, c := range cases {
 		status, _, e := register(t, env, c.in)

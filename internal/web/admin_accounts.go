@@ -91,6 +91,8 @@ func grantFromForm(r *http.Request) auth.Grant {
 type accountDetailData struct {
 	Account auth.Account
 	Roles   []auth.Role
+	// CanManage offers the forms that change the account.
+	CanManage bool
 }
 
 func (s *Server) accountDetail(w http.ResponseWriter, r *http.Request) {
@@ -110,7 +112,7 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	p := s.page(w, r, "accounts.detail_title")
-	p.Data = accountDetailData{Account: a, Roles: grantableRoles(p.Principal)}
+	p.Data = accountDetailData{Account: a, Roles: grantableRoles(p.Principal), CanManage: auth.CanManageAccount(p.Principal, a)}
 	if err != nil {
 		s.formError(w, r, "account_detail", p, err)
 		return
@@ -158,7 +160,7 @@ func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bo
 		s.fail(w, r, errBadID)
 		return
 	}
-	if err := s.auth.SetDisabled(r.Context(), httpx.Principal(r), id, disabled); err != nil {
+	if _, err := s.auth.SetDisabled(r.Context(), httpx.Principal(r), id, disabled); err != nil {
 		s.fail(w, r, err)
 		return
 	}
