@@ -71,6 +71,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 			body.Error.Fields[name] = fieldDetail{Code: f.Code, Message: s.cat.T(l, f.Key, f.Args)}
 		}
 	}
+	httpx.SetRetryAfter(w, e)
 	if e.Kind == apperr.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="zhiyuan"`)
 	}

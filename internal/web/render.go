@@ -291,6 +291,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
+	httpx.SetRetryAfter(w, e)
 	p := s.page(w, r, "error.title")
 	p.Error = p.T(e.Key, flatten(e.Args)...)
 	p.Data = e.Kind.Status()
@@ -305,6 +306,7 @@ func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, 
 		s.fail(w, r, err)
 		return
 	}
+	httpx.SetRetryAfter(w, e)
 	p.Form = r.PostForm
 	if r.Method == http.MethodGet {
 		p.Form = r.URL.Query()
