@@ -1,7 +1,3 @@
-// Package volunteer is the register of real-name volunteers: registration
-// (by the person, or on their behalf as an unclaimed record), claiming,
-// profiles, scoped search, the audited reveal of ID and phone numbers, and
-// the Excel import and export of volunteers.
 package volunteer
 
 import (
