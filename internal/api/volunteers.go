@@ -69,18 +69,75 @@ func (s *Server) volunteerRegister(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, toVolunteerJSON(v))
 }
 
+// claimJSON is a pending claim as the claimant sees it.
+type claimJSON struct {
+	ClaimID   string    `json:"claim_id"`
+	State     string    `json:"state"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// volunteerClaim opens a claim: 202, nobody logged in, the record not yet linked.
 func (s *Server) volunteerClaim(w http.ResponseWriter, r *http.Request) {
 	var in volunteer.Claim
 	if err := decode(r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v, err := s.Volunteers.ClaimRecord(r.Context(), in)
+	t, err := s.Volunteers.ClaimRecord(r.Context(), in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, claimJSON{ClaimID: t.ID, State: t.State, ExpiresAt: t.ExpiresAt.UTC()})
+}
+
+func (s *Server) volunteerClaimConfirm(w http.ResponseWriter, r *http.Request) {
+	var in volunteer.ClaimConfirm
+	if err := decode(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v, err := s.Volunteers.ConfirmClaim(r.Context(), r.PathValue("id"), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, toVolunteerJSON(v))
+}
+
+func (s *Server) volunteerClaimApprove(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Volunteers.ApproveClaim(r.Context(), httpx.Principal(r), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toVolunteerJSON(v))
+}
+
+// pendingClaimJSON is a pending claim as the registering team's admins see it.
+type pendingClaimJSON struct {
+	ClaimID     string    `json:"claim_id"`
+	VolunteerID int64     `json:"volunteer_id"`
+	VolunteerNo string    `json:"volunteer_no"`
+	RealName    string    `json:"real_name"`
+	Phone       string    `json:"phone"`
+	Code        string    `json:"code"`
+	CreatedAt   time.Time `json:"created_at"`
+	ExpiresAt   time.Time `json:"expires_at"`
+}
+
+func (s *Server) teamClaims(w http.ResponseWriter, r *http.Request) {
+	found, err := s.Volunteers.TeamClaims(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	items := make([]pendingClaimJSON, 0, len(found))
+	for _, c := range found {
+		items = append(items, pendingClaimJSON{ClaimID: c.ID, VolunteerID: c.VolunteerID, VolunteerNo: c.VolunteerNo, RealName: c.RealName,
+			Phone: c.PhoneMasked, Code: c.Code, CreatedAt: c.CreatedAt.UTC(), ExpiresAt: c.ExpiresAt.UTC()})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
 }
 
 func (s *Server) volunteerMe(w http.ResponseWriter, r *http.Request) {

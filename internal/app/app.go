@@ -63,6 +63,9 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	a.Auth = auth.NewService(d, log)
 	a.Catalog = catalog.New(d)
 	a.Volunteers = volunteer.NewService(d, keys, a.Auth, a.Catalog, log)
+	if c.RegisterPerHour > 0 {
+		a.Volunteers.Limits.Register.Max = c.RegisterPerHour
+	}
 	a.Teams = team.NewService(d, keys, a.Auth, a.Volunteers, log)
 	a.Roster = roster.NewService(d, a.Volunteers, a.Teams, cat, log)
 	a.Projects = project.NewService(d, keys, a.Catalog, a.Teams, a.Volunteers, log)

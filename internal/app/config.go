@@ -11,6 +11,7 @@ import (
 
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/pii"
+	"zhiyuan/internal/volunteer"
 )
 
 // Config is the platform's configuration, from flags or ZHIYUAN_* variables.
@@ -23,6 +24,9 @@ type Config struct {
 	TrustProxy    bool   // ZHIYUAN_TRUST_PROXY: take the client address from X-Real-IP
 	LogFormat     string // ZHIYUAN_LOG_FORMAT: json (default) or text
 	RoundMinutes  int    // ZHIYUAN_ROUND_MINUTES: service minutes are rounded down to a multiple of this (default 1)
+	// RegisterPerHour is ZHIYUAN_REGISTER_PER_HOUR: self-registrations per
+	// hour from one address (default volunteer.DefaultLimits, 20).
+	RegisterPerHour int
 }
 
 // Defaults.
@@ -44,6 +48,10 @@ func FromEnv() Config {
 	}
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_ROUND_MINUTES")); err == nil && n >= 1 && n <= 60 {
 		c.RoundMinutes = n
+	}
+	c.RegisterPerHour = volunteer.DefaultLimits().Register.Max
+	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_REGISTER_PER_HOUR")); err == nil && n >= 1 {
+		c.RegisterPerHour = n
 	}
 	return c
 }

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -99,10 +100,15 @@ func registryScenarios() map[string][]call {
 			{path: fixed("/api/v1/volunteers"), body: func(u string) any { return registrationBody(userIndex(u)) }, expect: outcome{Default: created}},
 			{path: fixed("/api/v1/volunteers"), body: func(u string) any { return map[string]any{"real_name": ""} }, expect: outcome{Default: 422}},
 		},
-		"POST /api/v1/volunteers/claim": {{path: fixed("/api/v1/volunteers/claim"),
-			body: func(string) any {
+		"POST /api/v1/volunteers/claim": {
+			{path: fixed("/api/v1/volunteers/claim"), body: func(string) any {
 				return map[string]any{"id_number": "11010519491231002X", "phone": "13700009999", "password": "password-123"}
-			}, expect: outcome{Default: missing}}},
+			}, expect: outcome{Default: missing}},
+			{path: fixed("/api/v1/volunteers/claim"), bodyOf: func(env *apptest.Env, _ string) any {
+				id, phone := unclaimedRecord(env, false)
+				return map[string]any{"id_number": id, "phone": phone, "password": "password-123"}
+			}, expect: outcome{Default: http.StatusAccepted}},
+		},
 		"GET /api/v1/volunteers": {{path: fixed("/api/v1/volunteers"),
 			expect: with(denied, office, "hedong-office", ok, "quanyechang", ok, "team-admin", ok)}},
 		"GET /api/v1/volunteers/me": {{path: fixed("/api/v1/volunteers/me"),

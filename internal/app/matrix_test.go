@@ -265,7 +265,7 @@ func opsScenarios() map[string][]call {
 
 func allScenarios() map[string][]call {
 	all := map[string][]call{}
-	for _, m := range []map[string][]call{apiScenarios(), registryScenarios(), webScenarios(), webRegistryScenarios(), projectScenarios(), webProjectScenarios(), statsScenarios(), opsScenarios()} {
+	for _, m := range []map[string][]call{apiScenarios(), registryScenarios(), webScenarios(), webRegistryScenarios(), projectScenarios(), webProjectScenarios(), statsScenarios(), opsScenarios(), claimScenarios(), webClaimScenarios()} {
 		for k, v := range m {
 			all[k] = v
 		}

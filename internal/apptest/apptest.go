@@ -17,12 +17,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/dbtest"
 	"zhiyuan/internal/demo"
 	"zhiyuan/internal/pii"
+	"zhiyuan/internal/volunteer"
 )
 
 // Env is a running application with its demo accounts.
@@ -57,6 +59,9 @@ func (s *SafeBuffer) String() string {
 	return s.b.String()
 }
 
+// roomy is a rate limit the tests sharing one address do not reach.
+var roomy = auth.Limit{Max: 1 << 20, Window: time.Hour}
+
 // New starts the application on a fresh database loaded with the demo data.
 func New(t testing.TB) *Env {
 	t.Helper()
@@ -72,6 +77,10 @@ func New(t testing.TB) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every test client shares one address: the authorization matrix alone
+	// registers and claims more than a real address may in an hour. Tests of
+	// the limits set their own.
+	a.Volunteers.Limits = volunteer.Limits{Register: roomy, Probe: roomy, Claim: roomy, ClaimPerRecord: roomy, Confirm: roomy}
 	accounts, err := demo.Load(context.Background(), a.DemoServices())
 	if err != nil {
 		t.Fatal(err)

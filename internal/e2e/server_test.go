@@ -97,7 +97,8 @@ func database(t *testing.T, bin string) (string, []string) {
 func start(t *testing.T, bin string, args ...string) *process {
 	t.Helper()
 	p := &process{Passwords: map[string]string{}, stderr: &lockedBuffer{}}
-	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	// The load tests register many volunteers from one address.
+	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--register-per-hour", "1000000"}, args...)...)
 	p.cmd.Stderr = p.stderr
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {

@@ -40,7 +40,8 @@ func startServer(ctx context.Context, bin, logPath string, args ...string) (*ser
 		return nil, err
 	}
 	defer logf.Close()
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr}, args...)...)
+	// The load program registers its volunteers from one address.
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--register-per-hour", "1000000"}, args...)...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	s := &server{cmd: cmd, URL: "http://" + addr, stop: make(chan struct{}), gone: make(chan struct{})}
 	start := time.Now()

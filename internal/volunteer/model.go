@@ -1,12 +1,3 @@
-// Package volunteer is the register of real-name volunteers: registration
-// (by the person, or on their behalf as an unclaimed record), claiming,
-// profiles, scoped search, the audited reveal of ID and phone numbers, and
-// the Excel import and export of volunteers.
-//
-// What a viewer sees of a volunteer is decided in one place, shown.go: the
-// person themself and those who may reveal the numbers see the birth date
-// and the ID number's first six and last four; everyone else sees the age
-// in years and the last four only (the table is in the pii package doc).
 package volunteer
 
 import (

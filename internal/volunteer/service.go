@@ -34,6 +34,8 @@ type Service struct {
 	auth    *auth.Service
 	catalog *catalog.Catalog
 	log     *slog.Logger
+	// Limits are the register's rate limits (DefaultLimits).
+	Limits Limits
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -43,7 +45,7 @@ func NewService(d *db.DB, keys *pii.Keyring, a *auth.Service, c *catalog.Catalog
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: d, keys: keys, auth: a, catalog: c, log: log, Now: time.Now}
+	return &Service{db: d, keys: keys, auth: a, catalog: c, log: log, Limits: DefaultLimits(), Now: time.Now}
 }
 
 func (s *Service) now() time.Time { return s.Now() }
@@ -60,6 +62,8 @@ var (
 	errUnclaimed         = apperr.New(apperr.Conflict, "volunteer.unclaimed_exists")
 	errNotFound          = apperr.New(apperr.NotFound, "volunteer.not_found")
 	errClaimMismatch     = apperr.New(apperr.NotFound, "volunteer.claim_mismatch")
+	errClaimNotFound     = apperr.New(apperr.NotFound, "volunteer.claim_not_found")
+	errClaimEnded        = apperr.New(apperr.Conflict, "volunteer.claim_ended")
 	errForbidden         = apperr.New(apperr.Forbidden, "error.forbidden")
 )
 
@@ -134,18 +138,39 @@ func conflictsOf(ctx context.Context, q db.Querier, r record) error {
 	return nil
 }
 
-// Register is a person's own registration: it creates their account (log in
+// probed passes on a registration's conflict ("already registered",
+// "registered by a team", "phone taken"), an answer that tells whether a
+// number is on the register, only while the address and the ID number are
+// within the probe limit; past it the answer is 429.
+func (s *Service) probed(ctx context.Context, r record, conflict error) error {
+	if conflict == nil || apperr.From(conflict).Kind != apperr.Conflict {
+		return conflict
+	}
+	if err := s.takeIP(ctx, "register_probe:ip:", s.Limits.Probe, "volunteer.register_throttled"); err != nil {
+		return err
+	}
+	if err := s.take(ctx, hashKey("register_probe:volunteer:", r.idHash), s.Limits.Probe, "volunteer.register_throttled"); err != nil {
+		return err
+	}
+	return conflict
+}
+
+// Register is a person's own registration, at most Limits.Register an hour
+// from one address: it creates their account (log in
 // with phone or volunteer number) and their volunteer record together.
 func (s *Service) Register(ctx context.Context, in Registration) (Volunteer, error) {
 	c, err := s.check(ctx, in, modeSelf)
 	if err != nil {
 		return Volunteer{}, err
 	}
+	if err := s.takeIP(ctx, "register:ip:", s.Limits.Register, "volunteer.register_throttled"); err != nil {
+		return Volunteer{}, err
+	}
 	r, err := s.record(c, SourceSelf)
 	if err != nil {
 		return Volunteer{}, apperr.Wrap(err, "volunteer: seal")
 	}
-	if err := conflictsOf(ctx, s.db.Read(), r); err != nil {
+	if err := s.probed(ctx, r, conflictsOf(ctx, s.db.Read(), r)); err != nil {
 		return Volunteer{}, err
 	}
 	hash, err := auth.HashPassword(in.Password)
@@ -233,76 +258,6 @@ func (s *Service) Preregister(ctx context.Context, p *auth.Principal, teamID int
 	}
 	v, err := s.get(ctx, id)
 	return shownTo(p, v, s.now()), err
-}
-
-// Claim is the person taking over a record registered on their behalf, by
-// proving its ID and phone numbers; everything recorded for them stays.
-type Claim struct {
-	IDType   string `json:"id_type"`
-	IDNumber string `json:"id_number"`
-	Phone    string `json:"phone"`
-	Password string `json:"password"`
-}
-
-// ClaimRecord links an unclaimed record to a new account.
-func (s *Service) ClaimRecord(ctx context.Context, in Claim) (Volunteer, error) {
-	t := pii.IDType(in.IDType)
-	if t == "" {
-		t = pii.IDResident
-	}
-	f := apperr.Fields{}
-	id, err := pii.ParseID(t, in.IDNumber)
-	if err != nil {
-		f.Add("id_number", "format", "volunteer.id_format")
-	}
-	phone, err := pii.NormalizePhone(in.Phone)
-	if err != nil {
-		f.Add("phone", "format", "volunteer.phone_format")
-	}
-	if len([]rune(in.Password)) < auth.MinPasswordLen {
-		f.AddArgs("password", "too_short", "auth.password_too_short", map[string]any{"Min": auth.MinPasswordLen})
-	}
-	if err := f.Err(); err != nil {
-		return Volunteer{}, err
-	}
-	e, err := findBy(ctx, s.db.Read(), "id_number_hash", s.idHash(id))
-	if errors.Is(err, db.ErrNotFound) || (err == nil && string(e.phoneHash) != string(s.phoneHash(phone))) {
-		return Volunteer{}, errClaimMismatch
-	}
-	if err != nil {
-		return Volunteer{}, apperr.Wrap(err, "volunteer: claim")
-	}
-	if e.accountID != 0 {
-		return Volunteer{}, errAlreadyRegistered
-	}
-	v, err := s.get(ctx, e.id)
-	if err != nil {
-		return v, err
-	}
-	hash, err := auth.HashPassword(in.Password)
-	if err != nil {
-		return v, apperr.Wrap(err, "volunteer: hash")
-	}
-	err = s.db.Tx(ctx, func(tx db.Querier) error {
-		acc, err := s.auth.CreateAccountTx(ctx, tx, auth.System, auth.NewAccount{Username: "v" + v.No,
-			DisplayName: v.RealName, RegionCode: v.RegionCode, Grant: auth.Grant{Role: auth.RoleVolunteer}}, hash)
-		if err != nil {
-			return err
-		}
-		ok, err := setAccount(ctx, tx, v.ID, acc.ID, s.now().Unix())
-		if err != nil {
-			return apperr.Wrap(err, "volunteer: claim")
-		}
-		if !ok {
-			return errAlreadyRegistered
-		}
-		return audit.Write(ctx, tx, audit.Entry{Action: "claim", Entity: "volunteer", EntityID: strconv.FormatInt(v.ID, 10), RegionCode: v.RegionCode})
-	})
-	if err != nil {
-		return Volunteer{}, err
-	}
-	v, err = s.get(ctx, v.ID)
-	return ownView(v, s.now()), err
 }
 
 // get loads a volunteer with catalogue names and teams, unchecked.

@@ -256,11 +256,10 @@ func TestPreregisterThenClaim(t *testing.T) {
 		t.Fatalf("claim with the wrong phone: %d", status)
 	}
 	claim["phone"] = in["phone"]
-	status, raw = env.JSON("POST", "/api/v1/volunteers/claim", "", claim)
-	var got vjson
-	_ = json.Unmarshal(raw, &got)
-	if status != 200 || !got.Claimed || got.ID != pre.ID || got.VolunteerNo != pre.VolunteerNo || len(got.TeamIDs) != 1 {
-		t.Fatalf("claim: %d %s", status, raw)
+	claimID := openClaim(t, env, claim)
+	got := confirm(t, env, claimID, codeOf(t, env, claimID), 200)
+	if !got.Claimed || got.ID != pre.ID || got.VolunteerNo != pre.VolunteerNo || len(got.TeamIDs) != 1 {
+		t.Fatalf("claim: %+v", got)
 	}
 	if status, _ := env.JSON("POST", "/api/v1/volunteers/claim", "", claim); status != 409 {
 		t.Fatalf("second claim: %d", status)

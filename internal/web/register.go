@@ -73,27 +73,3 @@ var errPasswordMismatch = func() error {
 	f.Add("password_confirm", "mismatch", "volunteer.password_mismatch")
 	return f.Err()
 }()
-
-func (s *Server) claimForm(w http.ResponseWriter, r *http.Request) {
-	p := s.page(w, r, "volunteer.claim_title")
-	p.Data = regChoices{IDTypes: idTypes}
-	s.render(w, r, http.StatusOK, "claim", p)
-}
-
-func (s *Server) claim(w http.ResponseWriter, r *http.Request) {
-	p := s.page(w, r, "volunteer.claim_title")
-	p.Data = regChoices{IDTypes: idTypes}
-	if r.PostFormValue("password") != r.PostFormValue("password_confirm") {
-		s.formError(w, r, "claim", p, errPasswordMismatch)
-		return
-	}
-	v, err := s.volunteers.ClaimRecord(r.Context(), volunteer.Claim{IDType: r.PostFormValue("id_type"),
-		IDNumber: r.PostFormValue("id_number"), Phone: r.PostFormValue("phone"), Password: r.PostFormValue("password")})
-	if err != nil {
-		s.formError(w, r, "claim", p, err)
-		return
-	}
-	p.Title = p.T("volunteer.claimed_title")
-	p.Data = registeredData{Volunteer: v, Claimed: true}
-	s.render(w, r, http.StatusOK, "registered", p)
-}

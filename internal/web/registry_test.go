@@ -8,12 +8,15 @@ import (
 	"testing"
 
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/httpx"
 )
 
 var (
 	volunteerNo = regexp.MustCompile(`data-testid="volunteer-no">(\d{12})<`)
-	teamPath    = regexp.MustCompile(`^/teams/(\d+)\?flash=flash\.team_created$`)
-	detailLink  = regexp.MustCompile(`href="/admin/volunteers/(\d+)"`)
+	// confirmAction is the claim-sent page's form: the path and the claim id.
+	confirmAction = regexp.MustCompile(`action="(/claim/([A-Za-z0-9_-]+)/confirm)"`)
+	teamPath      = regexp.MustCompile(`^/teams/(\d+)\?flash=flash\.team_created$`)
+	detailLink    = regexp.MustCompile(`href="/admin/volunteers/(\d+)"`)
 )
 
 func registration(name, id, phone string) url.Values {
@@ -274,9 +277,22 @@ func TestPreregisterAndClaim(t *testing.T) {
 	}
 	status, body, _ = b.Post("/claim", url.Values{"csrf": {csrf}, "id_number": {id}, "phone": {phone},
 		"password": {"password-123"}, "password_confirm": {"password-123"}})
+	claimID := confirmAction.FindStringSubmatch(body)
+	if status != http.StatusOK || claimID == nil || !strings.Contains(body, "认领申请已提交") || volunteerNo.MatchString(body) {
+		t.Fatalf("claim: %d\n%s", status, body)
+	}
+	if b.Cookie(httpx.SessionCookie) != "" {
+		t.Fatal("a pending claim signed the browser in")
+	}
+	code := claimCodeOnTeamPage(t, admin, claimID[2])
+	status, body, _ = b.Post(claimID[1], url.Values{"csrf": {csrf}, "code": {wrongCode(code)}})
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "验证码不正确，还可以再试 4 次。") {
+		t.Fatalf("wrong code: %d\n%s", status, body)
+	}
+	status, body, _ = b.Post(claimID[1], url.Values{"csrf": {csrf}, "code": {code}})
 	m := volunteerNo.FindStringSubmatch(body)
 	if status != http.StatusOK || m == nil || !strings.Contains(body, "认领成功") {
-		t.Fatalf("claim: %d", status)
+		t.Fatalf("confirm: %d", status)
 	}
 	me := env.Browser()
 	if status, _, _ := me.Post("/login", url.Values{"csrf": {me.CSRF("/login")}, "username": {m[1]}, "password": {"password-123"}}); status != http.StatusSeeOther {

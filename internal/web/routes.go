@@ -37,6 +37,7 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/regions/options", Perm: auth.PermPublic, Handler: s.regionOptions},
 		{Method: "GET", Pattern: "/claim", Perm: auth.PermPublic, Handler: s.claimForm},
 		{Method: "POST", Pattern: "/claim", Perm: auth.PermPublic, Handler: s.claim},
+		{Method: "POST", Pattern: "/claim/{id}/confirm", Perm: auth.PermPublic, Handler: s.claimConfirm},
 		{Method: "GET", Pattern: "/me/volunteer", Perm: auth.PermSignedIn, Handler: s.myVolunteer},
 		{Method: "POST", Pattern: "/me/volunteer", Perm: auth.PermSignedIn, Handler: s.completeProfile},
 		{Method: "GET", Pattern: "/admin/volunteers", Perm: auth.PermVolunteerSearch, Handler: s.volunteerSearch},
@@ -64,6 +65,8 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/teams/{id}/members/{volunteer}/remove", Perm: auth.PermTeamManage, Handler: s.memberRemove()},
 		{Method: "GET", Pattern: "/teams/{id}/members/new", Perm: auth.PermTeamManage, Handler: s.preregisterForm},
 		{Method: "POST", Pattern: "/teams/{id}/members/new", Perm: auth.PermTeamManage, Handler: s.preregister},
+		{Method: "GET", Pattern: "/teams/{id}/claims", Perm: auth.PermTeamManage, Handler: s.teamClaims},
+		{Method: "POST", Pattern: "/teams/{id}/claims/{claim}/approve", Perm: auth.PermTeamManage, Handler: s.teamClaimApprove},
 
 		{Method: "GET", Pattern: "/projects", Perm: auth.PermPublic, Handler: s.projectList},
 		{Method: "GET", Pattern: "/projects/new", Perm: auth.PermProjectManage, Handler: s.projectNewForm},
