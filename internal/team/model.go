@@ -101,4 +101,6 @@ type Member struct {
 	Status      string
 	JoinedAt    time.Time
 	Claimed     bool
+	AdminSince  time.Time // when an admin became one
+	AppointedBy int64     // the account that made them admin (0: the system)
 }

@@ -1,0 +1,97 @@
+package team_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"zhiyuan/internal/apptest"
+)
+
+// An invitation grants the inviting team nothing of the person: not their
+// profile, records, hours or certificates, not a row in its searches, only a
+// masked name and their volunteer number in its member list, until they
+// accept.
+func TestInvitationGrantsNothingUntilAccepted(t *testing.T) {
+	env := apptest.New(t)
+	admin := env.Token("team-admin") // team 1
+	vol, vid := volunteerToken(t, env, 1, "120101001001")
+	status, raw := env.JSON("POST", "/api/v1/teams/1/members", admin, map[string]int64{"volunteer_id": vid})
+	if status != 201 || !strings.Contains(string(raw), `"status":"invited"`) {
+		t.Fatalf("invite: %d %s", status, raw)
+	}
+	vpath := fmt.Sprintf("/api/v1/volunteers/%d", vid)
+	refused := []string{vpath, vpath + "/service-records", vpath + "/summary", vpath + "/certificates"}
+	for _, path := range refused {
+		if status, raw := env.JSON("GET", path, admin, nil); status != 404 && status != 403 {
+			t.Fatalf("invited, not accepted: %s answers %d %s", path, status, raw)
+		}
+	}
+	if _, raw := env.JSON("GET", "/api/v1/volunteers?team_id=1&limit=200", admin, nil); strings.Contains(string(raw), "队员1") {
+		t.Fatalf("invitee in the team's search: %s", raw)
+	}
+	var list struct {
+		Items []struct {
+			VolunteerID int64  `json:"volunteer_id"`
+			VolunteerNo string `json:"volunteer_no"`
+			RealName    string `json:"real_name"`
+			Phone       string
+			RegionCode  string `json:"region_code"`
+		}
+	}
+	_, raw = env.JSON("GET", "/api/v1/teams/1/members?status=invited", admin, nil)
+	_ = json.Unmarshal(raw, &list)
+	if len(list.Items) != 1 || list.Items[0].VolunteerNo == "" || list.Items[0].RealName == "队员1" ||
+		!strings.HasPrefix(list.Items[0].RealName, "队") || list.Items[0].Phone != "" || list.Items[0].RegionCode != "" {
+		t.Fatalf("invitee in the member list: %s", raw)
+	}
+	if status, raw := env.JSON("POST", "/api/v1/teams/1/join", vol, nil); status != 200 || !strings.Contains(string(raw), `"active"`) {
+		t.Fatalf("accept: %d %s", status, raw)
+	}
+	if status, raw := env.JSON("GET", vpath, admin, nil); status != 200 {
+		t.Fatalf("after accepting: %d %s", status, raw)
+	}
+}
+
+// A record another team registered for someone who has not claimed it is
+// not attached to a team by that team's say-so, neither by adding nor by an
+// import; the office of the person's region may add it.
+func TestOthersUnclaimedRecordIsNotAttached(t *testing.T) {
+	env := apptest.New(t)
+	ctx := context.Background()
+	status, raw := env.JSON("POST", "/api/v1/teams/1/volunteers", env.Token("team-admin"), map[string]any{
+		"real_name": "代登记", "id_number": apptest.ResidentID("120101", apptest.BornYearsAgo(40, 9), 901),
+		"phone": apptest.Mobile(901), "region_code": "120101001001"})
+	if status != 201 {
+		t.Fatalf("preregister: %d %s", status, raw)
+	}
+	var pre struct{ ID int64 }
+	_ = json.Unmarshal(raw, &pre)
+	founder, _ := volunteerToken(t, env, 2, "120101001001")
+	status, raw = env.JSON("POST", "/api/v1/teams", founder, newTeam("另一支队伍"))
+	var other tjson
+	_ = json.Unmarshal(raw, &other)
+	if status != 201 {
+		t.Fatalf("found: %d %s", status, raw)
+	}
+	path := "/api/v1/teams/" + strconv.FormatInt(other.ID, 10)
+	env.JSON("POST", path+"/review", env.Token("heping-office"), map[string]string{"decision": "approve"})
+	status, raw = env.JSON("POST", path+"/members", founder, map[string]int64{"volunteer_id": pre.ID})
+	var e ejson
+	_ = json.Unmarshal(raw, &e)
+	if status != 403 || !strings.Contains(e.Error.Message, "其他团队") {
+		t.Fatalf("another team attaches an unclaimed record: %d %s", status, raw)
+	}
+	var n int
+	_ = env.App.DB.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM team_members WHERE team_id = $1 AND volunteer_id = $2`, other.ID, pre.ID).Scan(&n)
+	if n != 0 {
+		t.Fatalf("membership written: %d", n)
+	}
+	if status, raw := env.JSON("POST", path+"/members", env.Token("heping-office"), map[string]int64{"volunteer_id": pre.ID}); status != 201 ||
+		!strings.Contains(string(raw), `"active"`) {
+		t.Fatalf("the office adds it: %d %s", status, raw)
+	}
+}
