@@ -95,3 +95,42 @@ func TestOthersUnclaimedRecordIsNotAttached(t *testing.T) {
 		t.Fatalf("the office adds it: %d %s", status, raw)
 	}
 }
+
+// Making someone a team admin is the office's to see: the audit log of the
+// team's region names who appointed whom, and the team page shows the
+// team's admins, since when and appointed by whom, to the office.
+func TestPromotionIsVisibleToTheOffice(t *testing.T) {
+	env := apptest.New(t)
+	founder, _ := volunteerToken(t, env, 1, "120101001001")
+	status, raw := env.JSON("POST", "/api/v1/teams", founder, newTeam("劝业场助老队"))
+	var tm tjson
+	_ = json.Unmarshal(raw, &tm)
+	if status != 201 {
+		t.Fatalf("found: %d %s", status, raw)
+	}
+	id := strconv.FormatInt(tm.ID, 10)
+	env.JSON("POST", "/api/v1/teams/"+id+"/review", env.Token("heping-office"), map[string]string{"decision": "approve"})
+	other, oid := volunteerToken(t, env, 2, "120101001001")
+	env.JSON("POST", "/api/v1/teams/"+id+"/members", founder, map[string]int64{"volunteer_id": oid})
+	env.JSON("POST", "/api/v1/teams/"+id+"/join", other, nil)
+	if status, raw := env.JSON("PUT", fmt.Sprintf("/api/v1/teams/%s/members/%d/role", id, oid), founder, map[string]string{"role": "admin"}); status != 204 {
+		t.Fatalf("promote: %d %s", status, raw)
+	}
+	_, raw = env.JSON("GET", "/api/v1/audit?entity=team&entity_id="+id, env.Token("heping-office"), nil)
+	if n := strings.Count(string(raw), `"appoint_admin"`); n != 2 || !strings.Contains(string(raw), fmt.Sprintf(`"volunteer_id":%d`, oid)) {
+		t.Fatalf("the office's audit log has %d appointments: %s", n, raw)
+	}
+	if _, raw := env.JSON("GET", "/api/v1/audit?entity=team&entity_id="+id, env.Token("hedong-office"), nil); strings.Contains(string(raw), "appoint_admin") {
+		t.Fatalf("another district's office sees the appointment: %s", raw)
+	}
+	b := env.Browser()
+	b.Login("heping-office")
+	_, page, _ := b.Get("/teams/" + id)
+	if !strings.Contains(page, `data-testid="team-admins"`) || !strings.Contains(page, "队员2") || !strings.Contains(page, "由 和平区文明办 (heping-office) 任命") {
+		t.Fatalf("team page for the office:\n%s", page)
+	}
+	_, raw = env.JSON("GET", "/api/v1/teams/"+id+"/members?status=active", env.Token("heping-office"), nil)
+	if strings.Count(string(raw), `"admin_since"`) != 2 || !strings.Contains(string(raw), `"appointed_by"`) {
+		t.Fatalf("members for the office: %s", raw)
+	}
+}

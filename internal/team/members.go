@@ -284,6 +284,32 @@ func (s *Service) Members(ctx context.Context, p *auth.Principal, teamID int64, 
 	return list, apperr.Wrap(err, "team: members")
 }
 
+// Admins lists a team's admins with since when each holds the role and who
+// appointed them, for its managers and the offices that review it: a
+// promotion is the office's to see.
+func (s *Service) Admins(ctx context.Context, p *auth.Principal, teamID int64) ([]Admin, error) {
+	t, err := s.Get(ctx, p, teamID)
+	if err != nil {
+		return nil, err
+	}
+	if !auth.Can(p, auth.PermTeamManage, teamTarget(t)) && !auth.Can(p, auth.PermTeamReview, teamTarget(t)) {
+		return nil, errForbidden
+	}
+	list, err := adminsOf(ctx, s.db.Read(), teamID)
+	if err != nil {
+		return nil, apperr.Wrap(err, "team: admins")
+	}
+	for i, a := range list {
+		if a.AppointedBy == 0 {
+			continue
+		}
+		if acc, err := s.auth.Account(ctx, auth.System, a.AppointedBy); err == nil {
+			list[i].AppointedByName = acc.DisplayName + " (" + acc.Username + ")"
+		}
+	}
+	return list, nil
+}
+
 // Mine returns the principal's teams with their membership.
 func (s *Service) Mine(ctx context.Context, p *auth.Principal) ([]Team, []Member, error) {
 	v, err := s.volunteers.Mine(ctx, p)

@@ -232,6 +232,29 @@ func listMembers(ctx context.Context, q db.Querier, teamID int64, status string,
 	return out, rows.Err()
 }
 
+// adminsOf lists a team's active admins, longest-serving first.
+func adminsOf(ctx context.Context, q db.Querier, teamID int64) ([]Admin, error) {
+	rows, err := q.QueryContext(ctx, `SELECT m.volunteer_id, v.volunteer_no, v.real_name,
+		CASE WHEN m.admin_since = 0 THEN m.created_at ELSE m.admin_since END AS since, COALESCE(m.appointed_by, 0)
+		FROM team_members m JOIN volunteers v ON v.id = m.volunteer_id
+		WHERE m.team_id = $1 AND m.role = 'admin' AND m.status = 'active' ORDER BY since, m.volunteer_id`, teamID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Admin
+	for rows.Next() {
+		var a Admin
+		var since int64
+		if err := rows.Scan(&a.VolunteerID, &a.VolunteerNo, &a.RealName, &since, &a.AppointedBy); err != nil {
+			return nil, err
+		}
+		a.Since = time.Unix(since, 0)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
 // teamsOfVolunteer lists the teams a volunteer is in or has asked to join.
 func teamsOfVolunteer(ctx context.Context, q db.Querier, volunteerID int64) ([]Team, []Member, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+teamColumns+`, m.role, m.status FROM team_members m JOIN teams t ON t.id = m.team_id
