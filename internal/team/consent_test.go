@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -132,5 +133,30 @@ func TestPromotionIsVisibleToTheOffice(t *testing.T) {
 	_, raw = env.JSON("GET", "/api/v1/teams/"+id+"/members?status=active", env.Token("heping-office"), nil)
 	if strings.Count(string(raw), `"admin_since"`) != 2 || !strings.Contains(string(raw), `"appointed_by"`) {
 		t.Fatalf("members for the office: %s", raw)
+	}
+}
+
+// A volunteer answers an invitation from their teams page.
+func TestInvitationAnsweredOnMyTeams(t *testing.T) {
+	env := apptest.New(t)
+	_, vid := volunteerToken(t, env, 1, "120101001001")
+	env.JSON("POST", "/api/v1/teams/1/members", env.Token("team-admin"), map[string]int64{"volunteer_id": vid})
+	env.Passwords[apptest.Mobile(1)] = "password-123"
+	b := env.Browser()
+	b.Login(apptest.Mobile(1))
+	_, page, _ := b.Get("/my/teams")
+	if !strings.Contains(page, `data-testid="invitation"`) || !strings.Contains(page, `action="/teams/1/join"`) || !strings.Contains(page, `action="/teams/1/leave"`) {
+		t.Fatalf("my teams:\n%s", page)
+	}
+	if status, _, _ := b.Post("/teams/1/leave", url.Values{"csrf": {b.CSRF("/my/teams")}}); status != 303 {
+		t.Fatalf("decline: %d", status)
+	}
+	var st string
+	_ = env.App.DB.Read().QueryRowContext(context.Background(), `SELECT status FROM team_members WHERE team_id = 1 AND volunteer_id = $1`, vid).Scan(&st)
+	if st != "left" {
+		t.Fatalf("after declining: %q", st)
+	}
+	if _, page, _ := b.Get("/my/teams"); strings.Contains(page, `data-testid="invitation"`) {
+		t.Fatalf("invitation still offered:\n%s", page)
 	}
 }
