@@ -145,6 +145,8 @@ type memberJSON struct {
 	Status      string     `json:"status"`
 	Claimed     bool       `json:"claimed"`
 	JoinedAt    *time.Time `json:"joined_at,omitempty"`
+	AdminSince  *time.Time `json:"admin_since,omitempty"`
+	AppointedBy int64      `json:"appointed_by,omitempty"`
 }
 
 func toMemberJSON(m team.Member) memberJSON {
@@ -153,6 +155,10 @@ func toMemberJSON(m team.Member) memberJSON {
 	if !m.JoinedAt.IsZero() {
 		t := m.JoinedAt.UTC()
 		j.JoinedAt = &t
+	}
+	if m.Role == team.RoleAdmin && !m.AdminSince.IsZero() {
+		t := m.AdminSince.UTC()
+		j.AdminSince, j.AppointedBy = &t, m.AppointedBy
 	}
 	return j
 }

@@ -144,10 +144,19 @@ func projectScenarios() map[string][]call {
 			expect: with(denied, map[string]int{"volunteer": 422, "team-admin": 422, "": unauth})}},
 		"GET /api/v1/volunteers/me/code": {{path: fixed("/api/v1/volunteers/me/code"),
 			expect: with(denied, map[string]int{"volunteer": ok, "team-admin": ok, "": unauth})}},
-		"GET /api/v1/volunteers/{id}/service-records": {{path: volunteerPath("volunteer", "/service-records"), expect: seesVolunteer}},
-		"GET /api/v1/volunteers/{id}/certificates":    {{path: volunteerPath("volunteer", "/certificates"), expect: seesVolunteer}},
-		"GET /api/v1/volunteers/{id}/summary":         {{path: volunteerPath("volunteer", "/summary"), expect: seesVolunteer}},
-		"GET /api/v1/service-records/{id}":            {{path: fixed("/api/v1/service-records/999999"), expect: with(missing, map[string]int{"": unauth})}},
+		"GET /api/v1/volunteers/{id}/service-records": {
+			{path: volunteerPath("volunteer", "/service-records"), expect: seesVolunteer},
+			{path: inviteePath("/api/v1/volunteers/", "/service-records"), expect: seesInvitee},
+		},
+		"GET /api/v1/volunteers/{id}/certificates": {
+			{path: volunteerPath("volunteer", "/certificates"), expect: seesVolunteer},
+			{path: inviteePath("/api/v1/volunteers/", "/certificates"), expect: seesInvitee},
+		},
+		"GET /api/v1/volunteers/{id}/summary": {
+			{path: volunteerPath("volunteer", "/summary"), expect: seesVolunteer},
+			{path: inviteePath("/api/v1/volunteers/", "/summary"), expect: seesInvitee},
+		},
+		"GET /api/v1/service-records/{id}": {{path: fixed("/api/v1/service-records/999999"), expect: with(missing, map[string]int{"": unauth})}},
 		"POST /api/v1/service-records/{id}/confirm": {{path: fixed("/api/v1/service-records/999999/confirm"),
 			expect: as(missing, denied, "hedong-office", missing)}},
 		"POST /api/v1/service-records/{id}/void": {{path: fixed("/api/v1/service-records/999999/void"), body: func(string) any { return map[string]string{"reason": "测试"} },

@@ -76,6 +76,40 @@ func pendingTeamPath(suffix string) func(*apptest.Env, string) string {
 	}
 }
 
+var invitee struct {
+	sync.Mutex
+	byEnv map[*apptest.Env]int64
+}
+
+// inviteePath registers (once per environment) a volunteer whom team 1's
+// admin invites and who has not accepted: the team may not see them yet.
+func inviteePath(prefix, suffix string) func(*apptest.Env, string) string {
+	return func(env *apptest.Env, _ string) string {
+		invitee.Lock()
+		defer invitee.Unlock()
+		if invitee.byEnv == nil {
+			invitee.byEnv = map[*apptest.Env]int64{}
+		}
+		id, ok := invitee.byEnv[env]
+		if !ok {
+			status, body := env.JSON("POST", "/api/v1/volunteers", "", registrationBody(90))
+			if status != 201 {
+				env.T.Fatalf("invitee: %d %s", status, body)
+			}
+			_, _ = fmt.Sscanf(string(body), `{"id":%d`, &id)
+			if status, body := env.JSON("POST", "/api/v1/teams/1/members", env.Token("team-admin"), map[string]int64{"volunteer_id": id}); status != 201 {
+				env.T.Fatalf("invite: %d %s", status, body)
+			}
+			invitee.byEnv[env] = id
+		}
+		return fmt.Sprintf("%s%d%s", prefix, id, suffix)
+	}
+}
+
+// seesInvitee is who may read the pages of a person team 1 invited who has
+// not accepted: the offices over their street and its worker, not the team.
+var seesInvitee = with(missing, map[string]int{"admin": ok, "tianjin-office": ok, "heping-office": ok, "quanyechang": ok, "": unauth})
+
 func registrationBody(n int) map[string]any {
 	return map[string]any{"real_name": fmt.Sprintf("矩阵%d", n), "id_number": apptest.ResidentID("120101", apptest.BornYearsAgo(40, n), 21+2*n),
 		"phone": apptest.Mobile(50 + n), "region_code": "120101001001", "password": "password-123"}
@@ -120,6 +154,7 @@ func registryScenarios() map[string][]call {
 		"GET /api/v1/volunteers/{id}": {
 			{path: volunteerPath("volunteer", ""), expect: with(denied, office, "hedong-office", missing, "quanyechang", ok, "team-admin", ok, "volunteer", ok)},
 			{path: volunteerPath("volunteer2", ""), expect: with(denied, office, "hedong-office", missing, "quanyechang", missing, "team-admin", missing, "volunteer", missing)},
+			{path: inviteePath("/api/v1/volunteers/", ""), expect: with(denied, office, "hedong-office", missing, "quanyechang", ok, "team-admin", missing, "volunteer", missing)},
 		},
 		"POST /api/v1/volunteers/{id}/reveal": {{path: volunteerPath("volunteer", "/reveal"),
 			expect: with(denied, office, "hedong-office", missing)}},

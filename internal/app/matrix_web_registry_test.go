@@ -166,6 +166,7 @@ func webRegistryScenarios() map[string][]call {
 		"GET /admin/volunteers/{id}": {
 			{path: webVolunteerPath("volunteer"), expect: with(denied, heping, "hedong-office", missing, "quanyechang", ok, "team-admin", ok, "volunteer", ok, "", see)},
 			{path: webVolunteerPath("volunteer2"), expect: with(denied, heping, "hedong-office", missing, "quanyechang", missing, "team-admin", missing, "volunteer", missing, "", see)},
+			{path: inviteePath("/admin/volunteers/", ""), expect: with(denied, heping, "hedong-office", missing, "quanyechang", ok, "team-admin", missing, "volunteer", missing, "", see)},
 			{path: fixed("/admin/volunteers/x"), expect: with(missing, map[string]int{"resident": denied, "chengguan": denied, "": see})},
 		},
 		"GET /teams": {

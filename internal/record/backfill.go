@@ -15,6 +15,7 @@ import (
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/team"
 )
 
 // MaxUpload is the largest evidence file accepted.
@@ -157,7 +158,8 @@ func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Back
 }
 
 // Approve is the second person approving a backfill: never the one who
-// entered it, never the volunteer themself.
+// entered it, never the volunteer themself, and independent of the one who
+// entered it (team.IndependentApprover).
 func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Record, error) {
 	r, err := s.Get(ctx, p, id)
 	if err != nil {
@@ -174,6 +176,9 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Rec
 	}
 	if s.isOwn(ctx, p, r) {
 		return r, apperr.New(apperr.Forbidden, "record.own_hours")
+	}
+	if err := team.IndependentApprover(ctx, s.db.Read(), r.TeamID, p, r.RecordedBy, r.VolunteerID, s.Now()); err != nil {
+		return r, err
 	}
 	return s.change(ctx, p, r, "approve", "", StateConfirmed, int64(r.Minutes), -int64(r.Minutes))
 }

@@ -381,6 +381,11 @@ func (im *importer) write(batch []pending) ([]outcome, error) {
 				// Already registered: the register keeps its own phone number,
 				// and a person with an account is invited rather than enrolled.
 				added, err := im.s.teams.AddMemberTx(ctx, tx, im.team, k.ID)
+				if errors.Is(err, team.ErrOthersRecord) {
+					// Another team's unclaimed record: nobody here may speak for it.
+					outs[i] = outcome{probs: []problem{{field: sheet.FieldIDNumber, key: "import.others_record"}}}
+					continue
+				}
 				if err != nil {
 					return err
 				}

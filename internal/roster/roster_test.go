@@ -230,3 +230,29 @@ func TestTemplate(t *testing.T) {
 		t.Fatalf("template headers: %v", rows)
 	}
 }
+
+// An import does not make another team's unclaimed record a member of the
+// importing team: the row is refused with a message and nothing is written.
+func TestImportRefusesAnotherTeamsUnclaimedRecord(t *testing.T) {
+	env := apptest.New(t)
+	number := id(40)
+	status, raw0 := env.JSON("POST", "/api/v1/teams/1/volunteers", env.Token("team-admin"), map[string]any{
+		"real_name": "代登记", "id_number": number, "phone": "13711110040", "region_code": "120101001001"})
+	if status != 201 {
+		t.Fatalf("preregister: %d %s", status, raw0)
+	}
+	data := apptest.Workbook(t, [][]any{{"姓名", "身份证号", "手机号", "居住区域"}, {"代登记", number, "13711110040", "120101001001"}})
+	status, raw := upload(t, env, env.Token("heping-office"), "/api/v1/teams/2/imports", "名单.xlsx", data)
+	var res result
+	_ = json.Unmarshal(raw, &res)
+	if status != 200 || res.Saved != 0 || res.Failed != 1 || len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Message, "其他团队") {
+		t.Fatalf("import of another team's record: %d %s", status, raw)
+	}
+	var pre struct{ ID int64 }
+	_ = json.Unmarshal(raw0, &pre)
+	var n int
+	_ = env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM team_members WHERE team_id = 2 AND volunteer_id = $1`, pre.ID).Scan(&n)
+	if pre.ID == 0 || n != 0 {
+		t.Fatalf("membership of %d in team 2: %d", pre.ID, n)
+	}
+}

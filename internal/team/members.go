@@ -8,21 +8,36 @@ import (
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/pii"
 	"zhiyuan/internal/volunteer"
 )
 
 // setMember writes a membership and keeps the member's team_admin grant in
-// step with their team role.
-func (s *Service) setMember(ctx context.Context, tx db.Querier, t Team, volunteerID int64, role, status string) error {
-	accountID, _, err := accountOfVolunteer(ctx, tx, volunteerID)
+// step with their team role. by is the account that made the change (0: the
+// system); one who becomes admin records it as the appointer, and the
+// appointment is audited as such, so the office sees who made whom admin.
+func (s *Service) setMember(ctx context.Context, tx db.Querier, t Team, volunteerID int64, role, status string, by int64) error {
+	v, err := personOf(ctx, tx, volunteerID)
 	if err != nil {
 		return apperr.Wrap(err, "team: member account")
 	}
+	accountID := v.accountID
 	if role == RoleAdmin && status == MemberActive && accountID == 0 {
 		return errUnclaimedLead
 	}
-	if err := putMember(ctx, tx, t.ID, volunteerID, role, status, t.RegionCode, s.Now().Unix()); err != nil {
+	prev, err := memberOf(ctx, tx, t.ID, volunteerID)
+	if err != nil {
 		return apperr.Wrap(err, "team: member")
+	}
+	now := s.Now().Unix()
+	if err := putMember(ctx, tx, t.ID, volunteerID, role, status, t.RegionCode, now); err != nil {
+		return apperr.Wrap(err, "team: member")
+	}
+	promoted := role == RoleAdmin && status == MemberActive && !(prev.role == RoleAdmin && prev.status == MemberActive)
+	if promoted {
+		if err := markAdmin(ctx, tx, t.ID, volunteerID, by, now); err != nil {
+			return apperr.Wrap(err, "team: admin since")
+		}
 	}
 	if accountID != 0 {
 		g := auth.Grant{Role: auth.RoleTeamAdmin, TeamID: t.ID}
@@ -32,6 +47,12 @@ func (s *Service) setMember(ctx context.Context, tx db.Querier, t Team, voluntee
 			err = s.auth.RemoveGrantTx(ctx, tx, accountID, g)
 		}
 		if err != nil {
+			return err
+		}
+	}
+	if promoted {
+		if err := audit.Write(ctx, tx, audit.Entry{Action: "appoint_admin", Entity: "team", EntityID: strconv.FormatInt(t.ID, 10),
+			RegionCode: t.RegionCode, Detail: map[string]any{"volunteer_id": volunteerID, "appointed_by": by}}); err != nil {
 			return err
 		}
 	}
@@ -57,8 +78,12 @@ func (s *Service) Manageable(ctx context.Context, p *auth.Principal, teamID int6
 	return s.manageable(ctx, p, teamID)
 }
 
-// AddMember is a team admin adding a volunteer: a record the team registered
-// itself (unclaimed) joins at once, anyone else is invited.
+// AddMember is a team admin adding a volunteer. Being added grants the team
+// nothing of the person until they consent: someone with an account is
+// invited and becomes a member when they accept; a record the team
+// registered itself (unclaimed) joins at once; an unclaimed record another
+// team registered is refused, unless an office admin whose region covers the
+// person adds it (only they, or the registering team, speak for it).
 func (s *Service) AddMember(ctx context.Context, p *auth.Principal, teamID, volunteerID int64) (Member, error) {
 	t, err := s.manageable(ctx, p, teamID)
 	if err != nil {
@@ -67,14 +92,17 @@ func (s *Service) AddMember(ctx context.Context, p *auth.Principal, teamID, volu
 	if t.State != StateApproved {
 		return Member{}, errNotApproved
 	}
-	accountID, _, err := accountOfVolunteer(ctx, s.db.Read(), volunteerID)
+	v, err := personOf(ctx, s.db.Read(), volunteerID)
 	if err != nil {
 		f := apperr.Fields{}
 		f.Add("volunteer_id", "unknown", "volunteer.not_found")
 		return Member{}, f.Err()
 	}
 	status := MemberInvited
-	if accountID == 0 {
+	if v.accountID == 0 {
+		if v.registeredBy != t.ID && !auth.Can(p, auth.PermTeamReview, auth.Target{RegionCode: v.region}) {
+			return Member{}, ErrOthersRecord
+		}
 		status = MemberActive
 	}
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
@@ -88,7 +116,7 @@ func (s *Service) AddMember(ctx context.Context, p *auth.Principal, teamID, volu
 		if m.found && m.status == MemberPending {
 			status = MemberActive // they asked; adding them approves it
 		}
-		return s.setMember(ctx, tx, t, volunteerID, RoleMember, status)
+		return s.setMember(ctx, tx, t, volunteerID, RoleMember, status, p.AccountID)
 	})
 	if err != nil {
 		return Member{}, err
@@ -98,7 +126,8 @@ func (s *Service) AddMember(ctx context.Context, p *auth.Principal, teamID, volu
 
 // Join is a volunteer asking to join: open teams take them at once, teams
 // that approve put them on the waiting list, invitation-only teams take
-// only those invited.
+// only those invited. For someone invited it is their acceptance, and only
+// from then on does the team see them (Leave declines an invitation).
 func (s *Service) Join(ctx context.Context, p *auth.Principal, teamID int64) (Member, error) {
 	v, err := s.volunteers.Mine(ctx, p)
 	if err != nil {
@@ -133,7 +162,7 @@ func (s *Service) Join(ctx context.Context, p *auth.Principal, teamID int64) (Me
 		if m.found && m.role != "" && m.status == MemberInvited {
 			role = m.role
 		}
-		return s.setMember(ctx, tx, t, v.ID, role, status)
+		return s.setMember(ctx, tx, t, v.ID, role, status, p.AccountID)
 	})
 	if err != nil {
 		return Member{}, err
@@ -152,7 +181,7 @@ func (s *Service) Leave(ctx context.Context, p *auth.Principal, teamID int64) er
 	if err != nil {
 		return err
 	}
-	return s.end(ctx, t, v.ID, MemberLeft)
+	return s.end(ctx, t, v.ID, MemberLeft, p.AccountID)
 }
 
 // Approve accepts a volunteer's request to join.
@@ -169,7 +198,7 @@ func (s *Service) Approve(ctx context.Context, p *auth.Principal, teamID, volunt
 		if !m.found || m.status != MemberPending {
 			return errNotMember
 		}
-		return s.setMember(ctx, tx, t, volunteerID, m.role, MemberActive)
+		return s.setMember(ctx, tx, t, volunteerID, m.role, MemberActive, p.AccountID)
 	})
 }
 
@@ -179,11 +208,11 @@ func (s *Service) Remove(ctx context.Context, p *auth.Principal, teamID, volunte
 	if err != nil {
 		return err
 	}
-	return s.end(ctx, t, volunteerID, MemberRemoved)
+	return s.end(ctx, t, volunteerID, MemberRemoved, p.AccountID)
 }
 
 // end closes a membership as left or removed.
-func (s *Service) end(ctx context.Context, t Team, volunteerID int64, status string) error {
+func (s *Service) end(ctx context.Context, t Team, volunteerID int64, status string, by int64) error {
 	return s.db.Tx(ctx, func(tx db.Querier) error {
 		m, err := memberOf(ctx, tx, t.ID, volunteerID)
 		if err != nil {
@@ -200,7 +229,7 @@ func (s *Service) end(ctx context.Context, t Team, volunteerID int64, status str
 				return errLastAdmin
 			}
 		}
-		return s.setMember(ctx, tx, t, volunteerID, m.role, status)
+		return s.setMember(ctx, tx, t, volunteerID, m.role, status, by)
 	})
 }
 
@@ -231,11 +260,13 @@ func (s *Service) SetRole(ctx context.Context, p *auth.Principal, teamID, volunt
 				return errLastAdmin
 			}
 		}
-		return s.setMember(ctx, tx, t, volunteerID, role, MemberActive)
+		return s.setMember(ctx, tx, t, volunteerID, role, MemberActive, p.AccountID)
 	})
 }
 
 // Members lists a team's members (active, pending and invited by default).
+// An invitee who has not accepted shows only a masked name and their
+// volunteer number.
 func (s *Service) Members(ctx context.Context, p *auth.Principal, teamID int64, status string, after int64, limit int) ([]Member, error) {
 	if _, err := s.manageable(ctx, p, teamID); err != nil {
 		return nil, err
@@ -244,7 +275,39 @@ func (s *Service) Members(ctx context.Context, p *auth.Principal, teamID int64, 
 		limit = 50
 	}
 	list, err := listMembers(ctx, s.db.Read(), teamID, status, after, limit)
+	for i, m := range list {
+		if m.Status == MemberInvited {
+			list[i] = Member{TeamID: m.TeamID, VolunteerID: m.VolunteerID, VolunteerNo: m.VolunteerNo,
+				RealName: pii.MaskName(m.RealName), Role: m.Role, Status: m.Status, Claimed: m.Claimed}
+		}
+	}
 	return list, apperr.Wrap(err, "team: members")
+}
+
+// Admins lists a team's admins with since when each holds the role and who
+// appointed them, for its managers and the offices that review it: a
+// promotion is the office's to see.
+func (s *Service) Admins(ctx context.Context, p *auth.Principal, teamID int64) ([]Admin, error) {
+	t, err := s.Get(ctx, p, teamID)
+	if err != nil {
+		return nil, err
+	}
+	if !auth.Can(p, auth.PermTeamManage, teamTarget(t)) && !auth.Can(p, auth.PermTeamReview, teamTarget(t)) {
+		return nil, errForbidden
+	}
+	list, err := adminsOf(ctx, s.db.Read(), teamID)
+	if err != nil {
+		return nil, apperr.Wrap(err, "team: admins")
+	}
+	for i, a := range list {
+		if a.AppointedBy == 0 {
+			continue
+		}
+		if acc, err := s.auth.Account(ctx, auth.System, a.AppointedBy); err == nil {
+			list[i].AppointedByName = acc.DisplayName + " (" + acc.Username + ")"
+		}
+	}
+	return list, nil
 }
 
 // Mine returns the principal's teams with their membership.
@@ -257,23 +320,29 @@ func (s *Service) Mine(ctx context.Context, p *auth.Principal) ([]Team, []Member
 	return teams, ms, apperr.Wrap(err, "team: mine")
 }
 
-// AddMemberTx records an active membership inside the caller's transaction,
-// for imports; it reports whether the volunteer was new to the team.
+// AddMemberTx records a membership inside the caller's transaction, for
+// imports; it reports whether the volunteer was new to the team. A person
+// with an account is invited (they decide themself); an unclaimed record
+// the team registered is enrolled; one another team registered is refused
+// with ErrOthersRecord, before anything is written.
 func (s *Service) AddMemberTx(ctx context.Context, tx db.Querier, t Team, volunteerID int64) (bool, error) {
 	m, err := memberOf(ctx, tx, t.ID, volunteerID)
 	if err != nil {
 		return false, apperr.Wrap(err, "team: member")
 	}
-	if m.found && m.status == MemberActive {
+	if m.found && (m.status == MemberActive || m.status == MemberInvited) {
 		return false, nil
 	}
-	status := MemberActive
-	accountID, _, err := accountOfVolunteer(ctx, tx, volunteerID)
+	v, err := personOf(ctx, tx, volunteerID)
 	if err != nil {
 		return false, apperr.Wrap(err, "team: member account")
 	}
-	if accountID != 0 && !(m.found && m.status == MemberPending) {
-		status = MemberInvited // a person with an account decides themself
+	status := MemberActive
+	switch {
+	case v.accountID != 0 && !(m.found && m.status == MemberPending):
+		status = MemberInvited
+	case v.accountID == 0 && v.registeredBy != t.ID:
+		return false, ErrOthersRecord
 	}
 	if err := putMember(ctx, tx, t.ID, volunteerID, RoleMember, status, t.RegionCode, s.Now().Unix()); err != nil {
 		return false, apperr.Wrap(err, "team: member")
@@ -324,6 +393,6 @@ func (s *Service) Enrol(ctx context.Context, teamID, volunteerID int64, role str
 		return err
 	}
 	return s.db.Tx(ctx, func(tx db.Querier) error {
-		return s.setMember(ctx, tx, t, volunteerID, role, MemberActive)
+		return s.setMember(ctx, tx, t, volunteerID, role, MemberActive, 0)
 	})
 }

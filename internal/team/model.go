@@ -101,4 +101,17 @@ type Member struct {
 	Status      string
 	JoinedAt    time.Time
 	Claimed     bool
+	AdminSince  time.Time // when an admin became one
+	AppointedBy int64     // the account that made them admin (0: the system)
+}
+
+// Admin is one of a team's admins as its offices see them: since when they
+// hold the role and which account appointed them.
+type Admin struct {
+	VolunteerID     int64
+	VolunteerNo     string
+	RealName        string
+	Since           time.Time
+	AppointedBy     int64  // 0: the system (demo data, imports from other registers)
+	AppointedByName string // the appointer's display name and username
 }

@@ -51,6 +51,11 @@ var (
 	errLastAdmin     = apperr.New(apperr.Conflict, "team.last_admin")
 )
 
+// ErrOthersRecord refuses to attach an unclaimed record that another team
+// registered: the person has not consented, and only the registering team
+// or the office speaks for the record until they claim it.
+var ErrOthersRecord = apperr.New(apperr.Forbidden, "team.others_record")
+
 func teamTarget(t Team) auth.Target { return auth.Target{RegionCode: t.RegionCode, TeamID: t.ID} }
 
 // Create founds a team. A volunteer founds it as themself and becomes its
@@ -208,7 +213,7 @@ func (s *Service) ReviewTeam(ctx context.Context, p *auth.Principal, id int64, r
 			return apperr.Wrap(err, "team: review record")
 		}
 		if r.Decision == "approve" && t.FounderVolunteerID != 0 {
-			if err := s.setMember(ctx, tx, t, t.FounderVolunteerID, RoleAdmin, MemberActive); err != nil {
+			if err := s.setMember(ctx, tx, t, t.FounderVolunteerID, RoleAdmin, MemberActive, p.AccountID); err != nil {
 				return err
 			}
 		}

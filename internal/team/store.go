@@ -203,7 +203,8 @@ func listMembers(ctx context.Context, q db.Querier, teamID int64, status string,
 	}
 	args = append(args, limit)
 	rows, err := q.QueryContext(ctx, `SELECT m.team_id, m.volunteer_id, v.volunteer_no, v.real_name, v.phone_masked, v.region_code,
-		m.role, m.status, m.joined_at, CASE WHEN v.account_id IS NULL THEN 0 ELSE 1 END
+		m.role, m.status, m.joined_at, CASE WHEN v.account_id IS NULL THEN 0 ELSE 1 END,
+		CASE WHEN m.role <> 'admin' THEN 0 WHEN m.admin_since = 0 THEN m.created_at ELSE m.admin_since END, COALESCE(m.appointed_by, 0)
 		FROM team_members m JOIN volunteers v ON v.id = m.volunteer_id WHERE `+where+
 		fmt.Sprintf(` ORDER BY m.volunteer_id LIMIT $%d`, len(args)), args...)
 	if err != nil {
@@ -213,17 +214,43 @@ func listMembers(ctx context.Context, q db.Querier, teamID int64, status string,
 	var out []Member
 	for rows.Next() {
 		var m Member
-		var joined int64
+		var joined, adminSince int64
 		var claimed int
 		if err := rows.Scan(&m.TeamID, &m.VolunteerID, &m.VolunteerNo, &m.RealName, &m.PhoneMasked, &m.RegionCode,
-			&m.Role, &m.Status, &joined, &claimed); err != nil {
+			&m.Role, &m.Status, &joined, &claimed, &adminSince, &m.AppointedBy); err != nil {
 			return nil, err
 		}
 		if joined > 0 {
 			m.JoinedAt = time.Unix(joined, 0)
 		}
+		if adminSince > 0 {
+			m.AdminSince = time.Unix(adminSince, 0)
+		}
 		m.Claimed = claimed == 1
 		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// adminsOf lists a team's active admins, longest-serving first.
+func adminsOf(ctx context.Context, q db.Querier, teamID int64) ([]Admin, error) {
+	rows, err := q.QueryContext(ctx, `SELECT m.volunteer_id, v.volunteer_no, v.real_name,
+		CASE WHEN m.admin_since = 0 THEN m.created_at ELSE m.admin_since END AS since, COALESCE(m.appointed_by, 0)
+		FROM team_members m JOIN volunteers v ON v.id = m.volunteer_id
+		WHERE m.team_id = $1 AND m.role = 'admin' AND m.status = 'active' ORDER BY since, m.volunteer_id`, teamID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Admin
+	for rows.Next() {
+		var a Admin
+		var since int64
+		if err := rows.Scan(&a.VolunteerID, &a.VolunteerNo, &a.RealName, &since, &a.AppointedBy); err != nil {
+			return nil, err
+		}
+		a.Since = time.Unix(since, 0)
+		out = append(out, a)
 	}
 	return out, rows.Err()
 }
@@ -254,13 +281,51 @@ func teamsOfVolunteer(ctx context.Context, q db.Querier, volunteerID int64) ([]T
 	return teams, ms, rows.Err()
 }
 
-// accountOfVolunteer returns the account of a volunteer, 0 if unclaimed.
-func accountOfVolunteer(ctx context.Context, q db.Querier, volunteerID int64) (int64, string, error) {
-	var acc sql.NullInt64
-	var region string
-	err := q.QueryRowContext(ctx, `SELECT account_id, region_code FROM volunteers WHERE id = $1`, volunteerID).Scan(&acc, &region)
+// person is what membership rules need of a volunteer record.
+type person struct {
+	accountID    int64 // 0 while the record is unclaimed
+	registeredBy int64 // the team that registered it on the person's behalf, 0 if none
+	region       string
+}
+
+// personOf reads a volunteer's account, registering team and region.
+func personOf(ctx context.Context, q db.Querier, volunteerID int64) (person, error) {
+	var acc, by sql.NullInt64
+	var v person
+	err := q.QueryRowContext(ctx, `SELECT account_id, registered_by_team_id, region_code FROM volunteers WHERE id = $1`, volunteerID).
+		Scan(&acc, &by, &v.region)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, "", db.ErrNotFound
+		return v, db.ErrNotFound
 	}
-	return acc.Int64, region, err
+	v.accountID, v.registeredBy = acc.Int64, by.Int64
+	return v, err
+}
+
+// markAdmin records that a member became the team's admin now, appointed by
+// the account by (0: the system).
+func markAdmin(ctx context.Context, q db.Querier, teamID, volunteerID, by, now int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE team_members SET admin_since = $1, appointed_by = $2 WHERE team_id = $3 AND volunteer_id = $4`,
+		now, db.NullID(by), teamID, volunteerID)
+	return err
+}
+
+// adminTenure is an account's standing as an active admin of a team: since
+// when (a membership from before the column counts from its creation) and
+// appointed by whom.
+type adminTenure struct {
+	since, appointedBy int64
+	found              bool
+}
+
+func adminTenureOf(ctx context.Context, q db.Querier, teamID, accountID int64) (adminTenure, error) {
+	var a adminTenure
+	var by sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT CASE WHEN m.admin_since = 0 THEN m.created_at ELSE m.admin_since END, m.appointed_by
+		FROM team_members m JOIN volunteers v ON v.id = m.volunteer_id
+		WHERE m.team_id = $1 AND v.account_id = $2 AND m.role = 'admin' AND m.status = 'active'`, teamID, accountID).Scan(&a.since, &by)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, nil
+	}
+	a.found, a.appointedBy = err == nil, by.Int64
+	return a, err
 }

@@ -34,7 +34,7 @@ type Volunteer struct {
 	PublishConsent      bool
 	Source              string
 	CreatedAt           time.Time
-	TeamIDs             []int64
+	TeamIDs             []int64 // the teams they are an active member of: the teams that may see them
 }
 
 // Claimed reports whether a person has taken the record over with an account.

@@ -209,9 +209,11 @@ func catalogIDs(ctx context.Context, q db.Querier, table, column string, id int6
 	return out, rows.Err()
 }
 
-// teamsOf returns the teams a volunteer belongs to or has asked to join.
+// teamsOf returns the teams a volunteer is an active member of: an
+// invitation they have not accepted, or a request the team has not
+// approved, gives the team no access to them.
 func teamsOf(ctx context.Context, q db.Querier, id int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT team_id FROM team_members WHERE volunteer_id = $1 AND status IN ('active', 'pending', 'invited') ORDER BY team_id`, id)
+	rows, err := q.QueryContext(ctx, `SELECT team_id FROM team_members WHERE volunteer_id = $1 AND status = 'active' ORDER BY team_id`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +276,7 @@ func search(ctx context.Context, d *db.DB, f Filter) ([]Volunteer, error) {
 			ph[i] = c.Arg(t)
 		}
 		c.Add("v.id IN (SELECT m.volunteer_id FROM team_members m WHERE m.team_id IN (" + strings.Join(ph, ", ") +
-			") AND m.status IN ('active', 'pending', 'invited'))")
+			") AND m.status = 'active')")
 	} else if !f.All && !c.Scope(region, f.Regions, "v.id", nil) {
 		return nil, nil
 	}

@@ -110,7 +110,8 @@ type teamPageData struct {
 	Membership *team.Member // the viewer's own, if any
 	Volunteer  bool         // the viewer may join teams
 	CanManage  bool
-	Decisions  []string // the review decisions open to the viewer
+	Decisions  []string     // the review decisions open to the viewer
+	Admins     []team.Admin // for its managers and offices: who is admin, since when, appointed by whom
 }
 
 // decisionsFrom are the review decisions possible in each state.
@@ -141,6 +142,14 @@ func (s *Server) showTeam(w http.ResponseWriter, r *http.Request, id int64, err 
 	d := teamPageData{Team: t, Volunteer: auth.Allowed(pr, auth.PermTeamJoin), CanManage: auth.Can(pr, auth.PermTeamManage, target)}
 	if auth.Can(pr, auth.PermTeamReview, target) {
 		d.Decisions = decisionsFrom[t.State]
+	}
+	if d.CanManage || auth.Can(pr, auth.PermTeamReview, target) {
+		list, aerr := s.teams.Admins(ctx, pr, id)
+		if aerr != nil {
+			s.fail(w, r, aerr)
+			return
+		}
+		d.Admins = list
 	}
 	if pr != nil {
 		// Reviews are for signed-in viewers, as in the API.
