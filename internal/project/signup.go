@@ -20,6 +20,7 @@ var (
 	errClosed        = apperr.New(apperr.Conflict, "signup.closed")
 	errSignupMissing = apperr.New(apperr.NotFound, "signup.not_found")
 	errNeedVolunteer = apperr.New(apperr.Forbidden, "team.need_volunteer_record")
+	errTeamSuspended = apperr.New(apperr.Conflict, "team.suspended_no_work")
 )
 
 // SignUp gives the principal (a volunteer) a seat on a shift, or a place on
@@ -45,6 +46,8 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) 
 	switch {
 	case pr.State != StatePublished:
 		return Signup{}, apperr.New(apperr.Conflict, "signup.project_not_published")
+	case pr.TeamSuspended:
+		return Signup{}, errTeamSuspended
 	case !sh.SignupOpensAt.IsZero() && now.Before(sh.SignupOpensAt):
 		return Signup{}, errNotOpen
 	case !now.Before(sh.SignupClosesAt) || !now.Before(sh.StartsAt):
@@ -96,9 +99,11 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) 
 func (s *Service) shiftWithProject(ctx context.Context, p *auth.Principal, id int64) (Shift, Project, int64, error) {
 	var pr Project
 	var me int64
-	row := s.db.Read().QueryRowContext(ctx, `SELECT `+shiftColumns+`, p.state, p.team_id, p.region_code, `+myVolunteerID+`
+	row := s.db.Read().QueryRowContext(ctx, `SELECT `+shiftColumns+`, p.state, p.team_id, p.region_code, p.team_suspended, `+myVolunteerID+`
 		FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id, accountOf(p))
-	sh, err := scanShift(scanWith{row, []any{&pr.State, &pr.TeamID, &pr.RegionCode, &me}})
+	var suspended int
+	sh, err := scanShift(scanWith{row, []any{&pr.State, &pr.TeamID, &pr.RegionCode, &suspended, &me}})
+	pr.TeamSuspended = suspended != 0
 	if errors.Is(err, sql.ErrNoRows) {
 		return Shift{}, pr, 0, errShiftNotFound
 	}
