@@ -3,6 +3,7 @@ package record_test
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/apptest"
 	"zhiyuan/internal/record"
 )
 
@@ -90,6 +92,13 @@ func TestCertificateRevokedWhenRecordVoided(t *testing.T) {
 	mine, err := rec.MyHours(ctx, f.vol, nil)
 	if err != nil || len(mine.Certificates) != 1 || !mine.Certificates[0].Revoked || mine.Certificates[0].RevokedReason != reason {
 		t.Fatalf("hours page certificates: %+v %v", mine.Certificates, err)
+	}
+	b := f.env.Browser()
+	if st, _, _ := b.Post("/login", url.Values{"csrf": {b.CSRF("/login")}, "username": {apptest.Mobile(700)}, "password": {"password-123"}}); st != 303 {
+		t.Fatalf("volunteer login: %d", st)
+	}
+	if _, page, _ := b.Get("/me/hours"); !strings.Contains(page, "证明已撤销") || !strings.Contains(page, reason) {
+		t.Fatal("the volunteer's hours page does not show the certificate as revoked and why")
 	}
 	if n := count(t, f, `SELECT COUNT(*) FROM audit_log WHERE action = 'revoke' AND entity = 'certificate' AND entity_id = $1`,
 		itoa(c1.ID)); n != 1 {
