@@ -53,15 +53,17 @@ func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
 }
 
 type verifyJSON struct {
-	Serial        string    `json:"serial"`
-	VolunteerName string    `json:"volunteer_name"`
-	VolunteerNo   string    `json:"volunteer_no"`
-	TotalMinutes  int       `json:"total_minutes"`
-	IssuerTeam    string    `json:"issuer_team"`
-	IssuedOn      time.Time `json:"issued_on"`
-	KeyID         string    `json:"key_id"`
-	Genuine       bool      `json:"signature_valid"`
-	Revoked       bool      `json:"revoked"`
+	Serial        string     `json:"serial"`
+	VolunteerName string     `json:"volunteer_name"`
+	VolunteerNo   string     `json:"volunteer_no"`
+	TotalMinutes  int        `json:"total_minutes"`
+	IssuerTeam    string     `json:"issuer_team"`
+	IssuedOn      time.Time  `json:"issued_on"`
+	KeyID         string     `json:"key_id"`
+	Genuine       bool       `json:"signature_valid"`
+	Revoked       bool       `json:"revoked"`
+	RevokedAt     *time.Time `json:"revoked_at,omitempty"`
+	RevokedReason string     `json:"revoked_reason,omitempty"`
 }
 
 func (s *Server) certificateVerify(w http.ResponseWriter, r *http.Request) {
@@ -70,8 +72,13 @@ func (s *Server) certificateVerify(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, verifyJSON{Serial: v.Serial, VolunteerName: v.VolunteerName, VolunteerNo: v.VolunteerNo,
-		TotalMinutes: v.TotalMinutes, IssuerTeam: v.IssuerTeam, IssuedOn: v.IssuedOn.UTC(), KeyID: v.KeyID, Genuine: v.Genuine, Revoked: v.Revoked})
+	out := verifyJSON{Serial: v.Serial, VolunteerName: v.VolunteerName, VolunteerNo: v.VolunteerNo,
+		TotalMinutes: v.TotalMinutes, IssuerTeam: v.IssuerTeam, IssuedOn: v.IssuedOn.UTC(), KeyID: v.KeyID, Genuine: v.Genuine, Revoked: v.Revoked}
+	if v.Revoked {
+		at := v.RevokedAt.UTC()
+		out.RevokedAt, out.RevokedReason = &at, v.RevokedReason
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 type publicKeyJSON struct {

@@ -20,8 +20,9 @@ type Data struct {
 	IDTypeLabel    string       // e.g. "居民身份证"
 	IDNumberMasked string       // the last four only, e.g. "**************002X" (pii.MaskIDTail)
 	VolunteerNo    string       // 志愿者编号
-	TotalMinutes   int          // confirmed service time; must equal the sum of Records
-	Records        []RecordLine // the service records the total is made of, oldest first
+	TotalMinutes   int          // confirmed service time; must equal the sum of Records and Rest
+	Records        []RecordLine // the service records listed one by one, oldest first (at most MaxRecords)
+	Rest           []RestLine   // the records not listed, summed by year and team, oldest first
 	Summary        string       // 主要服务内容: a short summary of what the volunteer did
 	IssuerTeam     string       // the team that recorded the hours and issues the certificate
 	IssuerPerson   string       // the team's person in charge (负责人)
@@ -39,6 +40,25 @@ type RecordLine struct {
 	Project string // project name
 	Content string // what was done
 	Minutes int    // confirmed minutes
+}
+
+// MaxRecords is the most records a certificate lists one by one; the
+// others are summed by year and team in Rest, so a certificate of
+// thousands of records stays a few pages.
+const MaxRecords = 200
+
+// MaxRest is the most summary lines a certificate carries.
+const MaxRest = 200
+
+// RestLine sums the records of one year and team that a certificate does
+// not list one by one.
+type RestLine struct {
+	Year    string // "2024"
+	Team    string // the team that recorded them
+	Records int    // how many
+	Minutes int    // their confirmed minutes
+	First   string // the first service date, "2024-01-05"
+	Last    string // the last service date
 }
 
 // ErrInvalid is wrapped by every error Validate returns.
@@ -90,7 +110,23 @@ func (d Data) Validate() error {
 		}
 		sum += r.Minutes
 	}
-	if len(d.Records) > 0 && sum != d.TotalMinutes {
+	if len(d.Records) > MaxRecords || len(d.Rest) > MaxRest {
+		return fmt.Errorf("%w: %d records and %d summary lines, at most %d and %d", ErrInvalid, len(d.Records), len(d.Rest), MaxRecords, MaxRest)
+	}
+	for i, r := range d.Rest {
+		_, err1 := time.Parse(dateLayout, r.First)
+		_, err2 := time.Parse(dateLayout, r.Last)
+		if err1 != nil || err2 != nil || r.Minutes < 0 || r.Records <= 0 {
+			return fmt.Errorf("%w: summary line %d is malformed", ErrInvalid, i+1)
+		}
+		for _, s := range []string{r.Year, r.Team} {
+			if err := printable(s); err != nil {
+				return fmt.Errorf("%w: summary line %d: %v", ErrInvalid, i+1, err)
+			}
+		}
+		sum += r.Minutes
+	}
+	if len(d.Records)+len(d.Rest) > 0 && sum != d.TotalMinutes {
 		return fmt.Errorf("%w: TotalMinutes %d differs from the records' sum %d", ErrInvalid, d.TotalMinutes, sum)
 	}
 	return nil
@@ -108,16 +144,22 @@ func printable(s string) error {
 	return nil
 }
 
-// Period returns the first and last record dates ("2026-03-05"), or two
+// Period returns the first and last service dates (listed or summed) ("2026-03-05"), or two
 // empty strings when there are no records.
 func (d Data) Period() (from, to string) {
+	span := func(first, last string) {
+		if from == "" || first < from {
+			from = first
+		}
+		if last > to {
+			to = last
+		}
+	}
+	for _, r := range d.Rest {
+		span(r.First, r.Last)
+	}
 	for _, r := range d.Records {
-		if from == "" || r.Date < from {
-			from = r.Date
-		}
-		if r.Date > to {
-			to = r.Date
-		}
+		span(r.Date, r.Date)
 	}
 	return from, to
 }

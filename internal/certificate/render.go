@@ -1,9 +1,11 @@
 package certificate
 
 import (
+	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"time"
 	"unicode/utf8"
 
 	"github.com/signintech/gopdf"
@@ -34,6 +36,34 @@ var (
 	grey     = [3]uint8{90, 90, 90}
 	frameRed = [3]uint8{160, 30, 36}
 )
+
+// MaxRenders is how many documents are drawn at once: each holds its pages
+// and the font's glyph tables in memory while it is drawn, so the server's
+// memory is bounded by this many certificates of at most MaxRecords lines.
+const MaxRenders = 2
+
+// renders holds a token per document being drawn.
+var renders = make(chan struct{}, MaxRenders)
+
+// ErrBusy is returned by RenderWait when MaxRenders documents are being
+// drawn for longer than the caller waits.
+var ErrBusy = errors.New("certificate: too many certificates are being drawn")
+
+// RenderWait is Render within the bound on documents drawn at once: it
+// waits at most wait (or until ctx ends) for a turn, then gives ErrBusy.
+func RenderWait(ctx context.Context, d Data, wait time.Duration) ([]byte, error) {
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case renders <- struct{}{}:
+	case <-t.C:
+		return nil, ErrBusy
+	case <-ctx.Done():
+		return nil, ErrBusy
+	}
+	defer func() { <-renders }()
+	return Render(d)
+}
 
 // Render lays out d as an A4 PDF: the title, the statement, the service
 // records in a table that runs onto further pages, the issuer block with a
@@ -73,6 +103,10 @@ func Render(d Data) ([]byte, error) {
 	r := &renderer{pdf: pdf, m: newMeasurer(pdf), d: d}
 	r.firstPage()
 	r.statement()
+	r.restTable()
+	if len(d.Records) > 0 && len(d.Rest) > 0 {
+		r.paragraph("近期服务记录如下：")
+	}
 	r.table()
 	r.closing(qr)
 	r.footers()
@@ -208,7 +242,7 @@ func (r *renderer) statement() {
 	if d.Summary != "" {
 		r.paragraph("主要服务内容：" + d.Summary)
 	}
-	if len(d.Records) > 0 {
+	if len(d.Records) > 0 && len(d.Rest) == 0 {
 		r.paragraph("服务记录如下：")
 	}
 }

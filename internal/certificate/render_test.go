@@ -199,3 +199,17 @@ func TestRenderConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestRenderRestSummary: the records not listed are shown summed by year
+// and team, before the listed ones, and the period starts with them.
+func TestRenderRestSummary(t *testing.T) {
+	pdftotext := tool(t, "pdftotext", "poppler-utils", true)
+	d := signed(t, withRest(3))
+	text := strings.Join(strings.Fields(run(t, pdftotext, "-enc", "UTF-8", writePDF(t, d), "-")), "")
+	for _, want := range []string{"另有43条较早的服务记录，按年度和团队汇总如下", "甲队", "乙队", "40.0", "2024年2月1日", "近期服务记录如下",
+		FormatHours(d.TotalMinutes)} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+}

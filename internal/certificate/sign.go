@@ -14,6 +14,11 @@ import (
 // encoding gets a new version so old signatures stay checkable.
 const PayloadVersion = "zhiyuan-cert-v1"
 
+// PayloadVersionRest is the version of a payload with summary lines (Rest):
+// v1's lines and then rest and rest_sha256. A certificate without them is
+// still signed as v1, so every signature made before stays checkable.
+const PayloadVersionRest = "zhiyuan-cert-v2"
+
 // Signer signs certificates with an Ed25519 key.
 type Signer struct {
 	key ed25519.PrivateKey
@@ -102,13 +107,21 @@ func DecodeSignature(s string) ([]byte, error) {
 // return and tab written as \\, \n, \r and \t, so no value can forge a line
 // or a field. Only IssuedOn's date is signed, because only the date is shown.
 // Signature and KeyID are not part of the payload.
+//
+// With summary lines (Rest) the first line is zhiyuan-cert-v2 and two lines
+// follow issued_on: rest=<len(Rest)> and rest_sha256=<SHA-256 of the lines
+// "<Year>\t<Team>\t<Records>\t<Minutes>\t<First>\t<Last>\n">.
 func Payload(d Data) []byte {
 	rec := sha256.New()
 	for _, r := range d.Records {
 		fmt.Fprintf(rec, "%s\t%s\t%s\t%d\n", esc(r.Date), esc(r.Project), esc(r.Content), r.Minutes)
 	}
 	var b strings.Builder
-	b.WriteString(PayloadVersion + "\n")
+	if len(d.Rest) > 0 {
+		b.WriteString(PayloadVersionRest + "\n")
+	} else {
+		b.WriteString(PayloadVersion + "\n")
+	}
 	line := func(k, v string) { b.WriteString(k + "=" + esc(v) + "\n") }
 	line("serial", d.Serial)
 	line("verify_code", d.VerifyCode)
@@ -125,6 +138,14 @@ func Payload(d Data) []byte {
 	line("issuer_person", d.IssuerPerson)
 	line("issuer_contact", d.IssuerContact)
 	line("issued_on", d.IssuedOn.In(china).Format(dateLayout))
+	if len(d.Rest) > 0 {
+		rest := sha256.New()
+		for _, r := range d.Rest {
+			fmt.Fprintf(rest, "%s\t%s\t%d\t%d\t%s\t%s\n", esc(r.Year), esc(r.Team), r.Records, r.Minutes, esc(r.First), esc(r.Last))
+		}
+		line("rest", strconv.Itoa(len(d.Rest)))
+		line("rest_sha256", hex.EncodeToString(rest.Sum(nil)))
+	}
 	return []byte(b.String())
 }
 

@@ -2,12 +2,15 @@ package certificate
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -90,6 +93,8 @@ func TestVerifyFailsOnEveryField(t *testing.T) {
 			*x = x.AddDate(0, 0, 1)
 		case *[]RecordLine:
 			*x = (*x)[:len(*x)-1]
+		case *[]RestLine:
+			*x = []RestLine{{Year: "2025", Team: "甲队", Records: 1, Minutes: 60, First: "2025-01-01", Last: "2025-01-01"}}
 		default:
 			t.Fatalf("field %s: type %T not covered by this test", name, x)
 		}
@@ -174,5 +179,76 @@ func TestPayloadRecordHash(t *testing.T) {
 	want := "records_sha256=" + hex.EncodeToString(sum[:]) + "\n"
 	if !bytes.Contains(Payload(hoursSample()), []byte(want)) {
 		t.Errorf("payload lacks %q", want)
+	}
+}
+
+// withRest is sample(n) with two summary lines of earlier records.
+func withRest(n int) Data {
+	d := sample(n)
+	d.Rest = []RestLine{
+		{Year: "2024", Team: "甲队", Records: 40, Minutes: 2400, First: "2024-02-01", Last: "2024-12-30"},
+		{Year: "2025", Team: "乙队", Records: 3, Minutes: 150, First: "2025-03-01", Last: "2025-05-01"},
+	}
+	d.TotalMinutes += 2550
+	return d
+}
+
+// TestVerifyFailsOnEveryRestField: the summary lines are signed (payload
+// v2); a certificate without them keeps v1, so old signatures still hold.
+func TestVerifyFailsOnEveryRestField(t *testing.T) {
+	s := mustSigner(t)
+	if p := string(Payload(sample(2))); !strings.HasPrefix(p, PayloadVersion+"\n") || strings.Contains(p, "rest") {
+		t.Fatalf("a certificate without summary lines is not v1: %q", p)
+	}
+	d := withRest(2)
+	if err := d.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(Payload(d)), PayloadVersionRest+"\n") {
+		t.Fatal("summary lines without payload v2")
+	}
+	sig := s.Sign(d)
+	changes := map[string]func(*RestLine){
+		"Year": func(r *RestLine) { r.Year = "2023" }, "Team": func(r *RestLine) { r.Team += "x" },
+		"Records": func(r *RestLine) { r.Records++ }, "Minutes": func(r *RestLine) { r.Minutes++ },
+		"First": func(r *RestLine) { r.First = "2024-01-01" }, "Last": func(r *RestLine) { r.Last = "2024-12-31" },
+	}
+	for name, change := range changes {
+		changed := d
+		changed.Rest = append([]RestLine(nil), d.Rest...)
+		change(&changed.Rest[0])
+		if Verify(s.PublicKey(), changed, sig) {
+			t.Errorf("changing summary %s keeps the signature valid", name)
+		}
+	}
+	bad := withRest(2)
+	bad.TotalMinutes--
+	if bad.Validate() == nil {
+		t.Error("a total that is not the records' and summary's sum is valid")
+	}
+	if from, _ := d.Period(); from != "2024-02-01" {
+		t.Errorf("period starts %s, not at the first summed record", from)
+	}
+	long := sample(MaxRecords + 1)
+	if long.Validate() == nil {
+		t.Errorf("%d records listed one by one are valid", MaxRecords+1)
+	}
+}
+
+// TestRenderWaitBusy: with every render slot taken, a download is told to
+// come back (ErrBusy) instead of adding a document to memory.
+func TestRenderWaitBusy(t *testing.T) {
+	for range MaxRenders {
+		renders <- struct{}{}
+	}
+	defer func() {
+		for range MaxRenders {
+			<-renders
+		}
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := RenderWait(ctx, signed(t, sample(1)), time.Hour); !errors.Is(err, ErrBusy) {
+		t.Fatalf("render with every slot taken: %v", err)
 	}
 }

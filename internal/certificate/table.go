@@ -32,6 +32,40 @@ var columns = []column{
 	{"时长（小时）", 64, alignRight},
 }
 
+// restColumns are the columns of the summary of the records not listed.
+var restColumns = []column{
+	{"年度", 56, alignCenter},
+	{"记录团队", contentW - 56 - 64 - 64, alignLeft},
+	{"记录条数", 64, alignRight},
+	{"时长（小时）", 64, alignRight},
+}
+
+// restTable draws the summary, by year and team, of the records not listed
+// one by one (they are the oldest).
+func (r *renderer) restTable() {
+	if len(r.d.Rest) == 0 {
+		return
+	}
+	n := 0
+	for _, l := range r.d.Rest {
+		n += l.Records
+	}
+	r.paragraph("另有 " + strconv.Itoa(n) + " 条较早的服务记录，按年度和团队汇总如下：")
+	r.y += 2
+	for i, l := range r.d.Rest {
+		row := r.cellsOf(restColumns, l.Year, l.Team, strconv.Itoa(l.Records), FormatHours(l.Minutes))
+		h := rowHeight(row)
+		if r.y+h > contentEnd || i == 0 && r.y+headH+h > contentEnd {
+			r.addPage()
+		}
+		if i == 0 || r.y == continuedTop {
+			r.headerRowOf(restColumns)
+		}
+		r.rowOf(restColumns, row, h, false)
+	}
+	r.y += bodyLead / 2
+}
+
 // table draws the records, starting a new page (with the header row again)
 // whenever the next row does not fit, and a total row at the end.
 func (r *renderer) table() {
@@ -40,7 +74,7 @@ func (r *renderer) table() {
 	}
 	rows := make([][][]string, 0, len(r.d.Records)+1)
 	for i, rec := range r.d.Records {
-		rows = append(rows, r.cells(strconv.Itoa(i+1), rec.Date, rec.Project, rec.Content, FormatHours(rec.Minutes)))
+		rows = append(rows, r.cellsOf(columns, strconv.Itoa(i+1), rec.Date, rec.Project, rec.Content, FormatHours(rec.Minutes)))
 	}
 	r.y += 2
 	for i, row := range rows {
@@ -49,23 +83,23 @@ func (r *renderer) table() {
 			r.addPage()
 		}
 		if i == 0 || r.y == continuedTop {
-			r.headerRow()
+			r.headerRowOf(columns)
 		}
-		r.row(row, h, false)
+		r.rowOf(columns, row, h, false)
 	}
-	total := r.cells("", "", "", "合计", FormatHours(r.d.TotalMinutes))
+	total := r.cellsOf(columns, "", "", "", "合计", FormatHours(r.d.TotalMinutes))
 	if h := rowHeight(total); r.y+h > contentEnd {
 		r.addPage()
-		r.headerRow()
+		r.headerRowOf(columns)
 	}
-	r.row(total, rowHeight(total), true)
+	r.rowOf(columns, total, rowHeight(total), true)
 }
 
-// cells wraps each value to its column.
-func (r *renderer) cells(vals ...string) [][]string {
+// cellsOf wraps each value to its column.
+func (r *renderer) cellsOf(cols []column, vals ...string) [][]string {
 	out := make([][]string, len(vals))
 	for i, v := range vals {
-		out[i] = r.lines(v, cellSize, columns[i].width-2*cellPadX, 0)
+		out[i] = r.lines(v, cellSize, cols[i].width-2*cellPadX, 0)
 	}
 	return out
 }
@@ -78,8 +112,8 @@ func rowHeight(row [][]string) float64 {
 	return float64(n)*cellLead - (cellLead - cellSize) + 2*cellPadY
 }
 
-// headerRow draws the shaded column titles.
-func (r *renderer) headerRow() {
+// headerRowOf draws the shaded column titles.
+func (r *renderer) headerRowOf(columns []column) {
 	p := r.pdf
 	p.SetStrokeColor(110, 110, 110)
 	p.SetLineWidth(0.6)
@@ -93,9 +127,9 @@ func (r *renderer) headerRow() {
 	r.y += headH
 }
 
-// row draws one row of wrapped cells; a total row spans its first four
-// columns and shows its label right-aligned.
-func (r *renderer) row(row [][]string, h float64, total bool) {
+// rowOf draws one row of wrapped cells; a total row (of the record table)
+// spans its first four columns and shows its label right-aligned.
+func (r *renderer) rowOf(columns []column, row [][]string, h float64, total bool) {
 	p := r.pdf
 	p.SetStrokeColor(110, 110, 110)
 	p.SetLineWidth(0.6)

@@ -40,7 +40,7 @@ func (s *Service) shiftsOf(ctx context.Context, volunteerID int64, past bool) ([
 // shiftsQuery is the statement of shiftsOf.
 func (s *Service) shiftsQuery(volunteerID int64, past bool) (string, []any) {
 	cut := s.Now().Add(-24 * time.Hour).Unix()
-	cond, order := `s.ends_at >= $2`, `s.starts_at`
+	cond, order := `s.ends_at >= $2 AND p.team_suspended = 0`, `s.starts_at` // a suspended team runs none
 	if past {
 		cond, order = `s.ends_at < $2`, `s.starts_at DESC`
 	}

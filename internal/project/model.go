@@ -45,6 +45,7 @@ type Project struct {
 	ContactPhoneMasked string
 	Theme              string
 	State              string
+	TeamSuspended      bool // the team is suspended: off the public lists, no sign-ups or shifts
 	RejectReason       string
 	PublishedAt        time.Time
 	CreatedAt          time.Time

@@ -64,6 +64,7 @@ func (s *Service) OpenShifts(ctx context.Context, q OpenQuery) (*OpenList, error
 func (s *Service) readOpenShifts(ctx context.Context, q OpenQuery, day, now time.Time) ([]Shift, error) {
 	var c db.Conds
 	c.Add("p.state = " + c.Arg(StatePublished))
+	c.Add("p.team_suspended = 0")
 	c.Add("s.starts_at > " + c.Arg(now.Unix()))
 	c.Add("(s.taken < s.capacity OR s.waiting < s.waitlist)")
 	if q.RegionCode != "" {

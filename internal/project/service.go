@@ -41,7 +41,18 @@ func NewService(d *db.DB, keys *pii.Keyring, c *catalog.Catalog, t *team.Service
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: d, keys: keys, catalog: c, teams: t, volunteers: v, log: log, Now: time.Now}
+	s := &Service{db: d, keys: keys, catalog: c, teams: t, volunteers: v, log: log, Now: time.Now}
+	if t != nil {
+		t.OnSuspension(s.teamSuspended)
+	}
+	return s
+}
+
+// teamSuspended follows a team's suspension or reinstatement onto its
+// projects, in the team's review transaction.
+func (s *Service) teamSuspended(ctx context.Context, tx db.Querier, teamID int64, suspended bool) error {
+	db.AfterCommit(tx, s.open.forget) // its shifts leave or rejoin the open list
+	return apperr.Wrap(setTeamSuspended(ctx, tx, teamID, suspended), "project: team suspension")
 }
 
 // CheckedInFunc says, inside a transaction, whether a volunteer has checked
@@ -163,6 +174,9 @@ func (s *Service) Submit(ctx context.Context, p *auth.Principal, id int64) (Proj
 	}
 	if pr.State != StateDraft && pr.State != StateRejected {
 		return pr, apperr.New(apperr.Conflict, "project.wrong_state").With(map[string]any{"State": pr.State})
+	}
+	if pr.TeamSuspended {
+		return pr, errTeamSuspended
 	}
 	if pr.EndsOn < s.today().Format("2006-01-02") {
 		return pr, apperr.New(apperr.Conflict, "project.already_ended")

@@ -49,6 +49,9 @@ func (s *Service) AddShift(ctx context.Context, p *auth.Principal, projectID int
 	if pr.State == StateClosed || pr.State == StateRejected {
 		return Shift{}, apperr.New(apperr.Conflict, "project.wrong_state").With(map[string]any{"State": pr.State})
 	}
+	if pr.TeamSuspended {
+		return Shift{}, errTeamSuspended
+	}
 	c, err := validateShift(in, pr, s.Now())
 	if err != nil {
 		return Shift{}, err

@@ -23,7 +23,8 @@ var (
 	// errAlreadyCancelled: the sign-up was cancelled before.
 	errAlreadyCancelled = apperr.New(apperr.Conflict, "signup.already_cancelled")
 	// errCheckedIn: the volunteer is at (or has done) the shift.
-	errCheckedIn = apperr.New(apperr.Conflict, "signup.checked_in")
+	errCheckedIn     = apperr.New(apperr.Conflict, "signup.checked_in")
+	errTeamSuspended = apperr.New(apperr.Conflict, "team.suspended_no_work")
 )
 
 // SignUp gives the principal (a volunteer) a seat on a shift, or a place on
@@ -49,6 +50,8 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) 
 	switch {
 	case pr.State != StatePublished:
 		return Signup{}, apperr.New(apperr.Conflict, "signup.project_not_published")
+	case pr.TeamSuspended:
+		return Signup{}, errTeamSuspended
 	case !sh.SignupOpensAt.IsZero() && now.Before(sh.SignupOpensAt):
 		return Signup{}, errNotOpen
 	case !now.Before(sh.SignupClosesAt) || !now.Before(sh.StartsAt):
@@ -100,9 +103,11 @@ func (s *Service) SignUp(ctx context.Context, p *auth.Principal, shiftID int64) 
 func (s *Service) shiftWithProject(ctx context.Context, p *auth.Principal, id int64) (Shift, Project, int64, error) {
 	var pr Project
 	var me int64
-	row := s.db.Read().QueryRowContext(ctx, `SELECT `+shiftColumns+`, p.state, p.team_id, p.region_code, `+myVolunteerID+`
+	row := s.db.Read().QueryRowContext(ctx, `SELECT `+shiftColumns+`, p.state, p.team_id, p.region_code, p.team_suspended, `+myVolunteerID+`
 		FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id, accountOf(p))
-	sh, err := scanShift(scanWith{row, []any{&pr.State, &pr.TeamID, &pr.RegionCode, &me}})
+	var suspended int
+	sh, err := scanShift(scanWith{row, []any{&pr.State, &pr.TeamID, &pr.RegionCode, &suspended, &me}})
+	pr.TeamSuspended = suspended != 0
 	if errors.Is(err, sql.ErrNoRows) {
 		return Shift{}, pr, 0, errShiftNotFound
 	}

@@ -12,18 +12,19 @@ import (
 
 const projectColumns = `p.id, p.team_id, t.name, p.name, c.name, p.content, p.region_code, p.address, p.lat_e6, p.lng_e6,
 	p.recruit_count, p.requirements, p.risks, p.protections, p.insured, p.starts_on, p.ends_on, p.contact_name,
-	p.contact_phone_masked, p.theme, p.state, p.reject_reason, p.published_at, p.created_at`
+	p.contact_phone_masked, p.theme, p.state, p.reject_reason, p.published_at, p.created_at, p.team_suspended`
 
 const projectFrom = ` FROM projects p JOIN teams t ON t.id = p.team_id JOIN catalog_items c ON c.id = p.category_id`
 
 func scanProject(row db.Scanner) (Project, error) {
 	var p Project
 	var lat, lng sql.NullInt64
-	var insured int
+	var insured, suspended int
 	var published, created int64
 	err := row.Scan(&p.ID, &p.TeamID, &p.TeamName, &p.Name, &p.Category, &p.Content, &p.RegionCode, &p.Address, &lat, &lng,
 		&p.RecruitCount, &p.Requirements, &p.Risks, &p.Protections, &insured, &p.StartsOn, &p.EndsOn, &p.ContactName,
-		&p.ContactPhoneMasked, &p.Theme, &p.State, &p.RejectReason, &published, &created)
+		&p.ContactPhoneMasked, &p.Theme, &p.State, &p.RejectReason, &published, &created, &suspended)
+	p.TeamSuspended = suspended != 0
 	if lat.Valid && lng.Valid {
 		la, lo := float64(lat.Int64)/1e6, float64(lng.Int64)/1e6
 		p.Lat, p.Lng = &la, &lo
@@ -88,6 +89,17 @@ func setProjectState(ctx context.Context, q db.Querier, id int64, from, to, reas
 	return true, snap.Apply(ctx, q)
 }
 
+// setTeamSuspended marks every project of a team as its team's suspension
+// or reinstatement says.
+func setTeamSuspended(ctx context.Context, q db.Querier, teamID int64, suspended bool) error {
+	v := 0
+	if suspended {
+		v = 1
+	}
+	_, err := q.ExecContext(ctx, `UPDATE projects SET team_suspended = $1 WHERE team_id = $2`, v, teamID)
+	return err
+}
+
 func insertProjectReview(ctx context.Context, q db.Querier, id int64, decision, from, to, reason string, reviewer, at int64) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO project_reviews (project_id, decision, from_state, to_state, reason, reviewer_id, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, decision, from, to, reason, db.NullID(reviewer), at)
@@ -110,6 +122,9 @@ type listFilter struct {
 func listProjects(ctx context.Context, q db.Querier, f listFilter) ([]Project, error) {
 	var c db.Conds
 	c.Eq("p.state", f.state)
+	if f.all { // the public list: a suspended team's projects leave it
+		c.Add("p.team_suspended = 0")
+	}
 	if !f.all && !c.Scope("p.region_code", f.regions, "p.team_id", f.teamIDs) {
 		return nil, nil
 	}

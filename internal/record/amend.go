@@ -91,6 +91,11 @@ func (s *Service) Amend(ctx context.Context, p *auth.Principal, id int64, in Ame
 		if err := addHours(ctx, tx, r.VolunteerID, confirmed, pending, now); err != nil {
 			return apperr.Wrap(err, "record: hours")
 		}
+		if confirmed < 0 { // fewer hours than a certificate counted
+			if _, err := s.RevokeCertificatesCounting(ctx, tx, r.ID, reason, p.AccountID); err != nil {
+				return err
+			}
+		}
 		return audit.Write(ctx, tx, audit.Entry{Action: "amend", Entity: "service_record", EntityID: strconv.FormatInt(r.ID, 10),
 			RegionCode: r.RegionCode, Detail: map[string]any{"reason": reason, "minutes_before": r.Minutes, "minutes_after": next.Minutes}})
 	})

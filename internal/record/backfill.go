@@ -102,8 +102,9 @@ func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Back
 	}
 	var teamID int64
 	var regionCode, project, place, leader string
-	err := s.db.Read().QueryRowContext(ctx, `SELECT team_id, region_code, name, address, contact_name FROM projects WHERE id = $1`, in.ProjectID).
-		Scan(&teamID, &regionCode, &project, &place, &leader)
+	var suspended int
+	err := s.db.Read().QueryRowContext(ctx, `SELECT team_id, region_code, name, address, contact_name, team_suspended FROM projects WHERE id = $1`, in.ProjectID).
+		Scan(&teamID, &regionCode, &project, &place, &leader, &suspended)
 	if errors.Is(err, sql.ErrNoRows) {
 		fe := apperr.Fields{}
 		fe.Add("project_id", "unknown", "project.not_found")
@@ -114,6 +115,9 @@ func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Back
 	}
 	if !auth.Can(p, auth.PermAttendanceManage, auth.Target{RegionCode: regionCode, TeamID: teamID}) {
 		return Record{}, errForbidden
+	}
+	if suspended != 0 {
+		return Record{}, errTeamStopped
 	}
 	if strings.TrimSpace(in.Place) != "" {
 		place = strings.TrimSpace(in.Place)

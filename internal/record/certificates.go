@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +23,7 @@ import (
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/region"
+	"zhiyuan/internal/team"
 )
 
 // Certificates (志愿服务证明, 办法 art. 14–17) are issued by the team that
@@ -35,6 +39,10 @@ type Certificate struct {
 	TeamID      int64
 	RegionCode  string
 	Revoked     bool
+	RevokedAt   time.Time
+	// RevokedReason says why: the reason given for voiding or lowering a
+	// record the certificate counted.
+	RevokedReason string
 }
 
 var (
@@ -42,6 +50,8 @@ var (
 	errCertMissing    = apperr.New(apperr.NotFound, "certificate.not_found")
 	errTeamNeeded     = &apperr.Error{Kind: apperr.Invalid, Key: "certificate.team_required", Fields: map[string]apperr.Field{"team_id": {Code: "required", Key: "certificate.team_required"}}}
 	errCertOutOfReach = apperr.New(apperr.Forbidden, "certificate.not_allowed")
+	errTeamSuspended  = apperr.New(apperr.Conflict, "certificate.team_suspended")
+	errRenderBusy     = apperr.New(apperr.Throttled, "certificate.busy")
 	idTypeLabels      = map[pii.IDType]string{pii.IDResident: "居民身份证", pii.IDPassport: "护照", pii.IDHKMacaoPermit: "港澳居民来往内地通行证", pii.IDTaiwanPermit: "台湾居民来往大陆通行证", pii.IDHKMTResidence: "港澳台居民居住证", pii.IDForeignPermanent: "外国人永久居留身份证"}
 )
 
@@ -56,6 +66,9 @@ func (s *Service) PublicKey() (ed25519.PublicKey, string) {
 // IssueCertificate issues a certificate of a volunteer's confirmed hours:
 // those recorded by teamID, or (teamID 0, an office only) all of them.
 // baseURL is the platform's public address, for the verification QR code.
+// Asked again within CertificateReuse for the same content (the same
+// records, unchanged, and the same issuer), it returns the certificate
+// already issued, unless that one was revoked.
 func (s *Service) IssueCertificate(ctx context.Context, p *auth.Principal, volunteerID, teamID int64, baseURL string) (Certificate, error) {
 	v, err := s.volunteers.Get(ctx, p, volunteerID)
 	if err != nil {
@@ -64,9 +77,9 @@ func (s *Service) IssueCertificate(ctx context.Context, p *auth.Principal, volun
 	own := p != nil && v.AccountID == p.AccountID && v.AccountID != 0
 	var issuer, person, contact, scopeRegion string
 	if teamID != 0 {
-		var teamRegion, phoneMasked string
-		err := s.db.Read().QueryRowContext(ctx, `SELECT name, region_code, contact_name, contact_phone_masked FROM teams WHERE id = $1`, teamID).
-			Scan(&issuer, &teamRegion, &person, &phoneMasked)
+		var teamRegion, phoneMasked, status string
+		err := s.db.Read().QueryRowContext(ctx, `SELECT name, region_code, contact_name, contact_phone_masked, status FROM teams WHERE id = $1`, teamID).
+			Scan(&issuer, &teamRegion, &person, &phoneMasked, &status)
 		if errors.Is(err, sql.ErrNoRows) {
 			return Certificate{}, errTeamNeeded
 		}
@@ -75,6 +88,9 @@ func (s *Service) IssueCertificate(ctx context.Context, p *auth.Principal, volun
 		}
 		if !own && !auth.Can(p, auth.PermCertificateIssue, auth.Target{TeamID: teamID, RegionCode: teamRegion}) {
 			return Certificate{}, errCertOutOfReach
+		}
+		if status == team.StateSuspended {
+			return Certificate{}, errTeamSuspended
 		}
 		contact, scopeRegion = phoneMasked, teamRegion
 		if person == "" {
@@ -98,42 +114,180 @@ func (s *Service) IssueCertificate(ctx context.Context, p *auth.Principal, volun
 	if person == "" {
 		person = p.Username
 	}
-	lines, total, err := s.confirmedLines(ctx, v.ID, teamID)
+	d := certificate.Data{VolunteerName: v.RealName, IDTypeLabel: idTypeLabels[v.IDType], IDNumberMasked: pii.MaskIDTail(v.IDNumberMasked),
+		VolunteerNo: v.No, IssuerTeam: issuer, IssuerPerson: person, IssuerContact: contact}
+	// Asked again for the same content: the one issued, without a write.
+	counted, err := countedRecords(ctx, s.db.Read(), v.ID, teamID)
 	if err != nil {
 		return Certificate{}, err
 	}
-	if total == 0 {
+	if len(counted) == 0 {
 		return Certificate{}, errNoHours
 	}
-	code := randomCode()
-	d := certificate.Data{VerifyCode: code, VolunteerName: v.RealName, IDTypeLabel: idTypeLabels[v.IDType],
-		IDNumberMasked: pii.MaskIDTail(v.IDNumberMasked), VolunteerNo: v.No, TotalMinutes: total, Records: lines,
-		Summary: summaryOf(lines), IssuerTeam: issuer, IssuerPerson: person, IssuerContact: contact,
-		IssuedOn: s.Now(), VerifyURL: strings.TrimRight(baseURL, "/") + "/verify/" + code}
-	var id int64
-	err = s.db.Tx(ctx, func(tx db.Querier) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO certificates (serial, verify_code, volunteer_id, team_id, region_code, total_minutes,
-			payload, signature, issued_by, issued_at) VALUES ($1, $1, $2, $3, $4, $5, '{}', $6, $7, $8) RETURNING id`,
-			code, v.ID, db.NullID(teamID), v.RegionCode, total, []byte{0}, db.NullID(p.AccountID), s.Now().Unix()).Scan(&id); err != nil {
-			return apperr.Wrap(err, "certificate: insert")
-		}
-		d.Serial = fmt.Sprintf("ZY-%d-%06d", d.IssuedOn.In(shanghai).Year(), id)
-		d = s.signer.Seal(d)
-		payload, err := json.Marshal(d)
-		if err != nil {
-			return apperr.Wrap(err, "certificate: payload")
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE certificates SET serial = $1, payload = $2, signature = $3 WHERE id = $4`,
-			d.Serial, string(payload), d.Signature, id); err != nil {
-			return apperr.Wrap(err, "certificate: store")
-		}
-		return audit.Write(ctx, tx, audit.Entry{Action: "issue", Entity: "certificate", EntityID: strconv.FormatInt(id, 10),
-			RegionCode: v.RegionCode, Detail: map[string]any{"serial": d.Serial, "volunteer_id": v.ID, "team_id": teamID, "minutes": total}})
-	})
-	if err != nil {
-		return Certificate{}, err
+	if c, err := s.recentCertificate(ctx, s.db.Read(), v.ID, contentHash(d, teamID, counted)); !errors.Is(err, errCertMissing) {
+		return c, err
 	}
-	return Certificate{ID: id, Data: d, VolunteerID: v.ID, TeamID: teamID, RegionCode: v.RegionCode}, nil
+	var out Certificate
+	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		// Confirming, voiding and amending a confirmed record all move the
+		// volunteer's hours row: holding it, the records read below are
+		// the ones linked, and a void after this sees the links.
+		if _, err := tx.ExecContext(ctx, `UPDATE volunteer_hours SET updated_at = updated_at WHERE volunteer_id = $1`, v.ID); err != nil {
+			return apperr.Wrap(err, "certificate: lock")
+		}
+		counted, err := countedRecords(ctx, tx, v.ID, teamID)
+		if err != nil {
+			return err
+		}
+		if len(counted) == 0 {
+			return errNoHours
+		}
+		hash := contentHash(d, teamID, counted)
+		if out, err = s.recentCertificate(ctx, tx, v.ID, hash); !errors.Is(err, errCertMissing) {
+			return err
+		}
+		out, err = s.insertCertificate(ctx, tx, p, v.ID, v.RegionCode, teamID, d, counted, hash, baseURL)
+		return err
+	})
+	return out, err
+}
+
+// insertCertificate signs and stores a certificate of the counted records,
+// with the links to them, and audits it.
+func (s *Service) insertCertificate(ctx context.Context, tx db.Querier, p *auth.Principal, volunteerID int64, volunteerRegion string,
+	teamID int64, d certificate.Data, counted []countedRecord, hash, baseURL string) (Certificate, error) {
+	code := randomCode()
+	d.VerifyCode, d.IssuedOn, d.VerifyURL = code, s.Now(), strings.TrimRight(baseURL, "/")+"/verify/"+code
+	d.Records, d.Rest, d.TotalMinutes = linesOf(counted)
+	d.Summary = summaryOf(counted)
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO certificates (serial, verify_code, volunteer_id, team_id, region_code, total_minutes,
+		payload, signature, issued_by, issued_at, content_hash) VALUES ($1, $1, $2, $3, $4, $5, '{}', $6, $7, $8, $9) RETURNING id`,
+		code, volunteerID, db.NullID(teamID), volunteerRegion, d.TotalMinutes, []byte{0}, db.NullID(p.AccountID), s.Now().Unix(), hash).Scan(&id); err != nil {
+		return Certificate{}, apperr.Wrap(err, "certificate: insert")
+	}
+	d.Serial = fmt.Sprintf("ZY-%d-%06d", d.IssuedOn.In(shanghai).Year(), id)
+	d = s.signer.Seal(d)
+	payload, err := json.Marshal(d)
+	if err != nil {
+		return Certificate{}, apperr.Wrap(err, "certificate: payload")
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE certificates SET serial = $1, payload = $2, signature = $3 WHERE id = $4`,
+		d.Serial, string(payload), d.Signature, id); err != nil {
+		return Certificate{}, apperr.Wrap(err, "certificate: store")
+	}
+	q := `INSERT INTO certificate_records (record_id, certificate_id) SELECT id, $1 FROM service_records
+		WHERE volunteer_id = $2 AND state = 'confirmed'`
+	args := []any{id, volunteerID}
+	if teamID != 0 {
+		q += ` AND team_id = $3`
+		args = append(args, teamID)
+	}
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return Certificate{}, apperr.Wrap(err, "certificate: links")
+	}
+	err = audit.Write(ctx, tx, audit.Entry{Action: "issue", Entity: "certificate", EntityID: strconv.FormatInt(id, 10),
+		RegionCode: volunteerRegion, Detail: map[string]any{"serial": d.Serial, "volunteer_id": volunteerID, "team_id": teamID,
+			"minutes": d.TotalMinutes, "records": len(counted)}})
+	return Certificate{ID: id, Data: d, VolunteerID: volunteerID, TeamID: teamID, RegionCode: volunteerRegion}, err
+}
+
+// CertificateReuse is how long asking again for a certificate of the same
+// content returns the one already issued.
+const CertificateReuse = 24 * time.Hour
+
+// recentCertificate is the volunteer's certificate of the content hash
+// issued within CertificateReuse and not revoked, or errCertMissing.
+func (s *Service) recentCertificate(ctx context.Context, q db.Querier, volunteerID int64, hash string) (Certificate, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM certificates WHERE volunteer_id = $1 AND content_hash = $2 AND issued_at > $3
+		AND revoked_at = 0 ORDER BY id DESC LIMIT 1`, volunteerID, hash, s.Now().Add(-CertificateReuse).Unix()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Certificate{}, errCertMissing
+	}
+	if err != nil {
+		return Certificate{}, apperr.Wrap(err, "certificate: recent")
+	}
+	return s.certificateFrom(ctx, q, "id", id)
+}
+
+// countedRecord is one confirmed record a certificate counts.
+type countedRecord struct {
+	id, version int64
+	startsAt    int64
+	activity    string
+	content     string
+	team        string
+	minutes     int
+}
+
+// countedRecords reads a volunteer's confirmed records (of one team, or
+// all), oldest first.
+func countedRecords(ctx context.Context, q db.Querier, volunteerID, teamID int64) ([]countedRecord, error) {
+	query := `SELECT r.id, r.version, r.starts_at, r.activity, r.content, t.name, r.minutes FROM service_records r
+		JOIN teams t ON t.id = r.team_id WHERE r.volunteer_id = $1 AND r.state = 'confirmed'`
+	args := []any{volunteerID}
+	if teamID != 0 {
+		query += ` AND r.team_id = $2`
+		args = append(args, teamID)
+	}
+	list, err := db.QueryAll(ctx, q, func(row db.Scanner) (countedRecord, error) {
+		var c countedRecord
+		err := row.Scan(&c.id, &c.version, &c.startsAt, &c.activity, &c.content, &c.team, &c.minutes)
+		return c, err
+	}, query+` ORDER BY r.starts_at, r.id`, args...)
+	return list, apperr.Wrap(err, "certificate: records")
+}
+
+// contentHash identifies what a certificate would say: the volunteer, the
+// issuer and each counted record at its version (any change moves it).
+func contentHash(d certificate.Data, teamID int64, counted []countedRecord) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\n%q\n%q\n%q\n%q\n%q\n%q\n%q\n", teamID, d.VolunteerName, d.IDTypeLabel, d.IDNumberMasked, d.VolunteerNo,
+		d.IssuerTeam, d.IssuerPerson, d.IssuerContact)
+	for _, c := range counted {
+		fmt.Fprintf(h, "%d.%d\n", c.id, c.version)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// linesOf lists the latest certificate.MaxRecords records one by one and
+// sums the earlier ones by year and team; it returns the total too.
+func linesOf(counted []countedRecord) ([]certificate.RecordLine, []certificate.RestLine, int) {
+	total := 0
+	split := max(0, len(counted)-certificate.MaxRecords)
+	var rest []certificate.RestLine
+	at := map[[2]string]int{}
+	for _, c := range counted[:split] {
+		total += c.minutes
+		date := time.Unix(c.startsAt, 0).In(shanghai).Format("2006-01-02")
+		key := [2]string{date[:4], c.team}
+		if len(at) >= certificate.MaxRest/2 { // then by year alone
+			key[1] = "各团队"
+		}
+		i, ok := at[key]
+		if !ok {
+			i = len(rest)
+			at[key] = i
+			rest = append(rest, certificate.RestLine{Year: key[0], Team: key[1], First: date})
+		}
+		rest[i].Records++
+		rest[i].Minutes += c.minutes
+		rest[i].Last = date
+	}
+	lines := make([]certificate.RecordLine, 0, len(counted)-split)
+	for _, c := range counted[split:] {
+		total += c.minutes
+		lines = append(lines, certificate.RecordLine{Date: time.Unix(c.startsAt, 0).In(shanghai).Format("2006-01-02"),
+			Project: c.activity, Content: c.content, Minutes: c.minutes})
+	}
+	sort.SliceStable(rest, func(i, j int) bool {
+		if rest[i].Year != rest[j].Year {
+			return rest[i].Year < rest[j].Year
+		}
+		return rest[i].Team < rest[j].Team
+	})
+	return lines, rest, total
 }
 
 func coveredBy(scopes []string, code string) bool {
@@ -145,42 +299,14 @@ func coveredBy(scopes []string, code string) bool {
 	return false
 }
 
-// confirmedLines lists a volunteer's confirmed records (of one team, or all).
-func (s *Service) confirmedLines(ctx context.Context, volunteerID, teamID int64) ([]certificate.RecordLine, int, error) {
-	q := `SELECT starts_at, activity, content, minutes FROM service_records WHERE volunteer_id = $1 AND state = 'confirmed'`
-	args := []any{volunteerID}
-	if teamID != 0 {
-		q += ` AND team_id = $2`
-		args = append(args, teamID)
-	}
-	rows, err := s.db.Read().QueryContext(ctx, q+` ORDER BY starts_at, id`, args...)
-	if err != nil {
-		return nil, 0, apperr.Wrap(err, "certificate: records")
-	}
-	defer rows.Close()
-	var lines []certificate.RecordLine
-	total := 0
-	for rows.Next() {
-		var at int64
-		var l certificate.RecordLine
-		if err := rows.Scan(&at, &l.Project, &l.Content, &l.Minutes); err != nil {
-			return nil, 0, apperr.Wrap(err, "certificate: records")
-		}
-		l.Date = time.Unix(at, 0).In(shanghai).Format("2006-01-02")
-		total += l.Minutes
-		lines = append(lines, l)
-	}
-	return lines, total, apperr.Wrap(rows.Err(), "certificate: records")
-}
-
 // summaryOf names the projects served, for 主要服务内容.
-func summaryOf(lines []certificate.RecordLine) string {
+func summaryOf(counted []countedRecord) string {
 	var names []string
 	seen := map[string]bool{}
-	for _, l := range lines {
-		if !seen[l.Project] {
-			seen[l.Project] = true
-			names = append(names, l.Project)
+	for _, c := range counted {
+		if !seen[c.activity] {
+			seen[c.activity] = true
+			names = append(names, c.activity)
 		}
 	}
 	if len(names) > 8 {
@@ -197,12 +323,17 @@ func randomCode() string {
 
 // certificateBy loads a certificate by a column.
 func (s *Service) certificateBy(ctx context.Context, column string, value any) (Certificate, error) {
+	return s.certificateFrom(ctx, s.db.Read(), column, value)
+}
+
+// certificateFrom loads a certificate by a column through q.
+func (s *Service) certificateFrom(ctx context.Context, q db.Querier, column string, value any) (Certificate, error) {
 	var c Certificate
 	var payload string
 	var team sql.NullInt64
 	var revoked int64
-	err := s.db.Read().QueryRowContext(ctx, `SELECT id, volunteer_id, team_id, region_code, payload, revoked_at FROM certificates WHERE `+column+` = $1`, value).
-		Scan(&c.ID, &c.VolunteerID, &team, &c.RegionCode, &payload, &revoked)
+	err := q.QueryRowContext(ctx, `SELECT id, volunteer_id, team_id, region_code, payload, revoked_at, revoked_reason FROM certificates WHERE `+column+` = $1`, value).
+		Scan(&c.ID, &c.VolunteerID, &team, &c.RegionCode, &payload, &revoked, &c.RevokedReason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, errCertMissing
 	}
@@ -210,11 +341,53 @@ func (s *Service) certificateBy(ctx context.Context, column string, value any) (
 		return c, apperr.Wrap(err, "certificate: load")
 	}
 	c.TeamID, c.Revoked = team.Int64, revoked > 0
+	if c.Revoked {
+		c.RevokedAt = time.Unix(revoked, 0)
+	}
 	if err := json.Unmarshal([]byte(payload), &c.Data); err != nil {
 		return c, apperr.Wrap(err, "certificate: payload")
 	}
 	return c, nil
 }
+
+// RevokeCertificatesCounting revokes, in the caller's transaction, every
+// certificate still standing that counted the record: the record was voided
+// or its hours lowered, so what the certificate says no longer holds. Each
+// revocation is audited, and the volunteer's hours page shows the
+// certificate as revoked with the reason; a new certificate can then be
+// issued for what remains. It returns how many it revoked. Call it after
+// the change to the volunteer's hours (addHours), which a certificate's
+// issue waits on: a certificate issued concurrently is then either seen
+// here or counts the record as changed.
+func (s *Service) RevokeCertificatesCounting(ctx context.Context, tx db.Querier, recordID int64, reason string, by int64) (int, error) {
+	type revoked struct {
+		id, volunteerID int64
+		serial, region  string
+	}
+	now := s.Now().Unix()
+	list, err := db.QueryAll(ctx, tx, func(row db.Scanner) (revoked, error) {
+		var r revoked
+		err := row.Scan(&r.id, &r.volunteerID, &r.serial, &r.region)
+		return r, err
+	}, `UPDATE certificates SET revoked_at = $1, revoked_reason = $2, revoked_by = $3
+		WHERE revoked_at = 0 AND id IN (SELECT certificate_id FROM certificate_records WHERE record_id = $4)
+		RETURNING id, volunteer_id, serial, region_code`, now, reason, db.NullID(by), recordID)
+	if err != nil {
+		return 0, apperr.Wrap(err, "certificate: revoke")
+	}
+	for _, r := range list {
+		if err := audit.Write(ctx, tx, audit.Entry{Action: "revoke", Entity: "certificate", EntityID: strconv.FormatInt(r.id, 10),
+			RegionCode: r.region, Detail: map[string]any{"serial": r.serial, "volunteer_id": r.volunteerID, "record_id": recordID,
+				"reason": reason}}); err != nil {
+			return 0, err
+		}
+	}
+	return len(list), nil
+}
+
+// RenderWait is how long a download waits for its turn to be drawn (see
+// certificate.MaxRenders) before it is told to try again (429).
+const RenderWait = 10 * time.Second
 
 // CertificatePDF renders an issued certificate, for the volunteer and those
 // who may see them.
@@ -226,7 +399,10 @@ func (s *Service) CertificatePDF(ctx context.Context, p *auth.Principal, id int6
 	if _, err := s.volunteers.Get(ctx, p, c.VolunteerID); err != nil {
 		return c, nil, apperr.Mask(err, errCertMissing)
 	}
-	pdf, err := certificate.Render(c.Data)
+	pdf, err := certificate.RenderWait(ctx, c.Data, RenderWait)
+	if errors.Is(err, certificate.ErrBusy) {
+		return c, nil, errRenderBusy
+	}
 	return c, pdf, apperr.Wrap(err, "certificate: render")
 }
 
@@ -242,6 +418,8 @@ type Verification struct {
 	KeyID         string
 	Genuine       bool
 	Revoked       bool
+	RevokedAt     time.Time
+	RevokedReason string
 }
 
 // Verify looks a certificate up by its verification code and checks its
@@ -257,7 +435,8 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 	d := c.Data
 	return Verification{Serial: d.Serial, VolunteerName: pii.MaskName(d.VolunteerName), VolunteerNo: d.VolunteerNo,
 		TotalMinutes: d.TotalMinutes, IssuerTeam: d.IssuerTeam, IssuedOn: d.IssuedOn, KeyID: d.KeyID,
-		Genuine: certificate.Verify(s.signer.PublicKey(), d, d.Signature), Revoked: c.Revoked}, nil
+		Genuine: certificate.Verify(s.signer.PublicKey(), d, d.Signature), Revoked: c.Revoked,
+		RevokedAt: c.RevokedAt, RevokedReason: c.RevokedReason}, nil
 }
 
 // Issued is one certificate in a list.
@@ -268,6 +447,8 @@ type Issued struct {
 	TotalMinutes int
 	IssuedAt     time.Time
 	Revoked      bool
+	// RevokedReason says why it was revoked (see RevokeCertificatesCounting).
+	RevokedReason string
 }
 
 // CertificatesOf lists a volunteer's certificates, newest first, to the
@@ -286,14 +467,14 @@ func (s *Service) certificatesOf(ctx context.Context, volunteerID int64) ([]Issu
 }
 
 // certificatesOfQuery lists the certificates of volunteer $1, newest first.
-const certificatesOfQuery = `SELECT id, serial, team_id, total_minutes, issued_at, revoked_at FROM certificates
+const certificatesOfQuery = `SELECT id, serial, team_id, total_minutes, issued_at, revoked_at, revoked_reason FROM certificates
 	WHERE volunteer_id = $1 ORDER BY id DESC LIMIT 200`
 
 func scanIssued(row db.Scanner) (Issued, error) {
 	var c Issued
 	var team sql.NullInt64
 	var at, revoked int64
-	err := row.Scan(&c.ID, &c.Serial, &team, &c.TotalMinutes, &at, &revoked)
+	err := row.Scan(&c.ID, &c.Serial, &team, &c.TotalMinutes, &at, &revoked, &c.RevokedReason)
 	c.TeamID, c.IssuedAt, c.Revoked = team.Int64, time.Unix(at, 0), revoked > 0
 	return c, err
 }

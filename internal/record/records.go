@@ -112,6 +112,11 @@ func (s *Service) change(ctx context.Context, p *auth.Principal, r Record, actio
 		if err := addHours(ctx, tx, r.VolunteerID, confirmed, pending, now); err != nil {
 			return apperr.Wrap(err, "record: hours")
 		}
+		if to == StateVoided { // what a certificate counted no longer holds
+			if _, err := s.RevokeCertificatesCounting(ctx, tx, r.ID, reason, p.AccountID); err != nil {
+				return err
+			}
+		}
 		return audit.Write(ctx, tx, audit.Entry{Action: action, Entity: "service_record", EntityID: strconv.FormatInt(r.ID, 10),
 			RegionCode: r.RegionCode, Detail: map[string]any{"reason": reason, "minutes": r.Minutes}})
 	})

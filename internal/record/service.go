@@ -56,6 +56,7 @@ var (
 	errRecordMissing = apperr.New(apperr.NotFound, "record.not_found")
 	errForbidden     = apperr.New(apperr.Forbidden, "error.forbidden")
 	errNeedVolunteer = apperr.New(apperr.Forbidden, "team.need_volunteer_record")
+	errTeamStopped   = apperr.New(apperr.Conflict, "team.suspended_no_work")
 )
 
 // codeError turns a refused QR code into a field error naming why.
@@ -100,6 +101,9 @@ func (s *Service) managedShift(ctx context.Context, p *auth.Principal, shiftID i
 	}
 	if !auth.Can(p, auth.PermAttendanceManage, auth.Target{RegionCode: sh.region, TeamID: sh.teamID}) {
 		return sh, errForbidden
+	}
+	if sh.suspended {
+		return sh, errTeamStopped
 	}
 	return sh, nil
 }
@@ -193,6 +197,9 @@ func (s *Service) attendWith(ctx context.Context, load standingFunc, method, rea
 			return err
 		}
 		out.ShiftID, out.VolunteerID = sh.id, volunteerID
+		if sh.suspended {
+			return errTeamStopped
+		}
 		if mustSignUp && !st.signedUp {
 			return errNotSignedUp
 		}

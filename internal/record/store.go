@@ -20,18 +20,21 @@ type shiftInfo struct {
 	leader                  string
 	lat, lng                float64 // geofence centre, when radius > 0
 	radius                  int     // metres; 0 means no geofence
+	suspended               bool    // the project's team is suspended: no hours recorded
 }
 
 const shiftSelect = `SELECT s.id, s.project_id, p.team_id, p.category_id, s.region_code, s.starts_at, s.ends_at,
 	CASE WHEN s.place <> '' THEN s.place ELSE p.address END, p.name, p.content, p.contact_name,
-	COALESCE(s.geofence_lat_e6, 0), COALESCE(s.geofence_lng_e6, 0), s.geofence_m`
+	COALESCE(s.geofence_lat_e6, 0), COALESCE(s.geofence_lng_e6, 0), s.geofence_m, p.team_suspended`
 
 // scanShift reads a row of shiftSelect and then the columns of extra.
 func scanShift(row *sql.Row, extra ...any) (shiftInfo, error) {
 	var s shiftInfo
 	var start, end, lat, lng int64
+	var suspended int
 	err := row.Scan(append([]any{&s.id, &s.projectID, &s.teamID, &s.category, &s.region, &start, &end, &s.place, &s.project,
-		&s.content, &s.leader, &lat, &lng, &s.radius}, extra...)...)
+		&s.content, &s.leader, &lat, &lng, &s.radius, &suspended}, extra...)...)
+	s.suspended = suspended != 0
 	s.lat, s.lng = float64(lat)/1e6, float64(lng)/1e6
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, db.ErrNotFound

@@ -101,6 +101,7 @@ func (s *Service) MyHours(ctx context.Context, p *auth.Principal, page *db.Batch
 // hours, and the minutes still needed for the next star (0 at the top).
 func StarLevel(confirmedMinutes int64, thresholdHours []int64) (level int, toNext int64) {
 	for _, h := range thresholdHours {
+		h = min(max(h, 1), MaxStarHours) // never 0 minutes, never an overflow
 		if confirmedMinutes >= h*60 {
 			level++
 			continue
@@ -143,7 +144,8 @@ func scanStarRow(row db.Scanner) (starRow, error) {
 
 // nearestStars picks from rows the thresholds of code's nearest region
 // that set its own: the longest of code and its ancestors among them, a row
-// that does not parse being skipped; the defaults if there is none.
+// that does not parse or is out of bounds being skipped; the defaults if
+// there is none.
 func nearestStars(code string, rows []starRow) []int64 {
 	var best []int64
 	bestLen := -1
@@ -152,7 +154,7 @@ func nearestStars(code string, rows []starRow) []int64 {
 			continue
 		}
 		var h []int64
-		if len(r.code) > bestLen && json.Unmarshal([]byte(r.hours), &h) == nil && len(h) > 0 {
+		if len(r.code) > bestLen && json.Unmarshal([]byte(r.hours), &h) == nil && validStars(h) {
 			best, bestLen = h, len(r.code)
 		}
 	}
@@ -180,9 +182,7 @@ func (s *Service) SetStarHours(ctx context.Context, p *auth.Principal, regionCod
 	if !region.Valid(regionCode) {
 		f.Add("region_code", "unknown", "region.unknown")
 	}
-	if len(hours) != 5 || hours[0] <= 0 || !ascending(hours) {
-		f.Add("hours", "invalid", "record.star_hours")
-	}
+	starFields(f, hours)
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -197,11 +197,33 @@ func (s *Service) SetStarHours(ctx context.Context, p *auth.Principal, regionCod
 	})
 }
 
-func ascending(h []int64) bool {
-	for i := 1; i < len(h); i++ {
-		if h[i] <= h[i-1] {
-			return false
+// MaxStarHours is the most hours a star threshold may ask for: more than a
+// lifetime of service, and far from overflowing when counted in minutes.
+const MaxStarHours = 100_000
+
+// starFields checks thresholds: five of them (one per star), each within
+// 1..MaxStarHours and above the one before, each fault named by its field
+// (hours.1 … hours.5).
+func starFields(f apperr.Fields, hours []int64) {
+	if len(hours) != len(DefaultStarHours) {
+		f.Add("hours", "count", "record.star_hours")
+		return
+	}
+	for i, h := range hours {
+		field := "hours." + strconv.Itoa(i+1)
+		switch {
+		case h < 1 || h > MaxStarHours:
+			f.AddArgs(field, "range", "record.star_hours_range", map[string]any{"Star": i + 1, "Max": MaxStarHours})
+		case i > 0 && h <= hours[i-1] && hours[i-1] <= MaxStarHours: // an out-of-range one is named alone
+			f.AddArgs(field, "order", "record.star_hours_order", map[string]any{"Star": i + 1, "Prev": hours[i-1]})
 		}
 	}
-	return true
+}
+
+// validStars reports whether stored thresholds are within the bounds
+// SetStarHours keeps (a row written before them is ignored).
+func validStars(hours []int64) bool {
+	f := apperr.Fields{}
+	starFields(f, hours)
+	return len(f) == 0
 }

@@ -3,8 +3,10 @@ package record_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
+	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/apptest"
 	"zhiyuan/internal/record"
 )
@@ -90,4 +92,55 @@ func TestMyHoursStars(t *testing.T) {
 		t.Fatal(err)
 	}
 	check(district)
+}
+
+// TestStarHoursBounded: thresholds are 1..MaxStarHours and increasing, each
+// fault named by its field (the API answers 422 in the caller's language);
+// 2^62 hours no longer overflows into a star for 0 minutes, and a stored
+// row out of bounds is ignored.
+func TestStarHoursBounded(t *testing.T) {
+	env := apptest.New(t)
+	ctx := context.Background()
+	rec := env.App.Records
+	if level, _ := record.StarLevel(0, []int64{1 << 62, 1<<62 + 1, 1<<62 + 2, 1<<62 + 3, 1<<62 + 4}); level != 0 {
+		t.Fatalf("0 minutes under 2^62-hour thresholds: star %d", level)
+	}
+	office := env.Principal("heping-office")
+	fields := func(hours []int64) map[string]string {
+		t.Helper()
+		err := rec.SetStarHours(ctx, office, "120101", hours)
+		e := apperr.From(err)
+		if e == nil || e.Kind != apperr.Invalid {
+			t.Fatalf("%v: %v", hours, err)
+		}
+		out := map[string]string{}
+		for k, f := range e.Fields {
+			out[k] = f.Code
+		}
+		return out
+	}
+	if got := fields([]int64{1 << 62, 2, 3, 4, 5}); got["hours.1"] != "range" || got["hours.2"] != "" {
+		t.Errorf("2^62 hours: %v", got)
+	}
+	if got := fields([]int64{100, 50, 600, 0, 100_001}); got["hours.2"] != "order" || got["hours.4"] != "range" || got["hours.5"] != "range" || got["hours.1"] != "" {
+		t.Errorf("out of order and bounds: %v", got)
+	}
+	if got := fields([]int64{1, 2, 3}); got["hours"] != "count" {
+		t.Errorf("three thresholds: %v", got)
+	}
+	status, body := env.JSON("PUT", "/api/v1/regions/120101/star-thresholds", env.Token("heping-office"), map[string]any{"hours": []int64{1 << 62, 2, 3, 4, 5}})
+	if status != 422 || !strings.Contains(string(body), `"hours.1"`) || !strings.Contains(string(body), "1 至 100000") {
+		t.Errorf("API: %d %s", status, body)
+	}
+	if err := rec.SetStarHours(ctx, office, "120101", []int64{1, 2, 3, 4, 100_000}); err != nil {
+		t.Fatalf("bounds themselves: %v", err)
+	}
+	// A row stored before the bounds is ignored: the defaults apply.
+	if _, err := env.App.DB.Write().ExecContext(ctx, `INSERT INTO star_thresholds (region_code, hours) VALUES ('120102', $1)`,
+		"[4611686018427387904,4611686018427387905,4611686018427387906,4611686018427387907,4611686018427387908]"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := rec.StarHours(ctx, "120102001"); err != nil || len(got) != 5 || got[0] != record.DefaultStarHours[0] {
+		t.Fatalf("absurd stored thresholds: %v %v", got, err)
+	}
 }

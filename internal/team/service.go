@@ -26,6 +26,7 @@ type Service struct {
 	auth       *auth.Service
 	volunteers *volunteer.Service
 	log        *slog.Logger
+	suspension []SuspensionHook
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
@@ -159,6 +160,15 @@ func (s *Service) Reviews(ctx context.Context, p *auth.Principal, id int64) ([]R
 	return list, apperr.Wrap(err, "team: reviews")
 }
 
+// SuspensionHook follows a team's suspension (true) or reinstatement
+// (false) in the review's transaction: the packages that keep the team's
+// state beside their own rows (a project's team_suspended) register one.
+type SuspensionHook func(ctx context.Context, tx db.Querier, teamID int64, suspended bool) error
+
+// OnSuspension registers a hook run on every suspension and reinstatement.
+// Call it while wiring the services, before any request.
+func (s *Service) OnSuspension(h SuspensionHook) { s.suspension = append(s.suspension, h) }
+
 // transitions maps a decision to the state it leaves from and goes to.
 var transitions = map[string][2]string{
 	"approve":   {StatePending, StateApproved},
@@ -211,6 +221,13 @@ func (s *Service) ReviewTeam(ctx context.Context, p *auth.Principal, id int64, r
 		if err := insertReview(ctx, tx, id, ReviewRecord{Decision: r.Decision, FromState: tr[0], ToState: tr[1],
 			Reason: r.Reason, ReviewerID: p.AccountID, At: now}); err != nil {
 			return apperr.Wrap(err, "team: review record")
+		}
+		if r.Decision == "suspend" || r.Decision == "reinstate" {
+			for _, h := range s.suspension {
+				if err := h(ctx, tx, id, r.Decision == "suspend"); err != nil {
+					return err
+				}
+			}
 		}
 		if r.Decision == "approve" && t.FounderVolunteerID != 0 {
 			if err := s.setMember(ctx, tx, t, t.FounderVolunteerID, RoleAdmin, MemberActive, p.AccountID); err != nil {
