@@ -82,12 +82,17 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	}
 	a.Stats = stats.New(d, a.Catalog, a.Records.StarHours)
 	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
-	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies},
+	base, err := c.PublicURL("")
+	if err != nil {
+		return nil, err
+	}
+	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies, BaseURL: base},
 		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Records: a.Records, Projects: a.Projects, Stats: a.Stats}, d, cat, log, keys.Derive("csrf v1"))
 	if err != nil {
 		return nil, err
 	}
 	a.api = api.New(api.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Projects: a.Projects, Records: a.Records, Stats: a.Stats}, cat, log)
+	a.api.SetBaseURL(base)
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for name, pool := range d.Pools() {
 		a.reg.MustRegister(collectors.NewDBStatsCollector(pool, name))
@@ -174,6 +179,17 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	if a.Config.BaseURL == "" {
+		// On loopback without a base URL, links name the address listened on
+		// (its real port when the configured one is 0).
+		base, err := a.Config.PublicURL(ln.Addr().String())
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		a.web.SetBaseURL(base)
+		a.api.SetBaseURL(base)
 	}
 	go a.purgeSessions(ctx)
 	errc := make(chan error, 1)

@@ -30,6 +30,9 @@ func Open(ctx context.Context, c Config, log *slog.Logger) (*db.DB, error) {
 // asked, and serves HTTP. Messages for the operator go to out.
 func Serve(ctx context.Context, c Config, out io.Writer, log *slog.Logger) error {
 	start := time.Now()
+	if _, err := c.PublicURL(""); err != nil {
+		return err
+	}
 	keys, keyPath, created, err := LoadKeyring(c)
 	if err != nil {
 		return err

@@ -88,7 +88,7 @@ func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	list, shifts := mine.Records, up.Shifts
 	d := hoursData{Summary: mine.Summary, Records: list, Shifts: shifts, Certificates: mine.Certificates,
-		CalendarURL: httpx.BaseURL(r) + "/api/v1/calendar/" + up.FeedToken}
+		CalendarURL: s.cfg.BaseURL + "/api/v1/calendar/" + up.FeedToken}
 	seen := map[int64]bool{}
 	for _, x := range list {
 		if x.State == record.StateConfirmed && !seen[x.TeamID] {
@@ -126,7 +126,7 @@ func (s *Server) myCertificate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	teamID, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("team_id")), 10, 64)
-	c, err := s.records.IssueCertificate(ctx, pr, v.ID, teamID, httpx.BaseURL(r))
+	c, err := s.records.IssueCertificate(ctx, pr, v.ID, teamID, s.cfg.BaseURL)
 	if err != nil {
 		s.showHours(w, r, err)
 		return

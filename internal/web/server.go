@@ -28,6 +28,9 @@ var staticFiles embed.FS
 type Config struct {
 	// SecureCookies marks cookies Secure (set when served over TLS).
 	SecureCookies bool
+	// BaseURL is the platform's public address, the base of every absolute
+	// link (check-in codes, calendar feeds, certificates).
+	BaseURL string
 }
 
 // Services are the domain services the HTML handlers call.
@@ -74,6 +77,9 @@ func New(cfg Config, svc Services, d *db.DB, cat *i18n.Catalog, log *slog.Logger
 	return &Server{layouts: layouts, cfg: cfg, auth: svc.Auth, catalog: svc.Catalog, volunteers: svc.Volunteers, teams: svc.Teams,
 		roster: svc.Roster, records: svc.Records, projects: svc.Projects, stats: svc.Stats, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
 }
+
+// SetBaseURL sets the base of absolute links; call it before serving.
+func (s *Server) SetBaseURL(u string) { s.cfg.BaseURL = u }
 
 // Mount registers the web routes on mux behind the policy guard and CSRF check.
 func (s *Server) Mount(mux *http.ServeMux) {
