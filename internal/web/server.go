@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
+	"strings"
 
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
@@ -88,10 +90,17 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("/", sub)
 }
 
+// static serves the embedded assets: files only, a directory is not found
+// (no listing).
 func (s *Server) static() http.HandlerFunc {
 	sub, _ := fs.Sub(staticFiles, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(sub))
 	return func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/static")
+		if st, err := fs.Stat(sub, strings.TrimPrefix(name, "/")); err != nil || st.IsDir() || name == "" {
+			s.notFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		files.ServeHTTP(w, r)
 	}
