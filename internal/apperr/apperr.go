@@ -5,6 +5,7 @@
 package apperr
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -28,32 +29,45 @@ const (
 	Throttled
 	TooLarge
 	Unavailable
+	// ClientClosed is a request whose client went away before the answer
+	// (its context was canceled): nginx's 499, neither our failure nor theirs.
+	ClientClosed
+	// MethodNotAllowed is a known path asked with a method it does not take.
+	MethodNotAllowed
 )
 
+// StatusClientClosed is the status logged and counted for a request whose
+// client closed the connection first (nginx's convention).
+const StatusClientClosed = 499
+
 var statuses = map[Kind]int{
-	Internal:        http.StatusInternalServerError,
-	BadRequest:      http.StatusBadRequest,
-	Unauthenticated: http.StatusUnauthorized,
-	Forbidden:       http.StatusForbidden,
-	NotFound:        http.StatusNotFound,
-	Conflict:        http.StatusConflict,
-	Invalid:         http.StatusUnprocessableEntity,
-	Throttled:       http.StatusTooManyRequests,
-	TooLarge:        http.StatusRequestEntityTooLarge,
-	Unavailable:     http.StatusServiceUnavailable,
+	Internal:         http.StatusInternalServerError,
+	BadRequest:       http.StatusBadRequest,
+	Unauthenticated:  http.StatusUnauthorized,
+	Forbidden:        http.StatusForbidden,
+	NotFound:         http.StatusNotFound,
+	Conflict:         http.StatusConflict,
+	Invalid:          http.StatusUnprocessableEntity,
+	Throttled:        http.StatusTooManyRequests,
+	TooLarge:         http.StatusRequestEntityTooLarge,
+	Unavailable:      http.StatusServiceUnavailable,
+	ClientClosed:     StatusClientClosed,
+	MethodNotAllowed: http.StatusMethodNotAllowed,
 }
 
 var codes = map[Kind]string{
-	Internal:        "internal",
-	BadRequest:      "bad_request",
-	Unauthenticated: "unauthenticated",
-	Forbidden:       "forbidden",
-	NotFound:        "not_found",
-	Conflict:        "conflict",
-	Invalid:         "invalid",
-	Throttled:       "throttled",
-	TooLarge:        "too_large",
-	Unavailable:     "unavailable",
+	Internal:         "internal",
+	BadRequest:       "bad_request",
+	Unauthenticated:  "unauthenticated",
+	Forbidden:        "forbidden",
+	NotFound:         "not_found",
+	Conflict:         "conflict",
+	Invalid:          "invalid",
+	Throttled:        "throttled",
+	TooLarge:         "too_large",
+	Unavailable:      "unavailable",
+	ClientClosed:     "client_closed",
+	MethodNotAllowed: "method_not_allowed",
 }
 
 // Status returns the HTTP status for the kind.
@@ -127,6 +141,9 @@ func From(err error) *Error {
 	if db.IsUnavailable(err) {
 		return &Error{Kind: Unavailable, Key: "error.unavailable", Cause: err}
 	}
+	if errors.Is(err, context.Canceled) {
+		return &Error{Kind: ClientClosed, Key: "error.client_closed", Cause: err}
+	}
 	if ae != nil {
 		return ae
 	}
@@ -144,7 +161,7 @@ func Mask(err error, as *Error) error {
 	if errors.Is(err, db.ErrNotFound) || errors.Is(err, sql.ErrNoRows) {
 		return as
 	}
-	if k := From(err).Kind; k == Internal || k == Unavailable {
+	if k := From(err).Kind; k == Internal || k == Unavailable || k == ClientClosed {
 		return err
 	}
 	return as
