@@ -14,6 +14,7 @@ import (
 
 var (
 	errNoRoute     = apperr.New(apperr.NotFound, "error.not_found")
+	errMethod      = apperr.New(apperr.MethodNotAllowed, "error.method_not_allowed")
 	errBadJSON     = apperr.New(apperr.BadRequest, "error.bad_json")
 	errContentType = apperr.New(apperr.BadRequest, "error.unsupported_media")
 	errBadCursor   = apperr.New(apperr.BadRequest, "error.bad_cursor")

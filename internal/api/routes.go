@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/httpx"
@@ -99,5 +100,12 @@ func (s *Server) Routes() []httpx.Route {
 // envelope instead of the HTML 404 page.
 func mountRoutes(mux *http.ServeMux, routes []httpx.Route, deny httpx.Deny) {
 	httpx.Mount(mux, routes, deny)
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) { deny(w, r, errNoRoute) })
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := httpx.AllowedMethods(mux, r, "/api/"); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			deny(w, r, errMethod)
+			return
+		}
+		deny(w, r, errNoRoute)
+	})
 }

@@ -127,11 +127,17 @@ func (a *App) Routes() []httpx.Route {
 }
 
 func (a *App) opsRoutes() []httpx.Route {
-	metrics := promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{})
 	return []httpx.Route{
 		{Method: "GET", Pattern: "/healthz", Perm: auth.PermPublic, Handler: a.healthz},
-		{Method: "GET", Pattern: "/metrics", Perm: auth.PermPublic, Handler: metrics.ServeHTTP},
 	}
+}
+
+// MetricsHandler serves the Prometheus metrics: only on the metrics
+// listener (--metrics-addr), never on the main one.
+func (a *App) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	return mux
 }
 
 func (a *App) buildHandler() http.Handler {
@@ -164,12 +170,26 @@ func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, `{"status":"ok","database":"%s"}`+"\n", a.DB.Dialect)
 }
 
-// Serve listens on the configured address until ctx ends, then stops
-// accepting, lets in-flight requests finish (up to 20 s) and returns.
-func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+// Serve listens on the configured address (and the metrics address, if
+// any) until ctx ends, then stops accepting, lets in-flight requests finish
+// (up to 20 s) and returns. ready hears the addresses listened on
+// (metricsAddr "" without a metrics listener).
+func (a *App) Serve(ctx context.Context, ready func(addr, metricsAddr string)) error {
 	ln, err := net.Listen("tcp", a.Config.Addr)
 	if err != nil {
 		return err
+	}
+	metricsAddr := ""
+	if a.Config.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", a.Config.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		metricsAddr = mln.Addr().String()
+		msrv := &http.Server{Handler: a.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
 	}
 	srv := &http.Server{
 		Handler:           a.handler,
@@ -195,7 +215,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
-		ready(ln.Addr().String())
+		ready(ln.Addr().String(), metricsAddr)
 	}
 	select {
 	case err := <-errc:

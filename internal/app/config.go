@@ -30,6 +30,9 @@ type Config struct {
 	// absolute link (certificate verification, check-in codes, calendar
 	// feeds) is built from it, never from the request's Host header.
 	BaseURL string
+	// MetricsAddr (ZHIYUAN_METRICS_ADDR) is where /metrics is served, apart
+	// from the main listener (which answers 404 for it); empty: not served.
+	MetricsAddr string
 }
 
 // Defaults.
@@ -48,6 +51,7 @@ func FromEnv() Config {
 		TrustProxy:    os.Getenv("ZHIYUAN_TRUST_PROXY") == "1" || os.Getenv("ZHIYUAN_TRUST_PROXY") == "true",
 		LogFormat:     envOr("ZHIYUAN_LOG_FORMAT", "json"),
 		BaseURL:       os.Getenv("ZHIYUAN_BASE_URL"),
+		MetricsAddr:   os.Getenv("ZHIYUAN_METRICS_ADDR"),
 		RoundMinutes:  1,
 	}
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_ROUND_MINUTES")); err == nil && n >= 1 && n <= 60 {

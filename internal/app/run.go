@@ -62,8 +62,11 @@ func Serve(ctx context.Context, c Config, out io.Writer, log *slog.Logger) error
 	}
 	settleMemory()
 	go returnAfterBursts(ctx, time.Second, burstSlack)
-	return a.Serve(ctx, func(addr string) {
-		log.Info("serving", "addr", addr, "database", db.RedactDSN(c.DB), "dialect", d.Dialect, "startup_ms", time.Since(start).Milliseconds())
+	return a.Serve(ctx, func(addr, metricsAddr string) {
+		log.Info("serving", "addr", addr, "metrics_addr", metricsAddr, "database", db.RedactDSN(c.DB), "dialect", d.Dialect, "startup_ms", time.Since(start).Milliseconds())
+		if metricsAddr != "" {
+			fmt.Fprintf(out, "Metrics on http://%s/metrics\n", metricsAddr)
+		}
 		fmt.Fprintf(out, "Zhiyuan is serving on http://%s (database %s)\n", addr, db.RedactDSN(c.DB))
 	})
 }

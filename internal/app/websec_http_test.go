@@ -3,6 +3,7 @@ package app_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -33,5 +34,42 @@ func TestStaticServesFilesOnly(t *testing.T) {
 		if status, _, body := get(t, env, "GET", p); status != 404 || strings.Contains(body, `href="app.css"`) || strings.Contains(body, `href="VERSIONS"`) {
 			t.Errorf("%s: %d %.200s", p, status, body)
 		}
+	}
+}
+
+// TestMetricsApartAndMethods checks that the main listener does not serve
+// /metrics, that a method nobody uses is counted as "other" (a client
+// cannot add series), and that an unknown method on a known path answers
+// 405 with Allow.
+func TestMetricsApartAndMethods(t *testing.T) {
+	env := apptest.New(t)
+	if status, _, _ := get(t, env, "GET", "/metrics"); status != 404 {
+		t.Fatalf("/metrics on the main listener: %d", status)
+	}
+	for _, m := range []string{"FOO", "BREW-COFFEE-1", "PROPFIND"} {
+		status, h, _ := get(t, env, m, "/login")
+		if status != 405 || !strings.Contains(h.Get("Allow"), "GET") {
+			t.Errorf("%s /login: %d Allow %q", m, status, h.Get("Allow"))
+		}
+	}
+	status, h, _ := get(t, env, "FOO", "/api/v1/projects")
+	if status != 405 || !strings.Contains(h.Get("Allow"), "GET") {
+		t.Errorf("FOO /api/v1/projects: %d Allow %q", status, h.Get("Allow"))
+	}
+	srv := httptest.NewServer(env.App.MetricsHandler())
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, m := range []string{"FOO", "BREW-COFFEE-1", "PROPFIND"} {
+		if strings.Contains(string(body), `method="`+m+`"`) {
+			t.Errorf("metrics count method %s as its own series", m)
+		}
+	}
+	if !strings.Contains(string(body), `method="other"`) {
+		t.Errorf("no method=\"other\" series:\n%.2000s", body)
 	}
 }
