@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -71,5 +72,18 @@ func TestMetricsApartAndMethods(t *testing.T) {
 	}
 	if !strings.Contains(string(body), `method="other"`) {
 		t.Errorf("no method=\"other\" series:\n%.2000s", body)
+	}
+}
+
+// TestLargeURLEncodedFormIs413 checks that a URL-encoded form over the 1 MB
+// limit is refused as too large (413, naming the limit), not as an expired
+// form.
+func TestLargeURLEncodedFormIs413(t *testing.T) {
+	env := apptest.New(t)
+	b := env.Browser()
+	form := url.Values{"csrf": {b.CSRF("/login")}, "username": {"admin"}, "password": {strings.Repeat("x", 2<<20)}}
+	status, body, _ := b.Post("/login", form)
+	if status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "请求内容过大，不能超过 1 MB") || strings.Contains(body, "表单已过期") {
+		t.Fatalf("large form: %d %.300s", status, body)
 	}
 }
