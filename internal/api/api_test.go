@@ -45,7 +45,8 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 		field                     string
 	}{
 		{"malformed JSON", "POST", "/api/v1/accounts", tok, `{"username":`, 400, "bad_request", "请求内容不是有效的 JSON。", ""},
-		{"unknown field", "POST", "/api/v1/accounts", tok, `{"username":"abc","nope":1}`, 400, "bad_request", "请求内容不是有效的 JSON。", ""},
+		{"unknown field", "POST", "/api/v1/accounts", tok, `{"username":"abc","nope":1}`, 400, "bad_request", "请求中含有未知字段“nope”。", "nope"},
+		{"invalid UTF-8", "POST", "/api/v1/accounts", tok, "{\"username\":\"ab\xffcd\",\"password\":\"password-123\"}", 400, "bad_request", "请求中含有无法保存的字符（如空字符或乱码），请检查后重试。", ""},
 		{"trailing data", "POST", "/api/v1/auth/login", "", `{"username":"a","password":"b"} {}`, 400, "bad_request", "", ""},
 		{"oversized body", "POST", "/api/v1/accounts", tok, `{"username":"` + strings.Repeat("x", 2<<20) + `"}`, 413, "too_large", "请求内容过大，不能超过 1 MB。", ""},
 		{"wrong password", "POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "wrong-password"}, 401, "unauthenticated", "用户名或密码错误。", ""},
