@@ -43,6 +43,16 @@ func (s *Server) myShifts(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+// renewCalendar ends the caller's calendar feed URL and answers the new one.
+func (s *Server) renewCalendar(w http.ResponseWriter, r *http.Request) {
+	token, err := s.Projects.RenewFeed(r.Context(), httpx.Principal(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"ical_url": s.baseURL + "/api/v1/calendar/" + token})
+}
+
 func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {
 	ics, err := s.Projects.Feed(r.Context(), r.PathValue("token"))
 	if err != nil {

@@ -68,6 +68,7 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/api/v1/checkins", Perm: auth.PermCheckin, Handler: s.checkin},
 		{Method: "GET", Pattern: "/api/v1/volunteers/me/shifts", Perm: auth.PermSignedIn, Handler: s.myShifts},
 		{Method: "GET", Pattern: "/api/v1/calendar/{token}", Perm: auth.PermPublic, Handler: s.calendar},
+		{Method: "POST", Pattern: "/api/v1/volunteers/me/calendar/renew", Perm: auth.PermSignedIn, Handler: s.renewCalendar},
 		{Method: "GET", Pattern: "/api/v1/volunteers/me/code", Perm: auth.PermCheckin, Handler: s.personalCode},
 		{Method: "GET", Pattern: "/api/v1/volunteers/{id}/service-records", Perm: auth.PermSignedIn, Handler: s.volunteerRecords},
 		{Method: "GET", Pattern: "/api/v1/volunteers/{id}/certificates", Perm: auth.PermSignedIn, Handler: s.volunteerCertificates},

@@ -82,6 +82,7 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	}
 	a.Stats = stats.New(d, a.Catalog, a.Records.StarHours)
 	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
+	a.Auth.PasswordChanged = a.Projects.EndFeeds
 	base, err := c.PublicURL("")
 	if err != nil {
 		return nil, err

@@ -88,7 +88,7 @@ func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	list, shifts := mine.Records, up.Shifts
 	d := hoursData{Summary: mine.Summary, Records: list, Shifts: shifts, Certificates: mine.Certificates,
-		CalendarURL: s.cfg.BaseURL + "/api/v1/calendar/" + up.FeedToken}
+		CalendarURL: s.cfg.BaseURL + "/api/v1/calendar/" + up.FeedToken()}
 	seen := map[int64]bool{}
 	for _, x := range list {
 		if x.State == record.StateConfirmed && !seen[x.TeamID] {
@@ -107,6 +107,16 @@ func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "me_hours", p)
+}
+
+// renewCalendar ends the volunteer's calendar feed URL and issues a new one,
+// back on the hours page.
+func (s *Server) renewCalendar(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.projects.RenewFeed(r.Context(), httpx.Principal(r)); err != nil {
+		s.showHours(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/me/hours?flash=flash.calendar_renewed", http.StatusSeeOther)
 }
 
 // issuedData is the page showing a certificate just issued.
