@@ -60,6 +60,8 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 		{"unknown region", "GET", "/api/v1/regions?parent=120199", "", nil, 404, "not_found", "行政区划代码不存在。", "parent"},
 		{"bad cursor", "GET", "/api/v1/accounts?cursor=bm9wZQ", tok, nil, 400, "bad_request", "分页参数无效。", ""},
 		{"bad limit", "GET", "/api/v1/accounts?limit=-1", tok, nil, 400, "bad_request", "", ""},
+		{"bad filter", "GET", "/api/v1/volunteers?team_id=abc", tok, nil, 400, "bad_request", "查询参数“team_id”的值无效。", "team_id"},
+		{"bad filter in an export", "GET", "/api/v1/volunteers.xlsx?team_id=-3", tok, nil, 400, "bad_request", "查询参数“team_id”的值无效。", "team_id"},
 		{"unknown route", "GET", "/api/v1/nothing-here", tok, nil, 404, "not_found", "", ""},
 		{"account of another district", "GET", "/api/v1/accounts/" + strconv.FormatInt(4, 10), tok, nil, 404, "not_found", "", ""},
 	}

@@ -87,3 +87,26 @@ func TestLargeURLEncodedFormIs413(t *testing.T) {
 		t.Fatalf("large form: %d %.300s", status, body)
 	}
 }
+
+// TestBadFilterValuesAreRefused checks that a list's filter or position
+// that is not a number is refused with a message naming it, not ignored.
+func TestBadFilterValuesAreRefused(t *testing.T) {
+	env := apptest.New(t)
+	b := env.Browser()
+	b.Login("heping-office")
+	for path, param := range map[string]string{
+		"/admin/volunteers?team_id=abc":     "team_id",
+		"/admin/volunteers.xlsx?team_id=1x": "team_id",
+		"/admin/volunteers?after=abc":       "after",
+		"/admin/accounts?after=abc":         "after",
+		"/admin/audit?before=-1":            "before",
+		"/projects?after=abc":               "after",
+		"/teams?after=abc":                  "after",
+		"/teams/1/members?after=abc":        "after",
+	} {
+		status, body, _ := b.Get(path)
+		if status != http.StatusBadRequest || !strings.Contains(body, "查询参数“"+param+"”的值无效。") {
+			t.Errorf("%s: %d %.300s", path, status, body)
+		}
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"zhiyuan/internal/db"
 )
@@ -165,6 +167,29 @@ func Mask(err error, as *Error) error {
 		return err
 	}
 	return as
+}
+
+// BadQuery refuses a query parameter whose value is not valid: 400, with
+// the parameter named in the message and as a field.
+func BadQuery(name string) *Error {
+	args := map[string]any{"Param": name}
+	return &Error{Kind: BadRequest, Key: "error.bad_query", Args: args,
+		Fields: map[string]Field{name: {Code: "invalid", Key: "error.bad_query", Args: args}}}
+}
+
+// QueryID reads an optional positive integer query parameter (an id, a
+// page's position): "" is 0, anything else not a positive integer is
+// BadQuery.
+func QueryID(v url.Values, name string) (int64, error) {
+	s := v.Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, BadQuery(name)
+	}
+	return n, nil
 }
 
 // Is reports whether err is an *Error of kind k.
