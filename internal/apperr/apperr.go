@@ -177,16 +177,16 @@ func BadQuery(name string) *Error {
 		Fields: map[string]Field{name: {Code: "invalid", Key: "error.bad_query", Args: args}}}
 }
 
-// QueryID reads an optional positive integer query parameter (an id, a
-// page's position): "" is 0, anything else not a positive integer is
-// BadQuery.
+// QueryID reads an optional integer query parameter (an id, a page's
+// position): "" and "0" are 0 (none, the start), anything else not a
+// positive integer is BadQuery.
 func QueryID(v url.Values, name string) (int64, error) {
 	s := v.Get(name)
 	if s == "" {
 		return 0, nil
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
+	if err != nil || n < 0 {
 		return 0, BadQuery(name)
 	}
 	return n, nil

@@ -41,9 +41,9 @@ func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, id int64, e
 	}
 	q := r.URL.Query()
 	status := q.Get("status")
-	after, err := apperr.QueryID(q, "after")
-	if err != nil {
-		s.fail(w, r, err)
+	after, aerr := apperr.QueryID(q, "after")
+	if aerr != nil {
+		s.fail(w, r, aerr)
 		return
 	}
 	list, lerr := s.teams.Members(ctx, pr, id, status, after, pageSize)
