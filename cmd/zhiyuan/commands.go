@@ -46,6 +46,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	c := configFlags(fs)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (ZHIYUAN_ADDR)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address only, e.g. 127.0.0.1:9090; empty: not served (ZHIYUAN_METRICS_ADDR)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public address of the platform, the base of every absolute link; required when --addr is not loopback (ZHIYUAN_BASE_URL)")
 	fs.BoolVar(&c.Demo, "demo", false, "load demo data into an empty database and print the demo accounts")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure: set when served over HTTPS (ZHIYUAN_SECURE_COOKIES)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client address from X-Real-IP (ZHIYUAN_TRUST_PROXY)")

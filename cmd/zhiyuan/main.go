@@ -16,7 +16,7 @@ import (
 const usage = `zhiyuan — 志愿服务平台 volunteer-service platform
 
 Usage:
-  zhiyuan serve   [--addr 127.0.0.1:8080] [--db PATH_OR_DSN] [--secret-key-file FILE] [--demo]
+  zhiyuan serve   [--addr 127.0.0.1:8080] [--base-url https://…] [--metrics-addr 127.0.0.1:9090] [--db PATH_OR_DSN] [--secret-key-file FILE] [--demo]
   zhiyuan migrate [--db PATH_OR_DSN]
   zhiyuan user add --username U --role ROLE [--region CODE] [--team ID] [--department ID] [--name NAME] [--db ...]
                    (reads the password from standard input)
@@ -29,7 +29,7 @@ Usage:
                    (fills an empty database with a generated city; writes <db>.generate.json)
   zhiyuan version
 
-Environment: ZHIYUAN_ADDR, ZHIYUAN_DB, ZHIYUAN_SECRET_KEY_FILE, ZHIYUAN_SECURE_COOKIES,
+Environment: ZHIYUAN_ADDR, ZHIYUAN_BASE_URL, ZHIYUAN_METRICS_ADDR, ZHIYUAN_DB, ZHIYUAN_SECRET_KEY_FILE, ZHIYUAN_SECURE_COOKIES,
 ZHIYUAN_TRUST_PROXY, ZHIYUAN_LOG_FORMAT (json|text), ZHIYUAN_CPU_PROFILE (a file for a CPU profile of
 the serve run). Flags override the environment.
 Roles: platform_admin, office_admin, community_worker, team_admin, volunteer, resident, department_staff.

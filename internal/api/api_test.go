@@ -45,7 +45,8 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 		field                     string
 	}{
 		{"malformed JSON", "POST", "/api/v1/accounts", tok, `{"username":`, 400, "bad_request", "请求内容不是有效的 JSON。", ""},
-		{"unknown field", "POST", "/api/v1/accounts", tok, `{"username":"abc","nope":1}`, 400, "bad_request", "请求内容不是有效的 JSON。", ""},
+		{"unknown field", "POST", "/api/v1/accounts", tok, `{"username":"abc","nope":1}`, 400, "bad_request", "请求中含有未知字段“nope”。", "nope"},
+		{"invalid UTF-8", "POST", "/api/v1/accounts", tok, "{\"username\":\"ab\xffcd\",\"password\":\"password-123\"}", 400, "bad_request", "请求中含有无法保存的字符（如空字符或乱码），请检查后重试。", ""},
 		{"trailing data", "POST", "/api/v1/auth/login", "", `{"username":"a","password":"b"} {}`, 400, "bad_request", "", ""},
 		{"oversized body", "POST", "/api/v1/accounts", tok, `{"username":"` + strings.Repeat("x", 2<<20) + `"}`, 413, "too_large", "请求内容过大，不能超过 1 MB。", ""},
 		{"wrong password", "POST", "/api/v1/auth/login", "", map[string]string{"username": "admin", "password": "wrong-password"}, 401, "unauthenticated", "用户名或密码错误。", ""},
@@ -59,6 +60,8 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 		{"unknown region", "GET", "/api/v1/regions?parent=120199", "", nil, 404, "not_found", "行政区划代码不存在。", "parent"},
 		{"bad cursor", "GET", "/api/v1/accounts?cursor=bm9wZQ", tok, nil, 400, "bad_request", "分页参数无效。", ""},
 		{"bad limit", "GET", "/api/v1/accounts?limit=-1", tok, nil, 400, "bad_request", "", ""},
+		{"bad filter", "GET", "/api/v1/volunteers?team_id=abc", tok, nil, 400, "bad_request", "查询参数“team_id”的值无效。", "team_id"},
+		{"bad filter in an export", "GET", "/api/v1/volunteers.xlsx?team_id=-3", tok, nil, 400, "bad_request", "查询参数“team_id”的值无效。", "team_id"},
 		{"unknown route", "GET", "/api/v1/nothing-here", tok, nil, 404, "not_found", "", ""},
 		{"account of another district", "GET", "/api/v1/accounts/" + strconv.FormatInt(4, 10), tok, nil, 404, "not_found", "", ""},
 	}

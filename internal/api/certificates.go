@@ -30,7 +30,7 @@ func (s *Server) certificateIssue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c, err := s.Records.IssueCertificate(r.Context(), httpx.Principal(r), in.VolunteerID, in.TeamID, httpx.BaseURL(r))
+	c, err := s.Records.IssueCertificate(r.Context(), httpx.Principal(r), in.VolunteerID, in.TeamID, s.baseURL)
 	if err != nil {
 		s.fail(w, r, err)
 		return

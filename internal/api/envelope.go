@@ -1,11 +1,15 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/httpx"
@@ -14,6 +18,7 @@ import (
 
 var (
 	errNoRoute     = apperr.New(apperr.NotFound, "error.not_found")
+	errMethod      = apperr.New(apperr.MethodNotAllowed, "error.method_not_allowed")
 	errBadJSON     = apperr.New(apperr.BadRequest, "error.bad_json")
 	errContentType = apperr.New(apperr.BadRequest, "error.unsupported_media")
 	errBadCursor   = apperr.New(apperr.BadRequest, "error.bad_cursor")
@@ -78,8 +83,23 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, e.Kind.Status(), body)
 }
 
+// unknownField returns the field named by encoding/json's unknown-field
+// error (it has no type of its own: `json: unknown field "name"`).
+func unknownField(err error) (string, bool) {
+	q, ok := strings.CutPrefix(err.Error(), "json: unknown field ")
+	if !ok {
+		return "", false
+	}
+	name, uerr := strconv.Unquote(q)
+	if uerr != nil || !utf8.ValidString(name) || len(name) > 64 {
+		return "", false
+	}
+	return name, true
+}
+
 // decode reads a JSON request body into v: the content type must be JSON,
-// unknown fields and trailing data are refused, and the body limit applies.
+// invalid UTF-8 (which the decoder would turn into U+FFFD), unknown fields
+// (named) and trailing data are refused, and the body limit applies.
 func decode(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -87,11 +107,22 @@ func decode(r *http.Request, v any) error {
 			return errContentType
 		}
 	}
-	dec := json.NewDecoder(r.Body)
+	data, err := io.ReadAll(r.Body)
+	if e, ok := httpx.TooLarge(err); ok {
+		return e
+	} else if err != nil {
+		return &apperr.Error{Kind: apperr.BadRequest, Key: "error.bad_json", Cause: err}
+	}
+	if !utf8.Valid(data) {
+		return httpx.ErrBadText
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		if e, ok := httpx.TooLarge(err); ok {
-			return e
+		if name, ok := unknownField(err); ok {
+			args := map[string]any{"Field": name}
+			return &apperr.Error{Kind: apperr.BadRequest, Key: "error.unknown_field", Args: args, Cause: err,
+				Fields: map[string]apperr.Field{name: {Code: "unknown", Key: "error.unknown_field", Args: args}}}
 		}
 		return &apperr.Error{Kind: apperr.BadRequest, Key: "error.bad_json", Cause: err}
 	}

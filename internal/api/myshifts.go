@@ -35,12 +35,22 @@ func (s *Server) myShifts(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := myShiftsJSON{Items: []myShiftJSON{}, ICalURL: httpx.BaseURL(r) + "/api/v1/calendar/" + token}
+	out := myShiftsJSON{Items: []myShiftJSON{}, ICalURL: s.baseURL + "/api/v1/calendar/" + token}
 	for _, m := range list {
 		out.Items = append(out.Items, myShiftJSON{SignupID: m.SignupID, Status: m.Status, ShiftID: m.ShiftID, ProjectID: m.ProjectID,
 			ProjectName: m.ProjectName, Place: m.Place, StartsAt: m.StartsAt.UTC(), EndsAt: m.EndsAt.UTC()})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// renewCalendar ends the caller's calendar feed URL and answers the new one.
+func (s *Server) renewCalendar(w http.ResponseWriter, r *http.Request) {
+	token, err := s.Projects.RenewFeed(r.Context(), httpx.Principal(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"ical_url": s.baseURL + "/api/v1/calendar/" + token})
 }
 
 func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {

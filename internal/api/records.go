@@ -16,8 +16,8 @@ type codeJSON struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-func toCodeJSON(r *http.Request, c checkin.Code) (codeJSON, error) {
-	u, err := checkin.CheckinURL(httpx.BaseURL(r), c)
+func (s *Server) toCodeJSON(c checkin.Code) (codeJSON, error) {
+	u, err := checkin.CheckinURL(s.baseURL, c)
 	return codeJSON{Code: c.Value, URL: u, ExpiresAt: c.ExpiresAt.UTC()}, err
 }
 
@@ -27,7 +27,7 @@ func (s *Server) shiftCode(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out, err := toCodeJSON(r, c)
+	out, err := s.toCodeJSON(c)
 	if err != nil {
 		s.fail(w, r, err)
 		return

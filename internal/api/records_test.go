@@ -3,6 +3,8 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -50,7 +52,8 @@ func TestCheckinOverHTTP(t *testing.T) {
 	if status, raw := env.JSON("POST", fmt.Sprintf("/api/v1/shifts/%d/signups", sid), env.Token("volunteer2"), nil); status != 409 || !strings.Contains(string(raw), "满员") {
 		t.Fatalf("full shift: %d %s", status, raw)
 	}
-	status, raw = env.JSON("GET", fmt.Sprintf("/api/v1/shifts/%d/checkin-code", sid), leader, nil)
+	// A forged Host header does not move the code's URL off the configured base.
+	status, raw = forgedHost(t, env, "GET", fmt.Sprintf("/api/v1/shifts/%d/checkin-code", sid), leader, "")
 	var code struct{ Code, URL string }
 	_ = json.Unmarshal(raw, &code)
 	if status != 200 || !strings.HasPrefix(code.URL, env.Server.URL+"/c/") {
@@ -81,4 +84,34 @@ func TestCheckinOverHTTP(t *testing.T) {
 	if status, _ := env.JSON("GET", fmt.Sprintf("/api/v1/volunteers/%d/summary", scan.VolunteerID), env.Token("hedong-office"), nil); status != 404 {
 		t.Fatalf("another district reads the summary: %d", status)
 	}
+	// The calendar feed's link follows the configured base, not the Host
+	// header (as do certificates' verification links: the same base).
+	status, raw = forgedHost(t, env, "GET", "/api/v1/volunteers/me/shifts", vol, "")
+	var mine struct {
+		ICalURL string `json:"ical_url"`
+	}
+	_ = json.Unmarshal(raw, &mine)
+	if status != 200 || !strings.HasPrefix(mine.ICalURL, env.Server.URL+"/api/v1/calendar/") {
+		t.Fatalf("my shifts: %d %s", status, raw)
+	}
+}
+
+// forgedHost sends a request whose Host header and X-Forwarded-Proto name
+// another site.
+func forgedHost(t *testing.T, env *apptest.Env, method, path, token, body string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, env.Server.URL+path, strings.NewReader(body))
+	req.Host = "evil.example"
+	req.Header.Set("X-Forwarded-Proto", "https")
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res.StatusCode, raw
 }

@@ -85,7 +85,12 @@ func (s *Server) teamMembersXLSX(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
-	if err := s.Roster.ExportVolunteers(r.Context(), httpx.Principal(r), volunteer.QueryOf(r.URL.Query()), &buf, lang(r)); err != nil {
+	query, err := volunteer.QueryOf(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err = s.Roster.ExportVolunteers(r.Context(), httpx.Principal(r), query, &buf, lang(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/httpx"
@@ -72,6 +73,7 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "POST", Pattern: "/api/v1/checkins", Perm: auth.PermCheckin, Handler: s.checkin},
 		{Method: "GET", Pattern: "/api/v1/volunteers/me/shifts", Perm: auth.PermSignedIn, Handler: s.myShifts},
 		{Method: "GET", Pattern: "/api/v1/calendar/{token}", Perm: auth.PermPublic, Handler: s.calendar},
+		{Method: "POST", Pattern: "/api/v1/volunteers/me/calendar/renew", Perm: auth.PermSignedIn, Handler: s.renewCalendar},
 		{Method: "GET", Pattern: "/api/v1/volunteers/me/code", Perm: auth.PermCheckin, Handler: s.personalCode},
 		{Method: "GET", Pattern: "/api/v1/volunteers/{id}/service-records", Perm: auth.PermSignedIn, Handler: s.volunteerRecords},
 		{Method: "GET", Pattern: "/api/v1/volunteers/{id}/certificates", Perm: auth.PermSignedIn, Handler: s.volunteerCertificates},
@@ -104,5 +106,12 @@ func (s *Server) Routes() []httpx.Route {
 // envelope instead of the HTML 404 page.
 func mountRoutes(mux *http.ServeMux, routes []httpx.Route, deny httpx.Deny) {
 	httpx.Mount(mux, routes, deny)
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) { deny(w, r, errNoRoute) })
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := httpx.AllowedMethods(mux, r, "/api/"); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			deny(w, r, errMethod)
+			return
+		}
+		deny(w, r, errNoRoute)
+	})
 }

@@ -36,12 +36,17 @@ type Server struct {
 	auth *auth.Service
 	cat  *i18n.Catalog
 	log  *slog.Logger
+	// baseURL is the platform's public address, the base of every absolute link.
+	baseURL string
 }
 
 // New returns the JSON surface.
 func New(svc Services, cat *i18n.Catalog, log *slog.Logger) *Server {
 	return &Server{Services: svc, auth: svc.Auth, cat: cat, log: log}
 }
+
+// SetBaseURL sets the base of absolute links; call it before serving.
+func (s *Server) SetBaseURL(u string) { s.baseURL = u }
 
 // Mount registers the API routes on mux.
 func (s *Server) Mount(mux *http.ServeMux) {

@@ -208,7 +208,11 @@ func (s *Server) volunteerList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	q := volunteer.QueryOf(r.URL.Query())
+	q, err := volunteer.QueryOf(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	q.After, q.Limit = after, limit
 	found, err := s.Volunteers.Search(r.Context(), httpx.Principal(r), q)
 	if err != nil {

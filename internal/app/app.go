@@ -86,12 +86,18 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	}
 	a.Stats = stats.New(d, a.Catalog, a.Records.StarHours)
 	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
-	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies},
+	a.Auth.PasswordChanged = a.Projects.EndFeeds
+	base, err := c.PublicURL("")
+	if err != nil {
+		return nil, err
+	}
+	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies, BaseURL: base},
 		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Records: a.Records, Projects: a.Projects, Stats: a.Stats}, d, cat, log, keys.Derive("csrf v1"))
 	if err != nil {
 		return nil, err
 	}
 	a.api = api.New(api.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Projects: a.Projects, Records: a.Records, Stats: a.Stats}, cat, log)
+	a.api.SetBaseURL(base)
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for name, pool := range d.Pools() {
 		a.reg.MustRegister(collectors.NewDBStatsCollector(pool, name))
@@ -127,11 +133,17 @@ func (a *App) Routes() []httpx.Route {
 }
 
 func (a *App) opsRoutes() []httpx.Route {
-	metrics := promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{})
 	return []httpx.Route{
 		{Method: "GET", Pattern: "/healthz", Perm: auth.PermPublic, Handler: a.healthz},
-		{Method: "GET", Pattern: "/metrics", Perm: auth.PermPublic, Handler: metrics.ServeHTTP},
 	}
+}
+
+// MetricsHandler serves the Prometheus metrics: only on the metrics
+// listener (--metrics-addr), never on the main one.
+func (a *App) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(a.reg, promhttp.HandlerOpts{}))
+	return mux
 }
 
 func (a *App) buildHandler() http.Handler {
@@ -164,12 +176,26 @@ func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, `{"status":"ok","database":"%s"}`+"\n", a.DB.Dialect)
 }
 
-// Serve listens on the configured address until ctx ends, then stops
-// accepting, lets in-flight requests finish (up to 20 s) and returns.
-func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
+// Serve listens on the configured address (and the metrics address, if
+// any) until ctx ends, then stops accepting, lets in-flight requests finish
+// (up to 20 s) and returns. ready hears the addresses listened on
+// (metricsAddr "" without a metrics listener).
+func (a *App) Serve(ctx context.Context, ready func(addr, metricsAddr string)) error {
 	ln, err := net.Listen("tcp", a.Config.Addr)
 	if err != nil {
 		return err
+	}
+	metricsAddr := ""
+	if a.Config.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", a.Config.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("metrics address: %w", err)
+		}
+		metricsAddr = mln.Addr().String()
+		msrv := &http.Server{Handler: a.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
 	}
 	srv := &http.Server{
 		Handler:           a.handler,
@@ -180,11 +206,22 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	if a.Config.BaseURL == "" {
+		// On loopback without a base URL, links name the address listened on
+		// (its real port when the configured one is 0).
+		base, err := a.Config.PublicURL(ln.Addr().String())
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		a.web.SetBaseURL(base)
+		a.api.SetBaseURL(base)
+	}
 	go a.purgeSessions(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
-		ready(ln.Addr().String())
+		ready(ln.Addr().String(), metricsAddr)
 	}
 	select {
 	case err := <-errc:

@@ -5,10 +5,13 @@ package app
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
+	"zhiyuan/internal/checkin"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/volunteer"
@@ -27,6 +30,13 @@ type Config struct {
 	// RegisterPerHour is ZHIYUAN_REGISTER_PER_HOUR: self-registrations per
 	// hour from one address (default volunteer.DefaultLimits, 20).
 	RegisterPerHour int
+	// BaseURL (ZHIYUAN_BASE_URL) is the platform's public address: every
+	// absolute link (certificate verification, check-in codes, calendar
+	// feeds) is built from it, never from the request's Host header.
+	BaseURL string
+	// MetricsAddr (ZHIYUAN_METRICS_ADDR) is where /metrics is served, apart
+	// from the main listener (which answers 404 for it); empty: not served.
+	MetricsAddr string
 }
 
 // Defaults.
@@ -44,6 +54,8 @@ func FromEnv() Config {
 		SecureCookies: os.Getenv("ZHIYUAN_SECURE_COOKIES") == "1" || os.Getenv("ZHIYUAN_SECURE_COOKIES") == "true",
 		TrustProxy:    os.Getenv("ZHIYUAN_TRUST_PROXY") == "1" || os.Getenv("ZHIYUAN_TRUST_PROXY") == "true",
 		LogFormat:     envOr("ZHIYUAN_LOG_FORMAT", "json"),
+		BaseURL:       os.Getenv("ZHIYUAN_BASE_URL"),
+		MetricsAddr:   os.Getenv("ZHIYUAN_METRICS_ADDR"),
 		RoundMinutes:  1,
 	}
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_ROUND_MINUTES")); err == nil && n >= 1 && n <= 60 {
@@ -54,6 +66,43 @@ func FromEnv() Config {
 		c.RegisterPerHour = n
 	}
 	return c
+}
+
+// ErrNoBaseURL refuses to serve on a public address without a configured
+// base URL: the links printed on certificates would follow the Host header.
+var ErrNoBaseURL = errors.New("a public base URL is required when not serving on loopback: set --base-url or ZHIYUAN_BASE_URL (e.g. https://zhiyuan.example.gov.cn)")
+
+// PublicURL returns the base of every absolute link: the configured base
+// URL (checked, without a trailing slash) or, on a loopback address
+// without one, http:// and the listen address. listenAddr is the address
+// actually listened on ("" for c.Addr).
+func (c Config) PublicURL(listenAddr string) (string, error) {
+	if c.BaseURL != "" {
+		if err := checkin.ValidateBaseURL(c.BaseURL); err != nil {
+			return "", fmt.Errorf("--base-url %q: must be an absolute http or https URL without query or fragment", c.BaseURL)
+		}
+		return strings.TrimRight(c.BaseURL, "/"), nil
+	}
+	if listenAddr == "" {
+		listenAddr = c.Addr
+	}
+	if !loopback(listenAddr) {
+		return "", ErrNoBaseURL
+	}
+	return "http://" + listenAddr, nil
+}
+
+// loopback reports whether addr (host:port) listens on a loopback address only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func envOr(name, def string) string {

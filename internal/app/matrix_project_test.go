@@ -184,6 +184,8 @@ func projectScenarios() map[string][]call {
 		"GET /api/v1/volunteers/me/shifts": {{path: fixed("/api/v1/volunteers/me/shifts"),
 			expect: with(missing, map[string]int{"volunteer": ok, "team-admin": ok, "": unauth})}},
 		"GET /api/v1/calendar/{token}": {{path: fixed("/api/v1/calendar/1-forged"), expect: outcome{Default: missing}}},
+		"POST /api/v1/volunteers/me/calendar/renew": {{path: fixed("/api/v1/volunteers/me/calendar/renew"),
+			expect: with(missing, map[string]int{"volunteer": ok, "team-admin": ok, "": unauth})}},
 		"PUT /api/v1/regions/{code}/star-thresholds": {{path: fixed("/api/v1/regions/120101/star-thresholds"),
 			body:   func(string) any { return map[string][]int64{"hours": {100, 300, 600, 1000, 1500}} },
 			expect: with(denied, map[string]int{"admin": noBody, "tianjin-office": noBody, "heping-office": noBody, "": unauth})}},

@@ -259,7 +259,6 @@ func webScenarios() map[string][]call {
 func opsScenarios() map[string][]call {
 	return map[string][]call{
 		"GET /healthz": {{path: fixed("/healthz"), expect: outcome{Default: ok}}},
-		"GET /metrics": {{path: fixed("/metrics"), expect: outcome{Default: ok}}},
 	}
 }
 
@@ -345,7 +344,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				}
 				var status int
 				var got string
-				if isAPI || !strings.Contains(key, "/") || strings.HasPrefix(key, "GET /healthz") || strings.HasPrefix(key, "GET /metrics") {
+				if isAPI || !strings.Contains(key, "/") || strings.HasPrefix(key, "GET /healthz") {
 					tok := ""
 					if u != "" && isAPI {
 						tok = env.Token(u)

@@ -144,6 +144,8 @@ func webProjectScenarios() map[string][]call {
 			{path: fixed("/me/shifts?page=3"), expect: with(missing, map[string]int{"volunteer": ok, "team-admin": ok, "": see})},
 			{path: fixed("/me/shifts?page=0"), expect: with(missing, map[string]int{"": see})},
 		},
+		"POST /me/calendar/renew": {{path: fixed("/me/calendar/renew"), body: func(string) any { return url.Values{} },
+			expect: with(missing, map[string]int{"volunteer": see, "team-admin": see, "": unauth})}},
 		"POST /me/certificates": {{path: fixed("/me/certificates"), body: func(string) any { return url.Values{"team_id": {"1"}} },
 			expect: with(missing, map[string]int{"volunteer": conflict, "team-admin": conflict, "": unauth})}},
 		"GET /certificates/{file}": {

@@ -30,6 +30,9 @@ func Open(ctx context.Context, c Config, log *slog.Logger) (*db.DB, error) {
 // asked, and serves HTTP. Messages for the operator go to out.
 func Serve(ctx context.Context, c Config, out io.Writer, log *slog.Logger) error {
 	start := time.Now()
+	if _, err := c.PublicURL(""); err != nil {
+		return err
+	}
 	keys, keyPath, created, err := LoadKeyring(c)
 	if err != nil {
 		return err
@@ -62,8 +65,11 @@ func Serve(ctx context.Context, c Config, out io.Writer, log *slog.Logger) error
 	}
 	settleMemory()
 	go returnAfterBursts(ctx, time.Second, burstSlack)
-	return a.Serve(ctx, func(addr string) {
-		log.Info("serving", "addr", addr, "database", db.RedactDSN(c.DB), "dialect", d.Dialect, "startup_ms", time.Since(start).Milliseconds())
+	return a.Serve(ctx, func(addr, metricsAddr string) {
+		log.Info("serving", "addr", addr, "metrics_addr", metricsAddr, "database", db.RedactDSN(c.DB), "dialect", d.Dialect, "startup_ms", time.Since(start).Milliseconds())
+		if metricsAddr != "" {
+			fmt.Fprintf(out, "Metrics on http://%s/metrics\n", metricsAddr)
+		}
 		fmt.Fprintf(out, "Zhiyuan is serving on http://%s (database %s)\n", addr, db.RedactDSN(c.DB))
 	})
 }

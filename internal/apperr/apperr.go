@@ -5,10 +5,13 @@
 package apperr
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 
 	"zhiyuan/internal/db"
 )
@@ -28,32 +31,45 @@ const (
 	Throttled
 	TooLarge
 	Unavailable
+	// ClientClosed is a request whose client went away before the answer
+	// (its context was canceled): nginx's 499, neither our failure nor theirs.
+	ClientClosed
+	// MethodNotAllowed is a known path asked with a method it does not take.
+	MethodNotAllowed
 )
 
+// StatusClientClosed is the status logged and counted for a request whose
+// client closed the connection first (nginx's convention).
+const StatusClientClosed = 499
+
 var statuses = map[Kind]int{
-	Internal:        http.StatusInternalServerError,
-	BadRequest:      http.StatusBadRequest,
-	Unauthenticated: http.StatusUnauthorized,
-	Forbidden:       http.StatusForbidden,
-	NotFound:        http.StatusNotFound,
-	Conflict:        http.StatusConflict,
-	Invalid:         http.StatusUnprocessableEntity,
-	Throttled:       http.StatusTooManyRequests,
-	TooLarge:        http.StatusRequestEntityTooLarge,
-	Unavailable:     http.StatusServiceUnavailable,
+	Internal:         http.StatusInternalServerError,
+	BadRequest:       http.StatusBadRequest,
+	Unauthenticated:  http.StatusUnauthorized,
+	Forbidden:        http.StatusForbidden,
+	NotFound:         http.StatusNotFound,
+	Conflict:         http.StatusConflict,
+	Invalid:          http.StatusUnprocessableEntity,
+	Throttled:        http.StatusTooManyRequests,
+	TooLarge:         http.StatusRequestEntityTooLarge,
+	Unavailable:      http.StatusServiceUnavailable,
+	ClientClosed:     StatusClientClosed,
+	MethodNotAllowed: http.StatusMethodNotAllowed,
 }
 
 var codes = map[Kind]string{
-	Internal:        "internal",
-	BadRequest:      "bad_request",
-	Unauthenticated: "unauthenticated",
-	Forbidden:       "forbidden",
-	NotFound:        "not_found",
-	Conflict:        "conflict",
-	Invalid:         "invalid",
-	Throttled:       "throttled",
-	TooLarge:        "too_large",
-	Unavailable:     "unavailable",
+	Internal:         "internal",
+	BadRequest:       "bad_request",
+	Unauthenticated:  "unauthenticated",
+	Forbidden:        "forbidden",
+	NotFound:         "not_found",
+	Conflict:         "conflict",
+	Invalid:          "invalid",
+	Throttled:        "throttled",
+	TooLarge:         "too_large",
+	Unavailable:      "unavailable",
+	ClientClosed:     "client_closed",
+	MethodNotAllowed: "method_not_allowed",
 }
 
 // Status returns the HTTP status for the kind.
@@ -127,6 +143,9 @@ func From(err error) *Error {
 	if db.IsUnavailable(err) {
 		return &Error{Kind: Unavailable, Key: "error.unavailable", Cause: err}
 	}
+	if errors.Is(err, context.Canceled) {
+		return &Error{Kind: ClientClosed, Key: "error.client_closed", Cause: err}
+	}
 	if ae != nil {
 		return ae
 	}
@@ -144,10 +163,33 @@ func Mask(err error, as *Error) error {
 	if errors.Is(err, db.ErrNotFound) || errors.Is(err, sql.ErrNoRows) {
 		return as
 	}
-	if k := From(err).Kind; k == Internal || k == Unavailable {
+	if k := From(err).Kind; k == Internal || k == Unavailable || k == ClientClosed {
 		return err
 	}
 	return as
+}
+
+// BadQuery refuses a query parameter whose value is not valid: 400, with
+// the parameter named in the message and as a field.
+func BadQuery(name string) *Error {
+	args := map[string]any{"Param": name}
+	return &Error{Kind: BadRequest, Key: "error.bad_query", Args: args,
+		Fields: map[string]Field{name: {Code: "invalid", Key: "error.bad_query", Args: args}}}
+}
+
+// QueryID reads an optional integer query parameter (an id, a page's
+// position): "" and "0" are 0 (none, the start), anything else not a
+// positive integer is BadQuery.
+func QueryID(v url.Values, name string) (int64, error) {
+	s := v.Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, BadQuery(name)
+	}
+	return n, nil
 }
 
 // Is reports whether err is an *Error of kind k.

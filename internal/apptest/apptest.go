@@ -73,7 +73,11 @@ func New(t testing.TB) *Env {
 	}
 	logs := &SafeBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
-	a, err := app.New(app.Config{Addr: "127.0.0.1:0"}, d, keys, log)
+	// The server's address is the configured public base URL, as a
+	// deployment's would be; links never follow a request's Host.
+	var h http.Handler
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	a, err := app.New(app.Config{Addr: "127.0.0.1:0", BaseURL: "http://" + srv.Listener.Addr().String()}, d, keys, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,6 +85,7 @@ func New(t testing.TB) *Env {
 	// registers and claims more than a real address may in an hour. Tests of
 	// the limits set their own.
 	a.Volunteers.Limits = volunteer.Limits{Register: roomy, Probe: roomy, Claim: roomy, ClaimPerRecord: roomy, Confirm: roomy}
+	h = a.Handler()
 	accounts, err := demo.Load(context.Background(), a.DemoServices())
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +94,8 @@ func New(t testing.TB) *Env {
 	for _, acc := range accounts {
 		e.Passwords[acc.Username] = acc.Password
 	}
-	e.Server = httptest.NewServer(a.Handler())
+	srv.Start()
+	e.Server = srv
 	t.Cleanup(e.Server.Close)
 	return e
 }

@@ -31,6 +31,9 @@ type Service struct {
 	// ResolveLogin, if set, maps what a person typed as their login (a phone
 	// number, a volunteer number) to an account's username.
 	ResolveLogin func(ctx context.Context, login string) (username string, ok bool, err error)
+	// PasswordChanged, if set, runs in a password change's transaction: it
+	// ends what the old password let out (the calendar feed's URL).
+	PasswordChanged func(ctx context.Context, tx db.Querier, accountID int64) error
 
 	sessions sessionCache
 }
@@ -289,6 +292,11 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, oldPW, newPW
 		}
 		if err := deleteOtherSessions(ctx, tx, p.AccountID, keep); err != nil {
 			return apperr.Wrap(err, "auth: end sessions")
+		}
+		if s.PasswordChanged != nil {
+			if err := s.PasswordChanged(ctx, tx, p.AccountID); err != nil {
+				return err
+			}
 		}
 		s.forgetAccount(tx, p.AccountID)
 		return audit.Write(ctx, tx, audit.Entry{Action: "password_change", Entity: "account",

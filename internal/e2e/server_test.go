@@ -23,11 +23,13 @@ import (
 
 // process is a running zhiyuan server.
 type process struct {
-	cmd       *exec.Cmd
-	URL       string
-	Passwords map[string]string
-	stderr    *lockedBuffer
-	started   time.Duration
+	cmd *exec.Cmd
+	URL string
+	// MetricsURL is the metrics listener's address, with --metrics-addr.
+	MetricsURL string
+	Passwords  map[string]string
+	stderr     *lockedBuffer
+	started    time.Duration
 }
 
 type lockedBuffer struct {
@@ -133,6 +135,9 @@ func start(t *testing.T, bin string, args ...string) *process {
 			if len(f) >= 3 && len(f[1]) == 12 && !strings.Contains(line, ":") {
 				p.Passwords[f[0]] = f[1] // a row of the demo accounts table
 			}
+			if i := strings.Index(line, "Metrics on "); i >= 0 {
+				p.MetricsURL = strings.TrimSuffix(strings.Fields(line[i+len("Metrics on "):])[0], "/metrics")
+			}
 			if i := strings.Index(line, "serving on "); i >= 0 {
 				p.URL = strings.Fields(line[i+len("serving on "):])[0]
 			}
@@ -204,7 +209,7 @@ func TestServeStartStop(t *testing.T) {
 	if !strings.Contains(first.stderr.String(), "shutting down") {
 		t.Fatal("no shutdown message")
 	}
-	second := start(t, bin, append([]string{"--db", dsn, "--demo"}, extra...)...)
+	second := start(t, bin, append([]string{"--db", dsn, "--demo", "--metrics-addr", "127.0.0.1:0"}, extra...)...)
 	if len(second.Passwords) != 0 {
 		t.Fatal("demo data loaded into a database that already had accounts")
 	}
@@ -215,7 +220,10 @@ func TestServeStartStop(t *testing.T) {
 		get(t, second.URL+"/login")
 	}
 	t.Logf("cold start (process start to serving, migrated database): %v; idle RSS after 20 requests: %d KiB", second.started, second.rssKB())
-	if status, body := get(t, second.URL+"/metrics"); status != 200 || !strings.Contains(body, `zhiyuan_http_requests_total{code="200",method="GET",route="GET /login"} 20`) ||
+	if status, _ := get(t, second.URL+"/metrics"); status != 404 {
+		t.Fatalf("metrics on the main listener: %d", status)
+	}
+	if status, body := get(t, second.MetricsURL+"/metrics"); status != 200 || !strings.Contains(body, `zhiyuan_http_requests_total{code="200",method="GET",route="GET /login"} 20`) ||
 		!strings.Contains(body, "go_sql_open_connections") {
 		t.Fatalf("metrics: %d\n%.2000s", status, body)
 	}

@@ -17,14 +17,3 @@ func SendXLSX(w http.ResponseWriter, name string, data []byte) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	_, _ = w.Write(data)
 }
-
-// BaseURL is the platform's address as the client reached it (scheme and
-// host), for links that leave the page: QR codes, calendar feeds,
-// certificates.
-func BaseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}

@@ -9,10 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -88,8 +89,6 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
-
 func newRequestID() string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
@@ -111,15 +110,63 @@ func ClientIP(r *http.Request, trustProxy bool) string {
 	return host
 }
 
+// clientRequestID returns the X-Request-Id a client sent, for the log only:
+// at most 64 characters, anything outside [A-Za-z0-9._-] replaced by '_'.
+func clientRequestID(r *http.Request) string {
+	v := r.Header.Get("X-Request-Id")
+	if len(v) > 64 {
+		v = v[:64]
+	}
+	return strings.Map(func(c rune) rune {
+		if c < utf8.RuneSelf && (c == '.' || c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+			return c
+		}
+		return '_'
+	}, v)
+}
+
+// secretPaths are the paths whose last segment is a secret (a calendar
+// feed's token, a check-in code, a certificate's verification code): the
+// log keeps its first secretPrefix characters.
+var secretPaths = []string{"/api/v1/calendar/", "/c/", "/verify/", "/api/v1/verify/"}
+
+const secretPrefix = 4
+
+// redactPath returns path with a secret segment cut to a short prefix.
+func redactPath(path string) string {
+	for _, p := range secretPaths {
+		if rest, ok := strings.CutPrefix(path, p); ok {
+			if len(rest) > secretPrefix {
+				rest = rest[:secretPrefix] + "…"
+			}
+			return p + rest
+		}
+	}
+	return path
+}
+
+// knownMethods are the methods counted under their own name in the
+// metrics; any other is "other", so a client cannot add series.
+var knownMethods = map[string]bool{"GET": true, "HEAD": true, "POST": true, "PUT": true, "PATCH": true,
+	"DELETE": true, "OPTIONS": true, "CONNECT": true, "TRACE": true}
+
+func methodLabel(m string) string {
+	if knownMethods[m] {
+		return m
+	}
+	return "other"
+}
+
 // Observe assigns a request id, recovers panics, logs each request and
-// counts it in the metrics under its route pattern.
+// counts it in the metrics under its route pattern. The request id is
+// always ours; an X-Request-Id the client sent is logged apart, as
+// client_request_id. A request whose client went away before an error
+// answer is counted and logged as 499, not as a server error.
 func Observe(next http.Handler, log *slog.Logger, m *Metrics, trustProxy bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := r.Header.Get("X-Request-Id")
-		if !requestIDPattern.MatchString(id) {
-			id = newRequestID()
-		}
+		id := newRequestID()
+		clientID := clientRequestID(r)
 		w.Header().Set("X-Request-Id", id)
 		info := &routeInfo{}
 		ctx := audit.WithActor(r.Context(), audit.Actor{IP: ClientIP(r, trustProxy), RequestID: id})
@@ -141,18 +188,27 @@ func Observe(next http.Handler, log *slog.Logger, m *Metrics, trustProxy bool) h
 			if status == 0 {
 				status = http.StatusOK
 			}
+			if status >= 500 && errors.Is(r.Context().Err(), context.Canceled) {
+				status = apperr.StatusClientClosed
+			}
 			d := time.Since(start)
-			m.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
+			method := methodLabel(r.Method)
+			m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 			m.duration.WithLabelValues(route).Observe(d.Seconds())
 			level := slog.LevelInfo
-			if status >= 500 {
+			if status >= 500 && status != apperr.StatusClientClosed {
 				level = slog.LevelError
 			}
-			// The query string is not logged: it may carry personal data.
-			log.LogAttrs(ctx, level, "request", slog.String("request_id", id), slog.String("method", r.Method),
-				slog.String("route", route), slog.String("path", r.URL.Path), slog.Int("status", status),
+			// The query string is not logged: it may carry personal data;
+			// nor is a secret in the path.
+			attrs := []slog.Attr{slog.String("request_id", id), slog.String("method", method),
+				slog.String("route", route), slog.String("path", redactPath(r.URL.Path)), slog.Int("status", status),
 				slog.Int("bytes", sw.bytes), slog.Float64("duration_ms", float64(d.Microseconds())/1000),
-				slog.Int64("account_id", info.accountID))
+				slog.Int64("account_id", info.accountID)}
+			if clientID != "" {
+				attrs = append(attrs, slog.String("client_request_id", clientID))
+			}
+			log.LogAttrs(ctx, level, "request", attrs...)
 		}()
 		next.ServeHTTP(sw, r)
 	})

@@ -83,6 +83,23 @@ func guard(route string, perm auth.Permission, h http.Handler, deny Deny) http.H
 	})
 }
 
+// probeMethods are the methods AllowedMethods tries.
+var probeMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
+
+// AllowedMethods returns the methods mux routes r's path to a pattern other
+// than fallback (a catch-all that takes every method): for the Allow header
+// of a 405, empty when the path is not known at all.
+func AllowedMethods(mux *http.ServeMux, r *http.Request, fallback string) []string {
+	var allow []string
+	for _, m := range probeMethods {
+		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+		if _, pattern := mux.Handler(probe); pattern != "" && pattern != fallback {
+			allow = append(allow, m)
+		}
+	}
+	return allow
+}
+
 type principalKey struct{}
 
 // WithPrincipal returns r with the signed-in principal attached.

@@ -183,7 +183,7 @@ func (r *run) checkinBurst(ctx context.Context, leader *apiClient, scanners []*a
 		}
 	}()
 	const scans = 6 // record.MaxPairsPerDay pairs of check-in and check-out
-	c0, t0 := groupCommits(ctx, r.srv.URL)
+	c0, t0 := groupCommits(ctx, r.srv.MetricsURL)
 	rec := &recorder{}
 	wall := drive(ctx, len(scanners), 0, func(ctx context.Context, w, i int) bool {
 		if i >= scans {
@@ -197,7 +197,7 @@ func (r *run) checkinBurst(ctx context.Context, leader *apiClient, scanners []*a
 	})
 	row := Row{DBLimit: limit, Target: target{text: "≥ 50% of DB commits/s, p99 < 50 ms", minRat: 0.5, p99: 50 * time.Millisecond},
 		Note: fmt.Sprintf("%d volunteers scan %d times each (check-in and check-out alternate)", len(scanners), scans)}
-	c1, t1 := groupCommits(ctx, r.srv.URL)
+	c1, t1 := groupCommits(ctx, r.srv.MetricsURL)
 	row.Note += groupNote(c0, t0, c1, t1)
 	fill(&row, rec, len(scanners), wall)
 	return row, nil

@@ -17,13 +17,15 @@ import (
 
 // server is the real zhiyuan process under test.
 type server struct {
-	cmd       *exec.Cmd
-	URL       string
-	ColdStart time.Duration // process start to the first 200 from /healthz
-	peak      atomic.Int64  // highest VmRSS seen since the last resetPeak, in kB
-	stop      chan struct{}
-	gone      chan struct{} // closed when the process has exited
-	waitErr   error
+	cmd *exec.Cmd
+	URL string
+	// MetricsURL is the server's metrics listener (--metrics-addr).
+	MetricsURL string
+	ColdStart  time.Duration // process start to the first 200 from /healthz
+	peak       atomic.Int64  // highest VmRSS seen since the last resetPeak, in kB
+	stop       chan struct{}
+	gone       chan struct{} // closed when the process has exited
+	waitErr    error
 }
 
 // startServer runs `bin serve` on a free local port with args added, waits
@@ -33,17 +35,23 @@ func startServer(ctx context.Context, bin, logPath string, args ...string) (*ser
 	if err != nil {
 		return nil, err
 	}
-	addr := l.Addr().String()
+	ml, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	addr, maddr := l.Addr().String(), ml.Addr().String()
 	l.Close()
+	ml.Close()
 	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
 	defer logf.Close()
 	// The load program registers its volunteers from one address.
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--register-per-hour", "1000000"}, args...)...)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--metrics-addr", maddr, "--register-per-hour", "1000000"}, args...)...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	s := &server{cmd: cmd, URL: "http://" + addr, stop: make(chan struct{}), gone: make(chan struct{})}
+	s := &server{cmd: cmd, URL: "http://" + addr, MetricsURL: "http://" + maddr, stop: make(chan struct{}), gone: make(chan struct{})}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, err

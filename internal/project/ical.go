@@ -11,21 +11,32 @@ import (
 	"time"
 
 	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/db"
 )
 
 // A volunteer's shifts as an iCalendar feed (RFC 5545), for the phone's
 // calendar app: the app cannot log in, so the feed's URL carries a token
-// that names the volunteer and is signed with the platform's key.
+// that names the volunteer and is signed with the platform's key over the
+// feed's generation (calendar_feeds): renewing the feed or changing the
+// password moves the generation on and ends every older URL. The database
+// holds no token, only the generation.
 
 var errFeedMissing = apperr.New(apperr.NotFound, "ical.not_found")
 
 // SetFeedKey gives the service the key that signs calendar feed tokens.
 func (s *Service) SetFeedKey(key []byte) { s.feedKey = key }
 
-func (s *Service) feedToken(volunteerID int64) string {
+// feedToken is the token of a volunteer's feed at a generation (0: the
+// tokens issued before feeds could be renewed).
+func (s *Service) feedToken(volunteerID, generation int64) string {
 	m := hmac.New(sha256.New, s.feedKey)
-	fmt.Fprintf(m, "ical|%d", volunteerID)
+	if generation == 0 {
+		fmt.Fprintf(m, "ical|%d", volunteerID)
+	} else {
+		fmt.Fprintf(m, "ical|%d|%d", volunteerID, generation)
+	}
 	return strconv.FormatInt(volunteerID, 10) + "-" + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18])
 }
 
@@ -38,7 +49,52 @@ func (s *Service) FeedToken(ctx context.Context, p *auth.Principal) (string, err
 	if err != nil {
 		return "", err
 	}
-	return s.feedToken(id), nil
+	gen, err := feedGeneration(ctx, s.db.Read(), id)
+	if err != nil {
+		return "", apperr.Wrap(err, "project: feed generation")
+	}
+	return s.feedToken(id, gen), nil
+}
+
+// RenewFeed ends the principal's calendar feed URL and returns the token of
+// the new one.
+func (s *Service) RenewFeed(ctx context.Context, p *auth.Principal) (string, error) {
+	if len(s.feedKey) == 0 {
+		return "", apperr.Wrap(fmt.Errorf("no feed key"), "project: feed")
+	}
+	id, err := s.volunteers.MyID(ctx, p)
+	if err != nil {
+		return "", err
+	}
+	var gen int64
+	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		var err error
+		if gen, err = nextFeedGeneration(ctx, tx, id, s.Now()); err != nil {
+			return apperr.Wrap(err, "project: renew feed")
+		}
+		return audit.Write(ctx, tx, audit.Entry{Action: "calendar_renew", Entity: "volunteer", EntityID: strconv.FormatInt(id, 10),
+			RegionCode: p.RegionCode})
+	})
+	if err != nil {
+		return "", err
+	}
+	return s.feedToken(id, gen), nil
+}
+
+// EndFeeds ends the calendar feed URL of the account's volunteer, in the
+// transaction tx of a password change (auth.Service.PasswordChanged).
+func (s *Service) EndFeeds(ctx context.Context, tx db.Querier, accountID int64) error {
+	id, err := s.volunteers.MyID(ctx, &auth.Principal{AccountID: accountID})
+	if apperr.Is(err, apperr.NotFound) {
+		return nil // an account without a volunteer has no feed
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := nextFeedGeneration(ctx, tx, id, s.Now()); err != nil {
+		return apperr.Wrap(err, "project: end feed")
+	}
+	return audit.Write(ctx, tx, audit.Entry{Action: "calendar_end", Entity: "volunteer", EntityID: strconv.FormatInt(id, 10)})
 }
 
 // Feed returns the iCalendar text of the volunteer the token names.
@@ -48,7 +104,14 @@ func (s *Service) Feed(ctx context.Context, token string) (string, error) {
 	}
 	idPart, _, ok := strings.Cut(token, "-")
 	id, err := strconv.ParseInt(idPart, 10, 64)
-	if !ok || err != nil || id <= 0 || !hmac.Equal([]byte(s.feedToken(id)), []byte(token)) {
+	if !ok || err != nil || id <= 0 {
+		return "", errFeedMissing
+	}
+	gen, err := feedGeneration(ctx, s.db.Read(), id)
+	if err != nil {
+		return "", apperr.Wrap(err, "project: feed generation")
+	}
+	if !hmac.Equal([]byte(s.feedToken(id, gen)), []byte(token)) {
 		return "", errFeedMissing
 	}
 	upcoming, err := s.shiftsOf(ctx, id, false)

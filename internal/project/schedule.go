@@ -130,9 +130,14 @@ func scanSchedule(row db.Scanner) (partLine, error) {
 
 // Upcoming is the principal's upcoming shifts and calendar feed token.
 type Upcoming struct {
-	Shifts    []MyShift // filled once the batch has run
-	FeedToken string
+	Shifts      []MyShift // filled once the batch has run
+	volunteerID int64
+	generation  int64 // filled once the batch has run
+	svc         *Service
 }
+
+// FeedToken is the principal's calendar feed token, once the batch has run.
+func (u *Upcoming) FeedToken() string { return u.svc.feedToken(u.volunteerID, u.generation) }
 
 // QueueMyUpcoming adds the principal's upcoming shifts (as MyShifts reads
 // them) to b, for a page that sends its reads together, and returns where
@@ -145,8 +150,9 @@ func (s *Service) QueueMyUpcoming(ctx context.Context, p *auth.Principal, b *db.
 	if err != nil {
 		return nil, err
 	}
-	u := &Upcoming{FeedToken: s.feedToken(id)}
+	u := &Upcoming{volunteerID: id, svc: s}
 	query, args := s.shiftsQuery(id, false)
 	db.QueueAll(b, &u.Shifts, scanMyShift, query, args...)
+	b.Queue(func(row db.Scanner) error { return row.Scan(&u.generation) }, feedGenerationQuery, id)
 	return u, nil
 }

@@ -161,6 +161,11 @@ func (s *Service) LeaderScan(ctx context.Context, p *auth.Principal, shiftID int
 		return Scan{}, err
 	}
 	volunteerID, err := s.codes.ParsePersonal(personalCode)
+	if errors.Is(err, checkin.ErrWrongKind) { // a shift's code where a volunteer's is expected
+		f := apperr.Fields{}
+		f.Add("code", "wrong_kind", "checkin.code_wrong_kind_shift")
+		return Scan{}, f.Err()
+	}
 	if err != nil {
 		return Scan{}, codeError(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"zhiyuan/internal/apperr"
@@ -142,8 +141,9 @@ func (s *Service) teamRegion(ctx context.Context, teamID int64) (string, error) 
 }
 
 // QueryOf reads a search from URL parameters (region_code, tag, skill,
-// team_id, q): one reading for the screens, the API and the exports.
-func QueryOf(v url.Values) Query {
-	teamID, _ := strconv.ParseInt(v.Get("team_id"), 10, 64)
-	return Query{RegionCode: v.Get("region_code"), Tag: v.Get("tag"), Skill: v.Get("skill"), Q: v.Get("q"), TeamID: teamID}
+// team_id, q): one reading for the screens, the API and the exports. A
+// team_id that is not a positive integer is refused (apperr.BadQuery).
+func QueryOf(v url.Values) (Query, error) {
+	teamID, err := apperr.QueryID(v, "team_id")
+	return Query{RegionCode: v.Get("region_code"), Tag: v.Get("tag"), Skill: v.Get("skill"), Q: v.Get("q"), TeamID: teamID}, err
 }

@@ -24,7 +24,11 @@ type accountListData struct {
 
 func (s *Server) accountList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
+	after, err := apperr.QueryID(q, "after")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list, err := s.auth.ListAccounts(r.Context(), httpx.Principal(r), auth.AccountQuery{Search: q.Get("q"), After: after, Limit: 50})
 	if err != nil {
 		s.fail(w, r, err)

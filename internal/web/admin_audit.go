@@ -2,8 +2,8 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
+	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/httpx"
@@ -18,7 +18,11 @@ type auditData struct {
 
 func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	before, _ := strconv.ParseInt(q.Get("before"), 10, 64)
+	before, err := apperr.QueryID(q, "before")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list, err := s.auth.ListAudit(r.Context(), httpx.Principal(r), auth.AuditQuery{Entity: q.Get("entity"), Before: before, Limit: 50})
 	if err != nil {
 		s.fail(w, r, err)

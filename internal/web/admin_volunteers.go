@@ -2,8 +2,8 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
+	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/volunteer"
@@ -25,10 +25,15 @@ func (s *Server) volunteerSearch(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	query := volunteer.QueryOf(q)
-	query.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
-	query.Limit = pageSize
-	list, err := s.volunteers.Search(ctx, httpx.Principal(r), query)
+	query, err := volunteer.QueryOf(q)
+	if err == nil {
+		query.After, err = apperr.QueryID(q, "after")
+	}
+	var list []volunteer.Volunteer
+	if err == nil {
+		query.Limit = pageSize
+		list, err = s.volunteers.Search(ctx, httpx.Principal(r), query)
+	}
 	d := volunteerListData{Volunteers: list, Tags: tags}
 	if len(list) == pageSize {
 		d.NextURL = nextPage(r.URL.Path, q, list[len(list)-1].ID)

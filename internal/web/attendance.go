@@ -57,7 +57,7 @@ func (s *Server) shiftQR(r *http.Request) (project.Shift, qrData, error) {
 	if err != nil {
 		return sh, qrData{}, err
 	}
-	u, err := checkin.CheckinURL(httpx.BaseURL(r), c)
+	u, err := checkin.CheckinURL(s.cfg.BaseURL, c)
 	if err != nil {
 		return sh, qrData{}, err
 	}

@@ -59,6 +59,12 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		}
 		// A body over the route's limit cannot be read for its token: say
 		// it is too large rather than that the form has expired.
+		// ParseForm first: for a URL-encoded body ParseMultipartForm
+		// reports only that it is not multipart, hiding the limit.
+		if e, ok := httpx.TooLarge(r.ParseForm()); ok {
+			s.fail(w, r, e)
+			return
+		}
 		if e, ok := httpx.TooLarge(r.ParseMultipartForm(32 << 20)); ok {
 			s.fail(w, r, e)
 			return

@@ -88,7 +88,7 @@ func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	list, shifts := mine.Records, up.Shifts
 	d := hoursData{Summary: mine.Summary, Records: list, Shifts: shifts, Certificates: mine.Certificates,
-		CalendarURL: httpx.BaseURL(r) + "/api/v1/calendar/" + up.FeedToken}
+		CalendarURL: s.cfg.BaseURL + "/api/v1/calendar/" + up.FeedToken()}
 	seen := map[int64]bool{}
 	for _, x := range list {
 		if x.State == record.StateConfirmed && !seen[x.TeamID] {
@@ -109,6 +109,16 @@ func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, http.StatusOK, "me_hours", p)
 }
 
+// renewCalendar ends the volunteer's calendar feed URL and issues a new one,
+// back on the hours page.
+func (s *Server) renewCalendar(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.projects.RenewFeed(r.Context(), httpx.Principal(r)); err != nil {
+		s.showHours(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/me/hours?flash=flash.calendar_renewed", http.StatusSeeOther)
+}
+
 // issuedData is the page showing a certificate just issued.
 type issuedData struct {
 	ID           int64
@@ -126,7 +136,7 @@ func (s *Server) myCertificate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	teamID, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("team_id")), 10, 64)
-	c, err := s.records.IssueCertificate(ctx, pr, v.ID, teamID, httpx.BaseURL(r))
+	c, err := s.records.IssueCertificate(ctx, pr, v.ID, teamID, s.cfg.BaseURL)
 	if err != nil {
 		s.showHours(w, r, err)
 		return

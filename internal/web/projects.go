@@ -39,7 +39,11 @@ func (s *Server) projectList(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(w, r, "project.list_title")
 	p.Data = &d
-	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
+	after, err := apperr.QueryID(q, "after")
+	if err != nil {
+		s.formError(w, r, "projects", p, err)
+		return
+	}
 	list, err := s.projects.List(ctx, pr, project.ListQuery{State: d.State, RegionCode: d.Region, Category: d.Category,
 		Q: d.Search, After: after, Limit: pageSize})
 	if err != nil {

@@ -107,7 +107,12 @@ func (s *Server) membersXLSX(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
-	if err := s.roster.ExportVolunteers(r.Context(), httpx.Principal(r), volunteer.QueryOf(r.URL.Query()), &buf, s.lang(r)); err != nil {
+	query, err := volunteer.QueryOf(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err = s.roster.ExportVolunteers(r.Context(), httpx.Principal(r), query, &buf, s.lang(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -85,6 +85,7 @@ func (s *Server) Routes() []httpx.Route {
 		{Method: "GET", Pattern: "/me/code/fragment", Perm: auth.PermCheckin, Handler: s.myCodeFragment},
 		{Method: "GET", Pattern: "/me/hours", Perm: auth.PermSignedIn, Handler: s.myHours},
 		{Method: "GET", Pattern: "/me/shifts", Perm: auth.PermSignedIn, Handler: s.myShifts},
+		{Method: "POST", Pattern: "/me/calendar/renew", Perm: auth.PermSignedIn, Handler: s.renewCalendar},
 		{Method: "POST", Pattern: "/me/certificates", Perm: auth.PermSignedIn, Handler: s.myCertificate},
 		{Method: "GET", Pattern: "/certificates/{file}", Perm: auth.PermSignedIn, Handler: s.certificatePDF},
 		{Method: "POST", Pattern: "/signups/{id}/cancel", Perm: auth.PermSignedIn, Handler: s.cancelSignup},

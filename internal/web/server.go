@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"path"
+	"strings"
 
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
@@ -28,6 +30,9 @@ var staticFiles embed.FS
 type Config struct {
 	// SecureCookies marks cookies Secure (set when served over TLS).
 	SecureCookies bool
+	// BaseURL is the platform's public address, the base of every absolute
+	// link (check-in codes, calendar feeds, certificates).
+	BaseURL string
 }
 
 // Services are the domain services the HTML handlers call.
@@ -75,6 +80,9 @@ func New(cfg Config, svc Services, d *db.DB, cat *i18n.Catalog, log *slog.Logger
 		roster: svc.Roster, records: svc.Records, projects: svc.Projects, stats: svc.Stats, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
 }
 
+// SetBaseURL sets the base of absolute links; call it before serving.
+func (s *Server) SetBaseURL(u string) { s.cfg.BaseURL = u }
+
 // Mount registers the web routes on mux behind the policy guard and CSRF check.
 func (s *Server) Mount(mux *http.ServeMux) {
 	sub := http.NewServeMux()
@@ -82,10 +90,17 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("/", sub)
 }
 
+// static serves the embedded assets: files only, a directory is not found
+// (no listing).
 func (s *Server) static() http.HandlerFunc {
 	sub, _ := fs.Sub(staticFiles, "static")
 	files := http.StripPrefix("/static/", http.FileServerFS(sub))
 	return func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/static")
+		if st, err := fs.Stat(sub, strings.TrimPrefix(name, "/")); err != nil || st.IsDir() || name == "" {
+			s.notFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		files.ServeHTTP(w, r)
 	}

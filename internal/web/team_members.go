@@ -2,8 +2,8 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
+	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/team"
 )
@@ -41,7 +41,11 @@ func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, id int64, e
 	}
 	q := r.URL.Query()
 	status := q.Get("status")
-	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
+	after, aerr := apperr.QueryID(q, "after")
+	if aerr != nil {
+		s.fail(w, r, aerr)
+		return
+	}
 	list, lerr := s.teams.Members(ctx, pr, id, status, after, pageSize)
 	if lerr != nil {
 		s.fail(w, r, lerr)

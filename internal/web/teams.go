@@ -46,7 +46,11 @@ func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) listTeams(w http.ResponseWriter, r *http.Request, state, titleKey, tmpl string) {
 	q := r.URL.Query()
-	after, _ := strconv.ParseInt(q.Get("after"), 10, 64)
+	after, err := apperr.QueryID(q, "after")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	list, err := s.teams.List(r.Context(), httpx.Principal(r), team.ListQuery{State: state, Name: q.Get("q"),
 		RegionCode: q.Get("region_code"), After: after, Limit: pageSize})
 	if err != nil {
