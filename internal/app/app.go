@@ -121,8 +121,9 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 
 // DemoServices returns the services demo data is loaded through.
 func (a *App) DemoServices() demo.Services {
+	base, _ := a.Config.PublicURL("") // New has checked it
 	return demo.Services{DB: a.DB, Auth: a.Auth, Volunteers: a.Volunteers, Teams: a.Teams, Projects: a.Projects, Records: a.Records,
-		BaseURL: "http://" + a.Config.Addr}
+		BaseURL: base}
 }
 
 // Routes returns every route of every surface, for the route-policy test.
