@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"zhiyuan/internal/apperr"
@@ -70,18 +69,7 @@ func truncate(s string, n int) string {
 // a second person to approve it, and stays marked as backfilled.
 func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Backfill) (Record, error) {
 	f := apperr.Fields{}
-	start, err1 := time.Parse(time.RFC3339, strings.TrimSpace(in.StartsAt))
-	end, err2 := time.Parse(time.RFC3339, strings.TrimSpace(in.EndsAt))
-	switch {
-	case err1 != nil:
-		f.Add("starts_at", "format", "project.time_format")
-	case err2 != nil:
-		f.Add("ends_at", "format", "project.time_format")
-	case !end.After(start) || end.Sub(start) > 24*time.Hour:
-		f.Add("ends_at", "range", "record.backfill_range")
-	case end.After(s.Now()):
-		f.Add("ends_at", "future", "record.backfill_future")
-	}
+	start, end := serviceTimes(f, in.StartsAt, in.EndsAt, s.Now())
 	content := strings.TrimSpace(in.Content)
 	if content == "" || utf8.RuneCountInString(content) > 500 {
 		f.Add("content", "required", "record.content_required")
@@ -156,24 +144,30 @@ func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Back
 	return s.Get(ctx, p, id)
 }
 
-// Approve is the second person approving a backfill: never the one who
-// entered it, never the volunteer themself.
+// Approve is the second person approving a backfill, or an amendment that
+// raises a confirmed record's minutes: never the one who entered it, never
+// the volunteer themself.
 func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Record, error) {
-	r, err := s.Get(ctx, p, id)
-	if err != nil {
-		return r, err
-	}
-	if !s.manages(p, r) {
-		return r, errForbidden
-	}
-	if r.State != StatePendingApproval {
-		return r, apperr.New(apperr.Conflict, "record.wrong_state").With(map[string]any{"State": r.State})
-	}
-	if r.RecordedBy == p.AccountID {
-		return r, apperr.New(apperr.Forbidden, "record.same_approver")
-	}
-	if s.isOwn(ctx, p, r) {
-		return r, apperr.New(apperr.Forbidden, "record.own_hours")
-	}
-	return s.change(ctx, p, r, "approve", "", StateConfirmed, int64(r.Minutes), -int64(r.Minutes))
+	return s.withRecord(ctx, p, id, true, func(tx db.Querier, r Record) error {
+		if r.State == StatePendingApproval {
+			if r.RecordedBy == p.AccountID {
+				return apperr.New(apperr.Forbidden, "record.same_approver")
+			}
+			return s.change(ctx, tx, p, r, "approve", "", StateConfirmed, int64(r.Minutes), -int64(r.Minutes))
+		}
+		a, next, by, ok, err := pendingAmendment(ctx, tx, r)
+		if err != nil {
+			return apperr.Wrap(err, "record: amendment")
+		}
+		if !ok || r.State != StateConfirmed {
+			return apperr.New(apperr.Conflict, "record.wrong_state").With(map[string]any{"State": r.State})
+		}
+		if by == p.AccountID {
+			return apperr.New(apperr.Forbidden, "record.same_approver")
+		}
+		if err := decideAmendment(ctx, tx, r.ID, "approved", p.AccountID, s.Now().Unix()); err != nil {
+			return apperr.Wrap(err, "record: amendment")
+		}
+		return s.applyAmendment(ctx, tx, p, r, next, "amend_approve", a.Reason)
+	})
 }
