@@ -85,6 +85,11 @@ func (s *Service) Amend(ctx context.Context, p *auth.Principal, id int64, in Ame
 		if content != "" {
 			next.Content = content
 		}
+		if times {
+			if err := s.noOverlap(ctx, tx, next); err != nil {
+				return err
+			}
+		}
 		now := s.Now().Unix()
 		if err := withdrawAmendment(ctx, tx, r.ID, p.AccountID, now); err != nil {
 			return apperr.Wrap(err, "record: amend")
@@ -94,6 +99,15 @@ func (s *Service) Amend(ctx context.Context, p *auth.Principal, id int64, in Ame
 		}
 		return s.applyAmendment(ctx, tx, p, r, next, "amend", reason)
 	})
+}
+
+// noOverlap refuses r's new times when they overlap another record of its
+// volunteer, whose row it holds (PostgreSQL) for the rest of tx.
+func (s *Service) noOverlap(ctx context.Context, tx db.Querier, r Record) error {
+	if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", r.VolunteerID); err != nil {
+		return apperr.Wrap(err, "record: lock")
+	}
+	return checkOverlap(ctx, tx, r.VolunteerID, r.StartsAt, r.EndsAt, r.ID)
 }
 
 // proposeAmendment keeps an amendment raising a confirmed record's minutes
@@ -175,8 +189,13 @@ type ManualAttendance struct {
 	Reason      string `json:"reason"`
 }
 
-// EnterAttendance records a signed-up volunteer's attendance by hand, with a
-// reason (a phone without a camera, a forgotten scan); it creates the record.
+// EnterAttendance records a volunteer's attendance by hand, with a reason
+// (a phone without a camera, a forgotten scan), in one transaction: a
+// signed-up volunteer's check-in and check-out, creating the record; or,
+// when the volunteer's attendance on the shift is still open, its close at
+// check_out_at (whatever became of the sign-up, however long ago the shift
+// ended), so the leader can always close it: at the check-in itself it
+// closes with no record.
 func (s *Service) EnterAttendance(ctx context.Context, p *auth.Principal, shiftID int64, in ManualAttendance) (Scan, error) {
 	sh, err := s.managedShift(ctx, p, shiftID)
 	if err != nil {
@@ -186,16 +205,51 @@ func (s *Service) EnterAttendance(ctx context.Context, p *auth.Principal, shiftI
 	reason := reasonField(f, in.Reason)
 	in1, err1 := time.Parse(time.RFC3339, strings.TrimSpace(in.CheckInAt))
 	out, err2 := time.Parse(time.RFC3339, strings.TrimSpace(in.CheckOutAt))
-	if err1 != nil || err2 != nil || !out.After(in1) || out.After(s.Now()) {
+	if err2 != nil || out.After(s.Now()) || (err1 == nil && !out.After(in1)) {
 		f.Add("check_out_at", "range", "record.manual_range")
 	}
 	if err := f.Err(); err != nil {
 		return Scan{}, err
 	}
-	if _, err := s.attend(ctx, sh, in.VolunteerID, "manual", reason, p.AccountID, in1, true); err != nil {
-		return Scan{}, err
-	}
-	return s.attend(ctx, sh, in.VolunteerID, "manual", reason, p.AccountID, out, true)
+	var scan Scan
+	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", in.VolunteerID); err != nil {
+			return apperr.Mask(err, apperr.New(apperr.NotFound, "volunteer.not_found"))
+		}
+		st, err := loadStanding(ctx, tx, sh, in.VolunteerID, out.In(shanghai).Format("2006-01-02"))
+		if err != nil {
+			return apperr.Wrap(err, "record: standing")
+		}
+		if st.openID != 0 { // the leader's close of an open attendance
+			if out.Before(st.openIn) {
+				fe := apperr.Fields{}
+				fe.Add("check_out_at", "range", "record.manual_range")
+				return fe.Err()
+			}
+			scan = Scan{Action: ActionCheckOut, At: out, ShiftID: sh.id, VolunteerID: in.VolunteerID}
+			scan.RecordID, scan.Minutes, err = s.checkOut(ctx, tx, sh, st.openID, in.VolunteerID, st.openIn, out, p.AccountID)
+			return err
+		}
+		if err1 != nil {
+			fe := apperr.Fields{}
+			fe.Add("check_out_at", "range", "record.manual_range")
+			return fe.Err()
+		}
+		st, err = loadStanding(ctx, tx, sh, in.VolunteerID, in1.In(shanghai).Format("2006-01-02"))
+		if err != nil {
+			return apperr.Wrap(err, "record: standing")
+		}
+		if _, err := s.scanTx(ctx, tx, sh, in.VolunteerID, st, in1.In(shanghai).Format("2006-01-02"), "manual", reason, p.AccountID, in1, true); err != nil {
+			return err
+		}
+		st, err = loadStanding(ctx, tx, sh, in.VolunteerID, out.In(shanghai).Format("2006-01-02"))
+		if err != nil {
+			return apperr.Wrap(err, "record: standing")
+		}
+		scan, err = s.scanTx(ctx, tx, sh, in.VolunteerID, st, out.In(shanghai).Format("2006-01-02"), "manual", reason, p.AccountID, out, true)
+		return err
+	})
+	return scan, err
 }
 
 // Overdue lists a team's records still unconfirmed past their deadline.

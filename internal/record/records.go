@@ -83,6 +83,31 @@ func (s *Service) Void(ctx context.Context, p *auth.Principal, id int64, reason 
 	})
 }
 
+// overlapError is the conflict of a time of service with another record of
+// the volunteer, naming its project, date and time, its id in the fields.
+func overlapError(other Record) error {
+	e := apperr.New(apperr.Conflict, "record.overlap").With(map[string]any{"Project": other.Activity,
+		"Date": other.StartsAt.In(shanghai).Format("2006-01-02"), "From": other.StartsAt.In(shanghai).Format("15:04"),
+		"To": other.EndsAt.In(shanghai).Format("15:04")})
+	e.Fields = map[string]apperr.Field{"overlapping_record_id": {Code: strconv.FormatInt(other.ID, 10), Key: "record.overlap_field",
+		Args: map[string]any{"ID": other.ID}}}
+	return e
+}
+
+// checkOverlap refuses a time of service of volunteerID that overlaps
+// another of their records (except the record itself). The caller holds
+// the volunteer's row (LockRow) on PostgreSQL.
+func checkOverlap(ctx context.Context, tx db.Querier, volunteerID int64, start, end time.Time, except int64) error {
+	other, ok, err := overlapping(ctx, tx, volunteerID, start, end, except)
+	if err != nil {
+		return apperr.Wrap(err, "record: overlap")
+	}
+	if ok {
+		return overlapError(other)
+	}
+	return nil
+}
+
 // withRecord runs fn in one write transaction on the record as it is in
 // that transaction: its row locked on PostgreSQL (SQLite's writer is
 // serial), so a state, minutes or version read before the transaction

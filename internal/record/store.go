@@ -247,3 +247,31 @@ func decideAmendment(ctx context.Context, q db.Querier, recordID int64, state st
 func withdrawAmendment(ctx context.Context, q db.Querier, recordID, by, now int64) error {
 	return decideAmendment(ctx, q, recordID, "withdrawn", by, now)
 }
+
+// overlapping returns a record of volunteerID, not voided and other than
+// except, whose time overlaps [start, end); ok is false when none does.
+// Records last at most 24 hours, so the index range starts a day earlier.
+func overlapping(ctx context.Context, q db.Querier, volunteerID int64, start, end time.Time, except int64) (r Record, ok bool, err error) {
+	r, err = scanRecord(q.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id
+		WHERE r.volunteer_id = $1 AND r.starts_at > $2 AND r.starts_at < $3 AND r.ends_at > $4 AND r.state <> 'voided' AND r.id <> $5
+		ORDER BY r.starts_at LIMIT 1`, volunteerID, start.Add(-24*time.Hour).Unix(), end.Unix(), start.Unix(), except))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	return r, err == nil, err
+}
+
+// usedEvidence returns the first of uploads already backing a record, or 0.
+func usedEvidence(ctx context.Context, q db.Querier, uploads []int64) (int64, error) {
+	for _, up := range uploads {
+		var rec int64
+		err := q.QueryRowContext(ctx, `SELECT record_id FROM record_evidence WHERE upload_id = $1 LIMIT 1`, up).Scan(&rec)
+		if err == nil {
+			return up, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
+	}
+	return 0, nil
+}
