@@ -23,6 +23,7 @@ type Config struct {
 	TrustProxy    bool   // ZHIYUAN_TRUST_PROXY: take the client address from X-Real-IP
 	LogFormat     string // ZHIYUAN_LOG_FORMAT: json (default) or text
 	RoundMinutes  int    // ZHIYUAN_ROUND_MINUTES: service minutes are rounded down to a multiple of this (default 1)
+	TestClockFile string // ZHIYUAN_TEST_CLOCK_FILE: tests only; the records' clock is moved on by the duration in this file
 }
 
 // Defaults.
@@ -41,6 +42,7 @@ func FromEnv() Config {
 		TrustProxy:    os.Getenv("ZHIYUAN_TRUST_PROXY") == "1" || os.Getenv("ZHIYUAN_TRUST_PROXY") == "true",
 		LogFormat:     envOr("ZHIYUAN_LOG_FORMAT", "json"),
 		RoundMinutes:  1,
+		TestClockFile: os.Getenv("ZHIYUAN_TEST_CLOCK_FILE"),
 	}
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_ROUND_MINUTES")); err == nil && n >= 1 && n <= 60 {
 		c.RoundMinutes = n

@@ -214,8 +214,9 @@ func (s *Service) scanTx(ctx context.Context, tx db.Querier, sh shiftInfo, volun
 	out := Scan{At: at, ShiftID: sh.id, VolunteerID: volunteerID}
 	if st.openID != 0 {
 		if at.Sub(st.openIn) < s.CheckOutAfter {
-			e := errCheckedIn.With(map[string]any{"Time": st.openIn.In(shanghai).Format("15:04")})
-			e.Fields = map[string]apperr.Field{"code": {Code: "already_checked_in", Key: "checkin.already_checked_in"}}
+			args := map[string]any{"Time": st.openIn.In(shanghai).Format("15:04")}
+			e := errCheckedIn.With(args)
+			e.Fields = map[string]apperr.Field{"code": {Code: "already_checked_in", Key: "checkin.already_checked_in", Args: args}}
 			return out, e
 		}
 		if at.After(sh.end.Add(CheckOutGrace)) {
