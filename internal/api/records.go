@@ -159,6 +159,16 @@ type historyJSON struct {
 type recordDetailJSON struct {
 	recordJSON
 	History []historyJSON `json:"history"`
+	// PendingAmendment is an amendment raising the confirmed minutes that
+	// waits for a second person's approval (POST .../approve).
+	PendingAmendment *amendmentJSON `json:"pending_amendment,omitempty"`
+}
+
+type amendmentJSON struct {
+	StartsAt string `json:"starts_at"`
+	EndsAt   string `json:"ends_at"`
+	Content  string `json:"content"`
+	Reason   string `json:"reason"`
 }
 
 func (s *Server) recordGet(w http.ResponseWriter, r *http.Request) {
@@ -173,7 +183,15 @@ func (s *Server) recordGet(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	a, pending, err := s.Records.PendingAmendment(ctx, p, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	out := recordDetailJSON{recordJSON: toRecordJSON(x), History: []historyJSON{}}
+	if pending {
+		out.PendingAmendment = &amendmentJSON{StartsAt: a.StartsAt, EndsAt: a.EndsAt, Content: a.Content, Reason: a.Reason}
+	}
 	for _, h := range hist {
 		out.History = append(out.History, historyJSON{Action: h.Action, Reason: h.Reason, Before: json.RawMessage(h.Before),
 			After: json.RawMessage(h.After), By: h.By, At: h.At.UTC()})

@@ -59,8 +59,18 @@ func TestCheckinOverHTTP(t *testing.T) {
 	if status != 200 || !strings.HasPrefix(code.URL, env.Server.URL+"/c/") {
 		t.Fatalf("code: %d %s", status, raw)
 	}
-	for _, want := range []string{"check_in", "check_out"} {
+	for i, want := range []string{"check_in", "already_checked_in", "check_out"} {
+		if i == 2 { // an hour into the shift on the service's clock
+			env.App.Records.Now = func() time.Time { return start.Add(time.Hour) }
+			defer func() { env.App.Records.Now = time.Now }()
+		}
 		status, raw = env.JSON("POST", "/api/v1/checkins", vol, map[string]string{"code": code.Code})
+		if want == "already_checked_in" { // a second scan at once is a double scan
+			if status != 409 || !strings.Contains(string(raw), `"already_checked_in"`) {
+				t.Fatalf("second scan at once: %d %s", status, raw)
+			}
+			continue
+		}
 		if status != 200 || !strings.Contains(string(raw), `"action":"`+want+`"`) {
 			t.Fatalf("%s: %d %s", want, status, raw)
 		}

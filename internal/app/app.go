@@ -84,6 +84,9 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	if c.RoundMinutes > 1 {
 		a.Records.RoundTo = c.RoundMinutes
 	}
+	if c.TestClockFile != "" {
+		a.Records.Now = fileClock(c.TestClockFile)
+	}
 	a.Stats = stats.New(d, a.Catalog, a.Records.StarHours)
 	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
 	a.Auth.PasswordChanged = a.Projects.EndFeeds

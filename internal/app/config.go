@@ -36,7 +36,8 @@ type Config struct {
 	BaseURL string
 	// MetricsAddr (ZHIYUAN_METRICS_ADDR) is where /metrics is served, apart
 	// from the main listener (which answers 404 for it); empty: not served.
-	MetricsAddr string
+	MetricsAddr   string
+	TestClockFile string // ZHIYUAN_TEST_CLOCK_FILE: tests only; the records' clock is moved on by the duration in this file
 }
 
 // Defaults.
@@ -57,6 +58,7 @@ func FromEnv() Config {
 		BaseURL:       os.Getenv("ZHIYUAN_BASE_URL"),
 		MetricsAddr:   os.Getenv("ZHIYUAN_METRICS_ADDR"),
 		RoundMinutes:  1,
+		TestClockFile: os.Getenv("ZHIYUAN_TEST_CLOCK_FILE"),
 	}
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_ROUND_MINUTES")); err == nil && n >= 1 && n <= 60 {
 		c.RoundMinutes = n

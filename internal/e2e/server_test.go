@@ -30,6 +30,21 @@ type process struct {
 	Passwords  map[string]string
 	stderr     *lockedBuffer
 	started    time.Duration
+	clock      string // ZHIYUAN_TEST_CLOCK_FILE: the offset of the server's records clock
+}
+
+// setClock moves the server's records clock to the wall clock plus d (a
+// check-out a minute or more after the check-in, as the in-process tests
+// move Records.Now).
+func (p *process) setClock(t *testing.T, d time.Duration) {
+	t.Helper()
+	tmp := p.clock + ".tmp"
+	if err := os.WriteFile(tmp, []byte(d.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, p.clock); err != nil {
+		t.Fatal(err)
+	}
 }
 
 type lockedBuffer struct {
@@ -98,9 +113,10 @@ func database(t *testing.T, bin string) (string, []string) {
 // start runs `zhiyuan serve` and waits until it says where it serves.
 func start(t *testing.T, bin string, args ...string) *process {
 	t.Helper()
-	p := &process{Passwords: map[string]string{}, stderr: &lockedBuffer{}}
+	p := &process{Passwords: map[string]string{}, stderr: &lockedBuffer{}, clock: filepath.Join(t.TempDir(), "clock")}
 	// The load tests register many volunteers from one address.
 	p.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--register-per-hour", "1000000"}, args...)...)
+	p.cmd.Env = append(os.Environ(), "ZHIYUAN_TEST_CLOCK_FILE="+p.clock)
 	p.cmd.Stderr = p.stderr
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {

@@ -38,7 +38,8 @@ func plainRequest(next http.Handler, deny Deny) http.Handler {
 }
 
 // CheckForm returns ErrBadText if a parsed form's values or file names hold
-// text that is not plain.
+// text that is not plain, and an error naming a field repeated more than
+// MaxListItems times.
 func CheckForm(r *http.Request) error {
 	values := []map[string][]string{r.PostForm}
 	if r.MultipartForm != nil {
@@ -52,6 +53,9 @@ func CheckForm(r *http.Request) error {
 		}
 	}
 	for _, m := range values {
+		if err := checkFormLists(m); err != nil {
+			return err
+		}
 		for k, vs := range m {
 			if !PlainText(k) {
 				return ErrBadText
@@ -67,8 +71,12 @@ func CheckForm(r *http.Request) error {
 }
 
 // CheckValue returns ErrBadText if any string inside v (a decoded request
-// body: structs, pointers, slices, maps) is not plain.
+// body: structs, pointers, slices, maps) is not plain, and an error naming
+// a list longer than MaxListItems.
 func CheckValue(v any) error {
+	if err := checkLists(reflect.ValueOf(v), "body"); err != nil {
+		return err
+	}
 	if !plainValue(reflect.ValueOf(v)) {
 		return ErrBadText
 	}

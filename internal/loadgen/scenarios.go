@@ -185,16 +185,25 @@ func (r *run) checkinBurst(ctx context.Context, leader *apiClient, scanners []*a
 	const scans = 6 // record.MaxPairsPerDay pairs of check-in and check-out
 	c0, t0 := groupCommits(ctx, r.srv.MetricsURL)
 	rec := &recorder{}
-	wall := drive(ctx, len(scanners), 0, func(ctx context.Context, w, i int) bool {
-		if i >= scans {
-			return true
+	// Rounds of one scan each, two minutes apart on the server's records
+	// clock: a scan within a minute of the check-in would be a double scan.
+	var wall time.Duration
+	defer func() { _ = r.srv.setClock(0) }()
+	for k := 0; k < scans; k++ {
+		if err := r.srv.setClock(time.Duration(2*k) * time.Minute); err != nil {
+			return Row{}, err
 		}
-		_ = rec.time(func() error {
-			_, err := scanners[w].do(ctx, "POST", "/api/v1/checkins", map[string]string{"code": code.Load().(string)}, nil, 200)
-			return err
+		wall += drive(ctx, len(scanners), 0, func(ctx context.Context, w, i int) bool {
+			if i >= 1 {
+				return true
+			}
+			_ = rec.time(func() error {
+				_, err := scanners[w].do(ctx, "POST", "/api/v1/checkins", map[string]string{"code": code.Load().(string)}, nil, 200)
+				return err
+			})
+			return false
 		})
-		return false
-	})
+	}
 	row := Row{DBLimit: limit, Target: target{text: "≥ 50% of DB commits/s, p99 < 50 ms", minRat: 0.5, p99: 50 * time.Millisecond},
 		Note: fmt.Sprintf("%d volunteers scan %d times each (check-in and check-out alternate)", len(scanners), scans)}
 	c1, t1 := groupCommits(ctx, r.srv.MetricsURL)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -26,6 +27,18 @@ type server struct {
 	stop       chan struct{}
 	gone       chan struct{} // closed when the process has exited
 	waitErr    error
+	clock      string // ZHIYUAN_TEST_CLOCK_FILE: the offset of the server's records clock
+}
+
+// setClock moves the server's records clock to the wall clock plus d: the
+// check-in burst's rounds are two minutes apart on it, so that each scan is
+// a check-in or a check-out, never a double scan.
+func (s *server) setClock(d time.Duration) error {
+	tmp := s.clock + ".tmp"
+	if err := os.WriteFile(tmp, []byte(d.String()), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, s.clock)
 }
 
 // startServer runs `bin serve` on a free local port with args added, waits
@@ -51,7 +64,9 @@ func startServer(ctx context.Context, bin, logPath string, args ...string) (*ser
 	// The load program registers its volunteers from one address.
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--metrics-addr", maddr, "--register-per-hour", "1000000"}, args...)...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	s := &server{cmd: cmd, URL: "http://" + addr, MetricsURL: "http://" + maddr, stop: make(chan struct{}), gone: make(chan struct{})}
+	clock := filepath.Join(filepath.Dir(logPath), "records-clock")
+	cmd.Env = append(os.Environ(), "ZHIYUAN_TEST_CLOCK_FILE="+clock)
+	s := &server{cmd: cmd, URL: "http://" + addr, MetricsURL: "http://" + maddr, stop: make(chan struct{}), gone: make(chan struct{}), clock: clock}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, err

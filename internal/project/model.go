@@ -126,6 +126,10 @@ type Signup struct {
 	CreatedAt   time.Time
 }
 
+// MaxShiftAhead is how far ahead a shift may start: a time of service lies
+// between 2000-01-01 and two years from now.
+const MaxShiftAhead = 2 * 366 * 24 * time.Hour
+
 // MaxShiftLength is the longest a shift may last; the overlap check of a
 // sign-up relies on it.
 const MaxShiftLength = 24 * time.Hour

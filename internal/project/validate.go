@@ -120,6 +120,8 @@ func validateShift(in NewShift, p Project, now time.Time) (checkedShift, error) 
 			f.Add("ends_at", "too_long", "project.shift_too_long")
 		case !c.start.After(now):
 			f.Add("starts_at", "past", "project.shift_in_past")
+		case c.start.After(now.Add(MaxShiftAhead)):
+			f.Add("starts_at", "too_far", "project.shift_too_far")
 		case day < p.StartsOn || day > p.EndsOn:
 			f.Add("starts_at", "outside_project", "project.shift_outside_project")
 		}

@@ -30,79 +30,136 @@ func reasonField(f apperr.Fields, reason string) string {
 	return reason
 }
 
+// earliestService is the first moment a time of service may lie at.
+var earliestService = time.Date(2000, 1, 1, 0, 0, 0, 0, shanghai)
+
+// serviceTimes parses and checks a past time of service: both times set,
+// the end after the start and at most 24 hours later, between 2000-01-01
+// and now.
+func serviceTimes(f apperr.Fields, startsAt, endsAt string, now time.Time) (time.Time, time.Time) {
+	start, err1 := time.Parse(time.RFC3339, strings.TrimSpace(startsAt))
+	end, err2 := time.Parse(time.RFC3339, strings.TrimSpace(endsAt))
+	switch {
+	case err1 != nil:
+		f.Add("starts_at", "format", "project.time_format")
+	case err2 != nil:
+		f.Add("ends_at", "format", "project.time_format")
+	case start.Before(earliestService):
+		f.Add("starts_at", "range", "record.time_too_early")
+	case !end.After(start) || end.Sub(start) > 24*time.Hour:
+		f.Add("ends_at", "range", "record.backfill_range")
+	case end.After(now):
+		f.Add("ends_at", "future", "record.backfill_future")
+	}
+	return start, end
+}
+
 // Amend corrects a pending or confirmed record; the old values stay in its
-// history and the volunteer's totals move by the difference.
+// history and the volunteer's totals move by the difference. Nobody amends
+// their own record. An amendment that raises a confirmed record's minutes
+// waits for a second person's approval (Approve) and the record keeps its
+// values until then; a new amendment replaces one still waiting.
 func (s *Service) Amend(ctx context.Context, p *auth.Principal, id int64, in Amendment) (Record, error) {
-	r, err := s.Get(ctx, p, id)
-	if err != nil {
-		return r, err
-	}
-	if !s.manages(p, r) {
-		return r, errForbidden
-	}
-	if r.State != StatePending && r.State != StateConfirmed {
-		return r, apperr.New(apperr.Conflict, "record.wrong_state").With(map[string]any{"State": r.State})
-	}
 	f := apperr.Fields{}
 	reason := reasonField(f, in.Reason)
-	next := r
-	if in.StartsAt != "" || in.EndsAt != "" {
-		start, err1 := time.Parse(time.RFC3339, strings.TrimSpace(in.StartsAt))
-		end, err2 := time.Parse(time.RFC3339, strings.TrimSpace(in.EndsAt))
-		if err1 != nil || err2 != nil || !end.After(start) || end.Sub(start) > 24*time.Hour {
-			f.Add("ends_at", "range", "record.backfill_range")
-		}
-		next.StartsAt, next.EndsAt, next.Minutes = start, end, s.round(end.Sub(start))
+	var start, end time.Time
+	times := in.StartsAt != "" || in.EndsAt != ""
+	if times {
+		start, end = serviceTimes(f, in.StartsAt, in.EndsAt, s.Now())
 	}
-	if c := strings.TrimSpace(in.Content); c != "" {
-		next.Content = c
+	content := strings.TrimSpace(in.Content)
+	if utf8.RuneCountInString(content) > 500 {
+		f.Add("content", "too_long", "record.content_required")
 	}
 	if err := f.Err(); err != nil {
-		return r, err
+		return Record{}, err
 	}
-	delta := int64(next.Minutes - r.Minutes)
+	return s.withRecord(ctx, p, id, true, func(tx db.Querier, r Record) error {
+		if r.State != StatePending && r.State != StateConfirmed {
+			return apperr.New(apperr.Conflict, "record.wrong_state").With(map[string]any{"State": r.State})
+		}
+		next := r
+		if times {
+			next.StartsAt, next.EndsAt, next.Minutes = start, end, s.round(end.Sub(start))
+		}
+		if content != "" {
+			next.Content = content
+		}
+		if times {
+			if err := s.noOverlap(ctx, tx, next); err != nil {
+				return err
+			}
+		}
+		now := s.Now().Unix()
+		if err := withdrawAmendment(ctx, tx, r.ID, p.AccountID, now); err != nil {
+			return apperr.Wrap(err, "record: amend")
+		}
+		if r.State == StateConfirmed && next.Minutes > r.Minutes {
+			return s.proposeAmendment(ctx, tx, p, r, next, reason, now)
+		}
+		return s.applyAmendment(ctx, tx, p, r, next, "amend", reason)
+	})
+}
+
+// noOverlap refuses r's new times when they overlap another record of its
+// volunteer, whose row it holds (PostgreSQL) for the rest of tx.
+func (s *Service) noOverlap(ctx context.Context, tx db.Querier, r Record) error {
+	if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", r.VolunteerID); err != nil {
+		return apperr.Wrap(err, "record: lock")
+	}
+	return checkOverlap(ctx, tx, r.VolunteerID, r.StartsAt, r.EndsAt, r.ID)
+}
+
+// proposeAmendment keeps an amendment raising a confirmed record's minutes
+// for a second person to approve.
+func (s *Service) proposeAmendment(ctx context.Context, tx db.Querier, p *auth.Principal, r, next Record, reason string, now int64) error {
+	if err := insertAmendment(ctx, tx, r.TeamID, next, reason, p.AccountID, now); err != nil {
+		return apperr.Wrap(err, "record: amendment")
+	}
+	if err := insertHistory(ctx, tx, r.ID, "amend_request", reason, recordJSON(r), recordJSON(next), p.AccountID, now); err != nil {
+		return apperr.Wrap(err, "record: history")
+	}
+	return audit.Write(ctx, tx, audit.Entry{Action: "amend_request", Entity: "service_record", EntityID: strconv.FormatInt(r.ID, 10),
+		RegionCode: r.RegionCode, Detail: map[string]any{"reason": reason, "minutes_before": r.Minutes, "minutes_after": next.Minutes}})
+}
+
+// applyAmendment writes next over record r, read in tx at its version, with
+// its history, figures, audit and the volunteer's totals.
+func (s *Service) applyAmendment(ctx context.Context, tx db.Querier, p *auth.Principal, r, next Record, action, reason string) error {
 	var confirmed, pending int64
-	if r.State == StateConfirmed {
+	if delta := int64(next.Minutes - r.Minutes); r.State == StateConfirmed {
 		confirmed = delta
 	} else {
 		pending = delta
 	}
-	err = s.db.Tx(ctx, func(tx db.Querier) error {
-		now := s.Now().Unix()
-		snap, err := stats.Take(ctx, tx, stats.Record(r.ID))
-		if err != nil {
-			return apperr.Wrap(err, "record: amend")
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE service_records SET starts_at = $1, ends_at = $2, minutes = $3, content = $4,
-			version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7`,
-			next.StartsAt.Unix(), next.EndsAt.Unix(), next.Minutes, next.Content, now, r.ID, r.Version)
-		if err != nil {
-			return apperr.Wrap(err, "record: amend")
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.Conflict, "record.changed")
-		}
-		if err := snap.Apply(ctx, tx); err != nil {
-			return apperr.Wrap(err, "record: amend")
-		}
-		if err := insertHistory(ctx, tx, r.ID, "amend", reason, recordJSON(r), recordJSON(next), p.AccountID, now); err != nil {
-			return apperr.Wrap(err, "record: history")
-		}
-		if err := addHours(ctx, tx, r.VolunteerID, confirmed, pending, now); err != nil {
-			return apperr.Wrap(err, "record: hours")
-		}
-		if confirmed < 0 { // fewer hours than a certificate counted
-			if _, err := s.RevokeCertificatesCounting(ctx, tx, r.ID, reason, p.AccountID); err != nil {
-				return err
-			}
-		}
-		return audit.Write(ctx, tx, audit.Entry{Action: "amend", Entity: "service_record", EntityID: strconv.FormatInt(r.ID, 10),
-			RegionCode: r.RegionCode, Detail: map[string]any{"reason": reason, "minutes_before": r.Minutes, "minutes_after": next.Minutes}})
-	})
+	now := s.Now().Unix()
+	snap, err := stats.Take(ctx, tx, stats.Record(r.ID))
 	if err != nil {
-		return r, err
+		return apperr.Wrap(err, "record: amend")
 	}
-	return s.Get(ctx, p, id)
+	ok, err := amendRecord(ctx, tx, next, r.Version, now)
+	if err != nil {
+		return apperr.Wrap(err, "record: amend")
+	}
+	if !ok {
+		return apperr.New(apperr.Conflict, "record.changed")
+	}
+	if err := snap.Apply(ctx, tx); err != nil {
+		return apperr.Wrap(err, "record: amend")
+	}
+	if err := insertHistory(ctx, tx, r.ID, action, reason, recordJSON(r), recordJSON(next), p.AccountID, now); err != nil {
+		return apperr.Wrap(err, "record: history")
+	}
+	if err := addHours(ctx, tx, r.VolunteerID, confirmed, pending, now); err != nil {
+		return apperr.Wrap(err, "record: hours")
+	}
+	if confirmed < 0 { // fewer hours than a certificate counted
+		if _, err := s.RevokeCertificatesCounting(ctx, tx, r.ID, reason, p.AccountID); err != nil {
+			return err
+		}
+	}
+	return audit.Write(ctx, tx, audit.Entry{Action: action, Entity: "service_record", EntityID: strconv.FormatInt(r.ID, 10),
+		RegionCode: r.RegionCode, Detail: map[string]any{"reason": reason, "minutes_before": r.Minutes, "minutes_after": next.Minutes}})
 }
 
 // RequestCorrection is a volunteer asking the team to correct their record;
@@ -137,8 +194,13 @@ type ManualAttendance struct {
 	Reason      string `json:"reason"`
 }
 
-// EnterAttendance records a signed-up volunteer's attendance by hand, with a
-// reason (a phone without a camera, a forgotten scan); it creates the record.
+// EnterAttendance records a volunteer's attendance by hand, with a reason
+// (a phone without a camera, a forgotten scan), in one transaction: a
+// signed-up volunteer's check-in and check-out, creating the record; or,
+// when the volunteer's attendance on the shift is still open, its close at
+// check_out_at (whatever became of the sign-up, however long ago the shift
+// ended), so the leader can always close it: at the check-in itself it
+// closes with no record.
 func (s *Service) EnterAttendance(ctx context.Context, p *auth.Principal, shiftID int64, in ManualAttendance) (Scan, error) {
 	sh, err := s.managedShift(ctx, p, shiftID)
 	if err != nil {
@@ -148,16 +210,51 @@ func (s *Service) EnterAttendance(ctx context.Context, p *auth.Principal, shiftI
 	reason := reasonField(f, in.Reason)
 	in1, err1 := time.Parse(time.RFC3339, strings.TrimSpace(in.CheckInAt))
 	out, err2 := time.Parse(time.RFC3339, strings.TrimSpace(in.CheckOutAt))
-	if err1 != nil || err2 != nil || !out.After(in1) || out.After(s.Now()) {
+	if err2 != nil || out.After(s.Now()) || (err1 == nil && !out.After(in1)) {
 		f.Add("check_out_at", "range", "record.manual_range")
 	}
 	if err := f.Err(); err != nil {
 		return Scan{}, err
 	}
-	if _, err := s.attend(ctx, sh, in.VolunteerID, "manual", reason, p.AccountID, in1, true); err != nil {
-		return Scan{}, err
-	}
-	return s.attend(ctx, sh, in.VolunteerID, "manual", reason, p.AccountID, out, true)
+	var scan Scan
+	err = s.db.Tx(ctx, func(tx db.Querier) error {
+		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", in.VolunteerID); err != nil {
+			return apperr.Mask(err, apperr.New(apperr.NotFound, "volunteer.not_found"))
+		}
+		st, err := loadStanding(ctx, tx, sh, in.VolunteerID, out.In(shanghai).Format("2006-01-02"))
+		if err != nil {
+			return apperr.Wrap(err, "record: standing")
+		}
+		if st.openID != 0 { // the leader's close of an open attendance
+			if out.Before(st.openIn) {
+				fe := apperr.Fields{}
+				fe.Add("check_out_at", "range", "record.manual_range")
+				return fe.Err()
+			}
+			scan = Scan{Action: ActionCheckOut, At: out, ShiftID: sh.id, VolunteerID: in.VolunteerID}
+			scan.RecordID, scan.Minutes, err = s.checkOut(ctx, tx, sh, st.openID, in.VolunteerID, st.openIn, out, p.AccountID)
+			return err
+		}
+		if err1 != nil {
+			fe := apperr.Fields{}
+			fe.Add("check_out_at", "range", "record.manual_range")
+			return fe.Err()
+		}
+		st, err = loadStanding(ctx, tx, sh, in.VolunteerID, in1.In(shanghai).Format("2006-01-02"))
+		if err != nil {
+			return apperr.Wrap(err, "record: standing")
+		}
+		if _, err := s.scanTx(ctx, tx, sh, in.VolunteerID, st, in1.In(shanghai).Format("2006-01-02"), "manual", reason, p.AccountID, in1, true); err != nil {
+			return err
+		}
+		st, err = loadStanding(ctx, tx, sh, in.VolunteerID, out.In(shanghai).Format("2006-01-02"))
+		if err != nil {
+			return apperr.Wrap(err, "record: standing")
+		}
+		scan, err = s.scanTx(ctx, tx, sh, in.VolunteerID, st, out.In(shanghai).Format("2006-01-02"), "manual", reason, p.AccountID, out, true)
+		return err
+	})
+	return scan, err
 }
 
 // Overdue lists a team's records still unconfirmed past their deadline.
@@ -181,5 +278,23 @@ func (s *Service) Awaiting(ctx context.Context, p *auth.Principal, teamID int64,
 	}
 	list, err := db.QueryAll(ctx, s.db.Read(), scanRecord, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id
 		WHERE r.team_id = $1 AND r.state IN ('pending', 'pending_approval') AND r.due_at < $2 ORDER BY r.due_at, r.id LIMIT 1000`, teamID, due)
-	return list, apperr.Wrap(err, "record: awaiting")
+	if err != nil || overdueOnly {
+		return list, apperr.Wrap(err, "record: awaiting")
+	}
+	amended, err := db.QueryAll(ctx, s.db.Read(), scanRecord, `SELECT `+recordColumns+` FROM service_record_amendments a
+		JOIN service_records r ON r.id = a.record_id JOIN teams t ON t.id = r.team_id
+		WHERE a.team_id = $1 AND a.state = 'pending' ORDER BY a.id LIMIT 1000`, teamID)
+	return append(list, amended...), apperr.Wrap(err, "record: awaiting")
+}
+
+// PendingAmendment is the amendment of a record waiting for a second
+// person's approval, to those who may see the record; ok is false when none
+// waits.
+func (s *Service) PendingAmendment(ctx context.Context, p *auth.Principal, id int64) (Amendment, bool, error) {
+	r, err := s.Get(ctx, p, id)
+	if err != nil {
+		return Amendment{}, false, err
+	}
+	a, _, _, ok, err := pendingAmendment(ctx, s.db.Read(), r)
+	return a, ok, apperr.Wrap(err, "record: amendment")
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"zhiyuan/internal/apperr"
@@ -67,28 +66,58 @@ func truncate(s string, n int) string {
 	return s
 }
 
+// MaxEvidence is the most uploads one backfill names.
+const MaxEvidence = 20
+
+// distinct returns ids without repeats, in their first order.
+func distinct(ids []int64) []int64 {
+	seen := make(map[int64]bool, min(len(ids), 64))
+	var out []int64
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+		if len(out) > MaxEvidence {
+			break // enough to refuse the list
+		}
+	}
+	return out
+}
+
+// ownUploads checks, before any transaction, that each upload exists and
+// was uploaded by the principal.
+func (s *Service) ownUploads(ctx context.Context, p *auth.Principal, uploads []int64) error {
+	for _, up := range uploads {
+		var owner sql.NullInt64
+		err := s.db.Read().QueryRowContext(ctx, `SELECT account_id FROM uploads WHERE id = $1`, up).Scan(&owner)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && owner.Int64 != p.AccountID) {
+			fe := apperr.Fields{}
+			fe.Add("evidence_upload_ids", "unknown", "record.evidence_unknown")
+			return fe.Err()
+		}
+		if err != nil {
+			return apperr.Wrap(err, "record: evidence")
+		}
+	}
+	return nil
+}
+
 // CreateBackfill enters past service (补录): it needs evidence and waits for
 // a second person to approve it, and stays marked as backfilled.
 func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Backfill) (Record, error) {
 	f := apperr.Fields{}
-	start, err1 := time.Parse(time.RFC3339, strings.TrimSpace(in.StartsAt))
-	end, err2 := time.Parse(time.RFC3339, strings.TrimSpace(in.EndsAt))
-	switch {
-	case err1 != nil:
-		f.Add("starts_at", "format", "project.time_format")
-	case err2 != nil:
-		f.Add("ends_at", "format", "project.time_format")
-	case !end.After(start) || end.Sub(start) > 24*time.Hour:
-		f.Add("ends_at", "range", "record.backfill_range")
-	case end.After(s.Now()):
-		f.Add("ends_at", "future", "record.backfill_future")
-	}
+	start, end := serviceTimes(f, in.StartsAt, in.EndsAt, s.Now())
 	content := strings.TrimSpace(in.Content)
 	if content == "" || utf8.RuneCountInString(content) > 500 {
 		f.Add("content", "required", "record.content_required")
 	}
-	if len(in.EvidenceUploadIDs) == 0 {
+	evidence := distinct(in.EvidenceUploadIDs)
+	switch {
+	case len(evidence) == 0:
 		f.Add("evidence_upload_ids", "required", "record.evidence_required")
+	case len(evidence) > MaxEvidence:
+		f.AddArgs("evidence_upload_ids", "too_many", "record.evidence_too_many", map[string]any{"Max": MaxEvidence})
 	}
 	if err := f.Err(); err != nil {
 		return Record{}, err
@@ -102,9 +131,10 @@ func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Back
 	}
 	var teamID int64
 	var regionCode, project, place, leader string
+	var state string
 	var suspended int
-	err := s.db.Read().QueryRowContext(ctx, `SELECT team_id, region_code, name, address, contact_name, team_suspended FROM projects WHERE id = $1`, in.ProjectID).
-		Scan(&teamID, &regionCode, &project, &place, &leader, &suspended)
+	err := s.db.Read().QueryRowContext(ctx, `SELECT team_id, region_code, name, address, contact_name, state, team_suspended FROM projects WHERE id = $1`, in.ProjectID).
+		Scan(&teamID, &regionCode, &project, &place, &leader, &state, &suspended)
 	if errors.Is(err, sql.ErrNoRows) {
 		fe := apperr.Fields{}
 		fe.Add("project_id", "unknown", "project.not_found")
@@ -119,6 +149,14 @@ func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Back
 	if suspended != 0 {
 		return Record{}, errTeamStopped
 	}
+	if state != "published" && state != "closed" { // a project never reviewed had no service to record
+		fe := apperr.Fields{}
+		fe.Add("project_id", "not_published", "record.backfill_unpublished")
+		return Record{}, fe.Err()
+	}
+	if err := s.ownUploads(ctx, p, evidence); err != nil {
+		return Record{}, err
+	}
 	if strings.TrimSpace(in.Place) != "" {
 		place = strings.TrimSpace(in.Place)
 	}
@@ -128,20 +166,32 @@ func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Back
 	var id int64
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
 		now := s.Now().Unix()
-		for _, up := range in.EvidenceUploadIDs {
-			var owner sql.NullInt64
-			err := tx.QueryRowContext(ctx, `SELECT account_id FROM uploads WHERE id = $1`, up).Scan(&owner)
-			if err != nil || owner.Int64 != p.AccountID {
-				fe := apperr.Fields{}
-				fe.Add("evidence_upload_ids", "unknown", "record.evidence_unknown")
-				return fe.Err()
+		// One upload backs one backfill: its row is held until the commit
+		// (PostgreSQL; SQLite's writer is serial), and so is the volunteer's,
+		// for the overlap check.
+		for _, up := range evidence {
+			if err := s.db.Dialect.LockRow(ctx, tx, "uploads", up); err != nil {
+				return apperr.Wrap(err, "record: evidence")
 			}
+		}
+		if used, err := usedEvidence(ctx, tx, evidence); err != nil {
+			return apperr.Wrap(err, "record: evidence")
+		} else if used != 0 {
+			fe := apperr.Fields{}
+			fe.AddArgs("evidence_upload_ids", "used", "record.evidence_used", map[string]any{"ID": used})
+			return fe.Err()
+		}
+		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", volunteerID); err != nil {
+			return apperr.Wrap(err, "record: lock")
+		}
+		if err := checkOverlap(ctx, tx, volunteerID, start, end, 0); err != nil {
+			return err
 		}
 		var err error
 		if id, err = insertRecord(ctx, tx, r, 0, now); err != nil {
 			return apperr.Wrap(err, "record: backfill")
 		}
-		for _, up := range in.EvidenceUploadIDs {
+		for _, up := range evidence {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO record_evidence (record_id, upload_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, up); err != nil {
 				return apperr.Wrap(err, "record: evidence")
 			}
@@ -153,7 +203,7 @@ func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Back
 			return apperr.Wrap(err, "record: hours")
 		}
 		return audit.Write(ctx, tx, audit.Entry{Action: "backfill", Entity: "service_record", EntityID: strconv.FormatInt(id, 10),
-			RegionCode: regionCode, Detail: map[string]any{"volunteer_id": volunteerID, "minutes": r.Minutes, "evidence": in.EvidenceUploadIDs}})
+			RegionCode: regionCode, Detail: map[string]any{"volunteer_id": volunteerID, "minutes": r.Minutes, "evidence": evidence}})
 	})
 	if err != nil {
 		return Record{}, err
@@ -161,28 +211,40 @@ func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Back
 	return s.Get(ctx, p, id)
 }
 
-// Approve is the second person approving a backfill: never the one who
-// entered it, never the volunteer themself, and independent of the one who
-// entered it (team.IndependentApprover).
+// Approve is the second person approving a backfill, or an amendment that
+// raises a confirmed record's minutes: never the one who entered it, never
+// the volunteer themself, and independent of the one who entered it
+// (team.IndependentApprover).
 func (s *Service) Approve(ctx context.Context, p *auth.Principal, id int64) (Record, error) {
-	r, err := s.Get(ctx, p, id)
-	if err != nil {
-		return r, err
-	}
-	if !s.manages(p, r) {
-		return r, errForbidden
-	}
-	if r.State != StatePendingApproval {
-		return r, apperr.New(apperr.Conflict, "record.wrong_state").With(map[string]any{"State": r.State})
-	}
-	if r.RecordedBy == p.AccountID {
-		return r, apperr.New(apperr.Forbidden, "record.same_approver")
-	}
-	if s.isOwn(ctx, p, r) {
-		return r, apperr.New(apperr.Forbidden, "record.own_hours")
-	}
-	if err := team.IndependentApprover(ctx, s.db.Read(), r.TeamID, p, r.RecordedBy, r.VolunteerID, s.Now()); err != nil {
-		return r, err
-	}
-	return s.change(ctx, p, r, "approve", "", StateConfirmed, int64(r.Minutes), -int64(r.Minutes))
+	return s.withRecord(ctx, p, id, true, func(tx db.Querier, r Record) error {
+		if r.State == StatePendingApproval {
+			if r.RecordedBy == p.AccountID {
+				return apperr.New(apperr.Forbidden, "record.same_approver")
+			}
+			if err := team.IndependentApprover(ctx, tx, r.TeamID, p, r.RecordedBy, r.VolunteerID, s.Now()); err != nil {
+				return err
+			}
+			return s.change(ctx, tx, p, r, "approve", "", StateConfirmed, int64(r.Minutes), -int64(r.Minutes))
+		}
+		a, next, by, ok, err := pendingAmendment(ctx, tx, r)
+		if err != nil {
+			return apperr.Wrap(err, "record: amendment")
+		}
+		if !ok || r.State != StateConfirmed {
+			return apperr.New(apperr.Conflict, "record.wrong_state").With(map[string]any{"State": r.State})
+		}
+		if by == p.AccountID {
+			return apperr.New(apperr.Forbidden, "record.same_approver")
+		}
+		if err := team.IndependentApprover(ctx, tx, r.TeamID, p, by, r.VolunteerID, s.Now()); err != nil {
+			return err
+		}
+		if err := s.noOverlap(ctx, tx, next); err != nil {
+			return err
+		}
+		if err := decideAmendment(ctx, tx, r.ID, "approved", p.AccountID, s.Now().Unix()); err != nil {
+			return apperr.Wrap(err, "record: amendment")
+		}
+		return s.applyAmendment(ctx, tx, p, r, next, "amend_approve", a.Reason)
+	})
 }

@@ -28,16 +28,22 @@ type Service struct {
 	// RoundTo is the rounding rule: minutes are rounded down to a multiple
 	// of it (1 keeps every minute, 15 counts quarter hours).
 	RoundTo int
+	// CheckOutAfter is how long after a check-in a scan first checks out:
+	// an earlier one is a double scan, refused as already checked in.
+	CheckOutAfter time.Duration
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 }
+
+// DefaultCheckOutAfter is CheckOutAfter unless configured.
+const DefaultCheckOutAfter = time.Minute
 
 // NewService returns the record service; codes signs the check-in QR codes.
 func NewService(d *db.DB, codes *checkin.Codes, v *volunteer.Service, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: d, codes: codes, volunteers: v, log: log, RoundTo: 1, Now: time.Now}
+	return &Service{db: d, codes: codes, volunteers: v, log: log, RoundTo: 1, CheckOutAfter: DefaultCheckOutAfter, Now: time.Now}
 }
 
 var shanghai = func() *time.Location {
@@ -53,6 +59,7 @@ var (
 	errTooEarly      = apperr.New(apperr.Conflict, "checkin.too_early")
 	errShiftOver     = apperr.New(apperr.Conflict, "checkin.shift_over")
 	errTooManyPairs  = apperr.New(apperr.Conflict, "checkin.too_many_pairs")
+	errCheckedIn     = apperr.New(apperr.Conflict, "checkin.already_checked_in")
 	errRecordMissing = apperr.New(apperr.NotFound, "record.not_found")
 	errForbidden     = apperr.New(apperr.Forbidden, "error.forbidden")
 	errNeedVolunteer = apperr.New(apperr.Forbidden, "team.need_volunteer_record")
@@ -194,47 +201,64 @@ type standingFunc func(tx db.Querier, day string) (shiftInfo, int64, standing, e
 // attendWith records one scan, in one transaction: the check-out of an open
 // attendance, or a new check-in within the window and the daily limit.
 func (s *Service) attendWith(ctx context.Context, load standingFunc, method, reason string, by int64, at time.Time, mustSignUp bool) (Scan, error) {
-	out := Scan{At: at}
+	var out Scan
 	err := s.db.Tx(ctx, func(tx db.Querier) error {
 		day := at.In(shanghai).Format("2006-01-02")
 		sh, volunteerID, st, err := load(tx, day)
 		if err != nil {
 			return err
 		}
-		out.ShiftID, out.VolunteerID = sh.id, volunteerID
-		if sh.suspended {
-			return errTeamStopped
-		}
-		if mustSignUp && !st.signedUp {
-			return errNotSignedUp
-		}
-		if st.openID != 0 {
-			if at.After(sh.end.Add(CheckOutGrace)) {
-				return errShiftOver
-			}
-			out.Action = ActionCheckOut
-			out.RecordID, out.Minutes, err = s.checkOut(ctx, tx, sh, st.openID, volunteerID, st.openIn, at, by)
-			return err
-		}
-		if at.Before(sh.start.Add(-CheckInOpensBefore)) {
-			return errTooEarly.With(map[string]any{"Time": sh.start.Add(-CheckInOpensBefore).In(shanghai).Format("15:04")})
-		}
-		if !at.Before(sh.end) {
-			return errShiftOver
-		}
-		if st.pairsToday >= MaxPairsPerDay {
-			return errTooManyPairs.With(map[string]any{"Max": MaxPairsPerDay})
-		}
-		out.Action = ActionCheckIn
-		if _, err := tx.ExecContext(ctx, `INSERT INTO attendance (shift_id, volunteer_id, project_id, day, check_in_at, method, reason,
-			recorded_by, region_code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			sh.id, volunteerID, sh.projectID, day, at.Unix(), method, reason, db.NullID(by), sh.region, s.Now().Unix()); err != nil {
-			return apperr.Wrap(err, "record: check in")
-		}
-		return audit.Write(ctx, tx, audit.Entry{Action: ActionCheckIn, Entity: "shift", EntityID: strconv.FormatInt(sh.id, 10),
-			RegionCode: sh.region, Detail: map[string]any{"volunteer_id": volunteerID, "method": method}})
+		out, err = s.scanTx(ctx, tx, sh, volunteerID, st, day, method, reason, by, at, mustSignUp)
+		return err
 	})
 	return out, err
+}
+
+// scanTx records one scan in tx, given the volunteer's standing: a second
+// scan within CheckOutAfter of the check-in is refused (a double scan, not a
+// check-out); a check-out needs no live sign-up (one cancelled after the
+// check-in is still closed).
+func (s *Service) scanTx(ctx context.Context, tx db.Querier, sh shiftInfo, volunteerID int64, st standing, day, method, reason string,
+	by int64, at time.Time, mustSignUp bool) (Scan, error) {
+	out := Scan{At: at, ShiftID: sh.id, VolunteerID: volunteerID}
+	if sh.suspended { // a suspended team records no hours
+		return out, errTeamStopped
+	}
+	if st.openID != 0 {
+		if at.Sub(st.openIn) < s.CheckOutAfter {
+			args := map[string]any{"Time": st.openIn.In(shanghai).Format("15:04")}
+			e := errCheckedIn.With(args)
+			e.Fields = map[string]apperr.Field{"code": {Code: "already_checked_in", Key: "checkin.already_checked_in", Args: args}}
+			return out, e
+		}
+		if at.After(sh.end.Add(CheckOutGrace)) {
+			return out, errShiftOver
+		}
+		var err error
+		out.Action = ActionCheckOut
+		out.RecordID, out.Minutes, err = s.checkOut(ctx, tx, sh, st.openID, volunteerID, st.openIn, at, by)
+		return out, err
+	}
+	if mustSignUp && !st.signedUp {
+		return out, errNotSignedUp
+	}
+	if at.Before(sh.start.Add(-CheckInOpensBefore)) {
+		return out, errTooEarly.With(map[string]any{"Time": sh.start.Add(-CheckInOpensBefore).In(shanghai).Format("15:04")})
+	}
+	if !at.Before(sh.end) {
+		return out, errShiftOver
+	}
+	if st.pairsToday >= MaxPairsPerDay {
+		return out, errTooManyPairs.With(map[string]any{"Max": MaxPairsPerDay})
+	}
+	out.Action = ActionCheckIn
+	if _, err := tx.ExecContext(ctx, `INSERT INTO attendance (shift_id, volunteer_id, project_id, day, check_in_at, method, reason,
+		recorded_by, region_code, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		sh.id, volunteerID, sh.projectID, day, at.Unix(), method, reason, db.NullID(by), sh.region, s.Now().Unix()); err != nil {
+		return out, apperr.Wrap(err, "record: check in")
+	}
+	return out, audit.Write(ctx, tx, audit.Entry{Action: ActionCheckIn, Entity: "shift", EntityID: strconv.FormatInt(sh.id, 10),
+		RegionCode: sh.region, Detail: map[string]any{"volunteer_id": volunteerID, "method": method}})
 }
 
 // checkOut closes an attendance and creates its record, clipped to the shift.
@@ -257,6 +281,16 @@ func (s *Service) checkOut(ctx context.Context, tx db.Querier, sh shiftInfo, att
 		Activity: sh.project, Place: sh.place, Content: sh.content, StartsAt: start, EndsAt: end,
 		Minutes: s.round(end.Sub(start)), LeaderName: sh.leader, State: StatePending, RecordedBy: by,
 		DueAt: addWorkingDays(now, ConfirmWorkingDays)}
+	if r.Minutes <= 0 { // closed with no time on the shift: no record of 0 minutes
+		return 0, 0, audit.Write(ctx, tx, audit.Entry{Action: ActionCheckOut, Entity: "shift", EntityID: strconv.FormatInt(sh.id, 10),
+			RegionCode: sh.region, Detail: map[string]any{"volunteer_id": volunteerID, "minutes": 0}})
+	}
+	// Time already in another record is refused, and the attendance stays
+	// open: the leader closes it at a time that does not overlap
+	// (EnterAttendance), at the latest at its check-in, with no record.
+	if err := checkOverlap(ctx, tx, volunteerID, start, end, 0); err != nil {
+		return 0, 0, err
+	}
 	id, err := insertRecordRow(ctx, tx, r, attendanceID, now.Unix())
 	if err != nil {
 		return 0, 0, apperr.Wrap(err, "record: create")

@@ -182,7 +182,8 @@ func insertHistory(ctx context.Context, q db.Querier, recordID int64, action, re
 	return err
 }
 
-func setRecordState(ctx context.Context, q db.Querier, id int64, from, to string, by, now int64) (bool, error) {
+// setRecordState moves record id, still at version, to state to.
+func setRecordState(ctx context.Context, q db.Querier, id int64, version int, to string, by, now int64) (bool, error) {
 	snap, err := stats.Take(ctx, q, stats.Record(id))
 	if err != nil {
 		return false, err
@@ -190,7 +191,7 @@ func setRecordState(ctx context.Context, q db.Querier, id int64, from, to string
 	res, err := q.ExecContext(ctx, `UPDATE service_records SET state = $1, version = version + 1, updated_at = $2,
 		confirmed_by = CASE WHEN $1 = 'confirmed' THEN $3 ELSE confirmed_by END,
 		confirmed_at = CASE WHEN $1 = 'confirmed' THEN $2 ELSE confirmed_at END
-		WHERE id = $4 AND state = $5`, to, now, db.NullID(by), id, from)
+		WHERE id = $4 AND version = $5`, to, now, db.NullID(by), id, version)
 	if err != nil {
 		return false, err
 	}
@@ -198,4 +199,82 @@ func setRecordState(ctx context.Context, q db.Querier, id int64, from, to string
 		return false, err
 	}
 	return true, snap.Apply(ctx, q)
+}
+
+// amendRecord writes r's times, minutes and content over the record, still
+// at version.
+func amendRecord(ctx context.Context, q db.Querier, r Record, version int, now int64) (bool, error) {
+	res, err := q.ExecContext(ctx, `UPDATE service_records SET starts_at = $1, ends_at = $2, minutes = $3, content = $4,
+		version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7`,
+		r.StartsAt.Unix(), r.EndsAt.Unix(), r.Minutes, r.Content, now, r.ID, version)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// insertAmendment keeps r's new values as the record's pending amendment.
+func insertAmendment(ctx context.Context, q db.Querier, teamID int64, r Record, reason string, by, now int64) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO service_record_amendments (record_id, team_id, starts_at, ends_at, minutes, content,
+		reason, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		r.ID, teamID, r.StartsAt.Unix(), r.EndsAt.Unix(), r.Minutes, r.Content, reason, db.NullID(by), now)
+	return err
+}
+
+// pendingAmendment reads record r's amendment waiting for approval, applied
+// to a copy of r; ok is false when none waits.
+func pendingAmendment(ctx context.Context, q db.Querier, r Record) (a Amendment, next Record, by int64, ok bool, err error) {
+	var id, start, end int64
+	var reqBy sql.NullInt64
+	next = r
+	err = q.QueryRowContext(ctx, `SELECT id, starts_at, ends_at, minutes, content, reason, requested_by
+		FROM service_record_amendments WHERE record_id = $1 AND state = 'pending'`, r.ID).
+		Scan(&id, &start, &end, &next.Minutes, &next.Content, &a.Reason, &reqBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, r, 0, false, nil
+	}
+	next.StartsAt, next.EndsAt = time.Unix(start, 0), time.Unix(end, 0)
+	a.StartsAt, a.EndsAt, a.Content = next.StartsAt.Format(time.RFC3339), next.EndsAt.Format(time.RFC3339), next.Content
+	return a, next, reqBy.Int64, err == nil, err
+}
+
+// decideAmendment closes record id's pending amendment: approved or withdrawn.
+func decideAmendment(ctx context.Context, q db.Querier, recordID int64, state string, by, now int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE service_record_amendments SET state = $1, decided_by = $2, decided_at = $3
+		WHERE record_id = $4 AND state = 'pending'`, state, db.NullID(by), now, recordID)
+	return err
+}
+
+// withdrawAmendment withdraws record id's pending amendment, if any.
+func withdrawAmendment(ctx context.Context, q db.Querier, recordID, by, now int64) error {
+	return decideAmendment(ctx, q, recordID, "withdrawn", by, now)
+}
+
+// overlapping returns a record of volunteerID, not voided and other than
+// except, whose time overlaps [start, end); ok is false when none does.
+// Records last at most 24 hours, so the index range starts a day earlier.
+func overlapping(ctx context.Context, q db.Querier, volunteerID int64, start, end time.Time, except int64) (r Record, ok bool, err error) {
+	r, err = scanRecord(q.QueryRowContext(ctx, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id
+		WHERE r.volunteer_id = $1 AND r.starts_at > $2 AND r.starts_at < $3 AND r.ends_at > $4 AND r.state <> 'voided' AND r.id <> $5
+		ORDER BY r.starts_at LIMIT 1`, volunteerID, start.Add(-24*time.Hour).Unix(), end.Unix(), start.Unix(), except))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	return r, err == nil, err
+}
+
+// usedEvidence returns the first of uploads already backing a record, or 0.
+func usedEvidence(ctx context.Context, q db.Querier, uploads []int64) (int64, error) {
+	for _, up := range uploads {
+		var rec int64
+		err := q.QueryRowContext(ctx, `SELECT record_id FROM record_evidence WHERE upload_id = $1 LIMIT 1`, up).Scan(&rec)
+		if err == nil {
+			return up, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return 0, err
+		}
+	}
+	return 0, nil
 }
