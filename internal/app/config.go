@@ -23,6 +23,10 @@ type Config struct {
 	TrustProxy    bool   // ZHIYUAN_TRUST_PROXY: take the client address from X-Real-IP
 	LogFormat     string // ZHIYUAN_LOG_FORMAT: json (default) or text
 	RoundMinutes  int    // ZHIYUAN_ROUND_MINUTES: service minutes are rounded down to a multiple of this (default 1)
+	// SQLiteSynchronous is ZHIYUAN_SQLITE_SYNCHRONOUS: full (default: an
+	// acknowledged commit survives a power loss) or normal (faster; the
+	// last commits may roll back after a power loss or an OS crash).
+	SQLiteSynchronous string
 }
 
 // Defaults.
@@ -34,13 +38,14 @@ const (
 // FromEnv fills a Config from the environment, with defaults.
 func FromEnv() Config {
 	c := Config{
-		Addr:          envOr("ZHIYUAN_ADDR", DefaultAddr),
-		DB:            envOr("ZHIYUAN_DB", DefaultDB),
-		SecretKeyFile: os.Getenv("ZHIYUAN_SECRET_KEY_FILE"),
-		SecureCookies: os.Getenv("ZHIYUAN_SECURE_COOKIES") == "1" || os.Getenv("ZHIYUAN_SECURE_COOKIES") == "true",
-		TrustProxy:    os.Getenv("ZHIYUAN_TRUST_PROXY") == "1" || os.Getenv("ZHIYUAN_TRUST_PROXY") == "true",
-		LogFormat:     envOr("ZHIYUAN_LOG_FORMAT", "json"),
-		RoundMinutes:  1,
+		Addr:              envOr("ZHIYUAN_ADDR", DefaultAddr),
+		DB:                envOr("ZHIYUAN_DB", DefaultDB),
+		SecretKeyFile:     os.Getenv("ZHIYUAN_SECRET_KEY_FILE"),
+		SecureCookies:     os.Getenv("ZHIYUAN_SECURE_COOKIES") == "1" || os.Getenv("ZHIYUAN_SECURE_COOKIES") == "true",
+		TrustProxy:        os.Getenv("ZHIYUAN_TRUST_PROXY") == "1" || os.Getenv("ZHIYUAN_TRUST_PROXY") == "true",
+		LogFormat:         envOr("ZHIYUAN_LOG_FORMAT", "json"),
+		RoundMinutes:      1,
+		SQLiteSynchronous: envOr("ZHIYUAN_SQLITE_SYNCHRONOUS", string(db.SyncFull)),
 	}
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_ROUND_MINUTES")); err == nil && n >= 1 && n <= 60 {
 		c.RoundMinutes = n

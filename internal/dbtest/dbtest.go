@@ -25,7 +25,8 @@ const EnvPostgres = "ZHIYUAN_TEST_POSTGRES"
 func New(t testing.TB) *db.DB {
 	t.Helper()
 	dsn := DSN(t)
-	d, err := db.Open(context.Background(), dsn)
+	// ZHIYUAN_SQLITE_SYNCHRONOUS lets a benchmark compare the settings.
+	d, err := db.OpenWith(context.Background(), dsn, db.Options{Synchronous: db.Synchronous(os.Getenv("ZHIYUAN_SQLITE_SYNCHRONOUS"))})
 	if err != nil {
 		t.Fatalf("dbtest: open: %v", err)
 	}
