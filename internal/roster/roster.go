@@ -9,6 +9,7 @@ import (
 
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/i18n"
+	"zhiyuan/internal/sheet"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
 )
@@ -20,6 +21,9 @@ type Service struct {
 	teams      *team.Service
 	cat        *i18n.Catalog
 	log        *slog.Logger
+	// SheetLimits bound the cells an import reads (zero fields: the
+	// sheet package's defaults).
+	SheetLimits sheet.Limits
 }
 
 // NewService returns the roster service.
