@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/httpx"
@@ -61,6 +62,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.log.ErrorContext(r.Context(), "request failed", "err", err)
 	case apperr.Unavailable:
 		s.log.WarnContext(r.Context(), "database unavailable", "err", err)
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
 	}
 	l := lang(r)
 	body := errorBody{Error: errorDetail{Code: e.Kind.Code(), Message: s.cat.T(l, e.Key, e.Args),

@@ -54,6 +54,11 @@ func (s *Service) ExportMembers(ctx context.Context, p *auth.Principal, teamID i
 	if err != nil {
 		return err
 	}
+	done, err := s.startExport()
+	if err != nil {
+		return err
+	}
+	defer done()
 	x, err := sheet.NewExport(s.cat.T(lang, "export.sheet_members", nil), s.headers(lang,
 		"export.volunteer_no", "export.real_name", "export.phone", "export.region", "export.team_role", "export.member_status", "export.joined_at", "export.claimed"))
 	if err != nil {
@@ -94,6 +99,11 @@ func (s *Service) ExportMembers(ctx context.Context, p *auth.Principal, teamID i
 // ExportVolunteers writes the volunteers a search finds as .xlsx, numbers
 // masked; the export is audited with its filter.
 func (s *Service) ExportVolunteers(ctx context.Context, p *auth.Principal, q volunteer.Query, w io.Writer, lang string) error {
+	done, err := s.startExport()
+	if err != nil {
+		return err
+	}
+	defer done()
 	x, err := sheet.NewExport(s.cat.T(lang, "export.sheet_volunteers", nil), s.headers(lang,
 		"export.volunteer_no", "export.real_name", "export.gender", "export.birth_date", "export.id_type", "export.id_number",
 		"export.phone", "export.region", "export.skills", "export.claimed"))

@@ -21,6 +21,8 @@ type Service struct {
 	teams      *team.Service
 	cat        *i18n.Catalog
 	log        *slog.Logger
+	// exports holds a token per export being written (exports.go).
+	exports chan struct{}
 	// SheetLimits bound the cells an import reads (zero fields: the
 	// sheet package's defaults).
 	SheetLimits sheet.Limits
@@ -31,7 +33,7 @@ func NewService(d *db.DB, v *volunteer.Service, t *team.Service, cat *i18n.Catal
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: d, volunteers: v, teams: t, cat: cat, log: log}
+	return &Service{db: d, volunteers: v, teams: t, cat: cat, log: log, exports: make(chan struct{}, DefaultConcurrentExports)}
 }
 
 // MaxUpload is the largest import file accepted (a 500,000-row sheet is

@@ -287,6 +287,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case apperr.Unavailable:
 		s.log.WarnContext(r.Context(), "database unavailable", "err", err)
 	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	}
 	if e.Kind == apperr.Unauthenticated && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
