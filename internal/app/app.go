@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -64,7 +65,7 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	a.Catalog = catalog.New(d)
 	a.Volunteers = volunteer.NewService(d, keys, a.Auth, a.Catalog, log)
 	a.Teams = team.NewService(d, keys, a.Auth, a.Volunteers, log)
-	a.Roster = roster.NewService(d, a.Volunteers, a.Teams, cat, log)
+	a.Roster = roster.NewService(d, keys, a.Volunteers, a.Teams, cat, log)
 	a.Projects = project.NewService(d, keys, a.Catalog, a.Teams, a.Volunteers, log)
 	a.Projects.SetFeedKey(keys.Derive("ical v1"))
 	codes, err := checkin.NewCodes(keys.Derive("checkin v1"), checkin.DefaultPeriod, nil)
@@ -176,6 +177,12 @@ func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
 	go a.purgeSessions(ctx)
+	// Expired import reports are deleted hourly; the job ends before
+	// Serve returns, so it never runs on a closed database.
+	jobs, stopJobs := context.WithCancel(ctx)
+	var jobsDone sync.WaitGroup
+	jobsDone.Go(func() { a.Roster.RunReportPurge(jobs, time.Hour, a.Log) })
+	defer func() { stopJobs(); jobsDone.Wait() }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
