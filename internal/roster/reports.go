@@ -18,7 +18,9 @@ const DefaultReportRetention = 30 * 24 * time.Hour
 
 // reportAAD binds a sealed report to its batch, so that one batch's report
 // cannot be moved to another's row.
-func reportAAD(batchID int64) string { return "import_batches.report " + strconv.FormatInt(batchID, 10) }
+func reportAAD(batchID int64) string {
+	return "import_batches.report " + strconv.FormatInt(batchID, 10)
+}
 
 // PurgeReports deletes the error reports of imports older than the
 // retention period (the import's row and counts stay) and audits how many,
