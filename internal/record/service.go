@@ -30,6 +30,9 @@ type Service struct {
 	RoundTo int
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// quota is the daily evidence quota per account (evidence.go); nil
+	// means DefaultUploadQuota.
+	quota *UploadQuota
 }
 
 // NewService returns the record service; codes signs the check-in QR codes.
