@@ -161,7 +161,9 @@ func TestOfficeAdminScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	var other int64
-	_ = d.Read().QueryRowContext(ctx, `SELECT id FROM accounts WHERE username = 'hedong-worker'`).Scan(&other)
+	if err := d.Read().QueryRowContext(ctx, `SELECT id FROM accounts WHERE username = 'hedong-worker'`).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Account(ctx, hp, other); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("out-of-scope account readable: %v", err)
 	}

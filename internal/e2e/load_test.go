@@ -379,7 +379,10 @@ func (w *workload) verify(dsn string) int {
 	check("import batch", batches, ids(`SELECT id FROM import_batches WHERE id > $1`, w.firstBat))
 	for id, saved := range w.imports {
 		var got int
-		_ = q.QueryRowContext(ctx, `SELECT saved_rows FROM import_batches WHERE id = $1`, id).Scan(&got)
+		if err := q.QueryRowContext(ctx, `SELECT saved_rows FROM import_batches WHERE id = $1`, id).Scan(&got); err != nil {
+			t.Errorf("import batch %d: %v", id, err)
+			continue
+		}
 		if got != saved {
 			t.Errorf("import batch %d: saved_rows %d, acknowledged %d", id, got, saved)
 		}
