@@ -28,6 +28,7 @@ import (
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 	"zhiyuan/internal/roster"
+	"zhiyuan/internal/sheet"
 	"zhiyuan/internal/stats"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
@@ -66,6 +67,11 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	a.Volunteers = volunteer.NewService(d, keys, a.Auth, a.Catalog, log)
 	a.Teams = team.NewService(d, keys, a.Auth, a.Volunteers, log)
 	a.Roster = roster.NewService(d, keys, a.Volunteers, a.Teams, cat, log)
+	a.Roster.SetConcurrentExports(c.ConcurrentExports)
+	a.Roster.SheetLimits = sheet.Limits{CellsPerRow: c.ImportCellsPerRow, CellsPerSheet: int64(c.ImportCellsPerSheet)}
+	if c.ReportRetentionDays > 0 {
+		a.Roster.ReportRetention = time.Duration(c.ReportRetentionDays) * 24 * time.Hour
+	}
 	a.Projects = project.NewService(d, keys, a.Catalog, a.Teams, a.Volunteers, log)
 	a.Projects.SetFeedKey(keys.Derive("ical v1"))
 	codes, err := checkin.NewCodes(keys.Derive("checkin v1"), checkin.DefaultPeriod, nil)
@@ -73,6 +79,7 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 		return nil, err
 	}
 	a.Records = record.NewService(d, codes, a.Volunteers, log)
+	a.Records.SetUploadQuota(record.UploadQuota{Files: c.UploadQuotaFiles, Bytes: int64(c.UploadQuotaMB) << 20})
 	signer, err := certificate.NewSigner(keys.Derive("certificate signing v1"))
 	if err != nil {
 		return nil, err

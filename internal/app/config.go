@@ -27,6 +27,18 @@ type Config struct {
 	// acknowledged commit survives a power loss) or normal (faster; the
 	// last commits may roll back after a power loss or an OS crash).
 	SQLiteSynchronous string
+	// Limits, each 0 for its default: ZHIYUAN_CONCURRENT_EXPORTS (xlsx
+	// exports written at once, 2), ZHIYUAN_REPORT_RETENTION_DAYS (import
+	// error reports kept, 30), ZHIYUAN_UPLOAD_QUOTA_FILES and
+	// ZHIYUAN_UPLOAD_QUOTA_MB (evidence per account in 24 hours, 500 and
+	// 1024), ZHIYUAN_IMPORT_CELLS_PER_ROW and ZHIYUAN_IMPORT_CELLS_PER_SHEET
+	// (200 and 25,000,000).
+	ConcurrentExports   int
+	ReportRetentionDays int
+	UploadQuotaFiles    int
+	UploadQuotaMB       int
+	ImportCellsPerRow   int
+	ImportCellsPerSheet int
 }
 
 // Defaults.
@@ -49,6 +61,13 @@ func FromEnv() Config {
 	}
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_ROUND_MINUTES")); err == nil && n >= 1 && n <= 60 {
 		c.RoundMinutes = n
+	}
+	for name, v := range map[string]*int{"ZHIYUAN_CONCURRENT_EXPORTS": &c.ConcurrentExports, "ZHIYUAN_REPORT_RETENTION_DAYS": &c.ReportRetentionDays,
+		"ZHIYUAN_UPLOAD_QUOTA_FILES": &c.UploadQuotaFiles, "ZHIYUAN_UPLOAD_QUOTA_MB": &c.UploadQuotaMB,
+		"ZHIYUAN_IMPORT_CELLS_PER_ROW": &c.ImportCellsPerRow, "ZHIYUAN_IMPORT_CELLS_PER_SHEET": &c.ImportCellsPerSheet} {
+		if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+			*v = n
+		}
 	}
 	return c
 }
