@@ -38,6 +38,7 @@ func configFlags(fs *flag.FlagSet) *app.Config {
 	fs.StringVar(&c.DB, "db", c.DB, "SQLite file path or postgres:// URL (ZHIYUAN_DB)")
 	fs.StringVar(&c.SecretKeyFile, "secret-key-file", c.SecretKeyFile, "file holding the 32-byte master key (ZHIYUAN_SECRET_KEY_FILE)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "json or text (ZHIYUAN_LOG_FORMAT)")
+	fs.StringVar(&c.SQLiteSynchronous, "sqlite-synchronous", c.SQLiteSynchronous, "full (an acknowledged commit survives a power loss) or normal (faster; the last commits may roll back after a power loss) (ZHIYUAN_SQLITE_SYNCHRONOUS)")
 	return &c
 }
 

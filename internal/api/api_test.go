@@ -84,7 +84,9 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 	}
 	// Nothing was created by the refused requests.
 	var n int
-	_ = env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM accounts WHERE username = 'abcd'`).Scan(&n)
+	if err := env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM accounts WHERE username = 'abcd'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatalf("a refused request created an account")
 	}

@@ -75,24 +75,29 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teamMembersXLSX(w http.ResponseWriter, r *http.Request) {
-	var buf bytes.Buffer
-	if err := s.Roster.ExportMembers(r.Context(), httpx.Principal(r), pathID(r, "id"), &buf, lang(r)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	httpx.SendXLSX(w, fmt.Sprintf("team-%d-members.xlsx", pathID(r, "id")), buf.Bytes())
+	out := httpx.NewXLSXStream(w, fmt.Sprintf("team-%d-members.xlsx", pathID(r, "id")))
+	s.exportDone(w, r, out, s.Roster.ExportMembers(r.Context(), httpx.Principal(r), pathID(r, "id"), out, lang(r)))
 }
 
 func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
-	var buf bytes.Buffer
 	query, err := volunteer.QueryOf(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err = s.Roster.ExportVolunteers(r.Context(), httpx.Principal(r), query, &buf, lang(r)); err != nil {
+	out := httpx.NewXLSXStream(w, "volunteers.xlsx")
+	s.exportDone(w, r, out, s.Roster.ExportVolunteers(r.Context(), httpx.Principal(r), query, out, lang(r)))
+}
+
+// exportDone ends a streamed export: an error before the download began
+// is answered as JSON; after it, only logged (the client's file is cut
+// short and will not open).
+func (s *Server) exportDone(w http.ResponseWriter, r *http.Request, out *httpx.XLSXStream, err error) {
+	switch {
+	case err == nil:
+	case out.Started():
+		s.log.WarnContext(r.Context(), "export cut short", "err", err)
+	default:
 		s.fail(w, r, err)
-		return
 	}
-	httpx.SendXLSX(w, "volunteers.xlsx", buf.Bytes())
 }

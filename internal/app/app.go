@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,6 +28,7 @@ import (
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 	"zhiyuan/internal/roster"
+	"zhiyuan/internal/sheet"
 	"zhiyuan/internal/stats"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
@@ -67,7 +69,12 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 		a.Volunteers.Limits.Register.Max = c.RegisterPerHour
 	}
 	a.Teams = team.NewService(d, keys, a.Auth, a.Volunteers, log)
-	a.Roster = roster.NewService(d, a.Volunteers, a.Teams, cat, log)
+	a.Roster = roster.NewService(d, keys, a.Volunteers, a.Teams, cat, log)
+	a.Roster.SetConcurrentExports(c.ConcurrentExports)
+	a.Roster.SheetLimits = sheet.Limits{CellsPerRow: c.ImportCellsPerRow, CellsPerSheet: int64(c.ImportCellsPerSheet)}
+	if c.ReportRetentionDays > 0 {
+		a.Roster.ReportRetention = time.Duration(c.ReportRetentionDays) * 24 * time.Hour
+	}
 	a.Projects = project.NewService(d, keys, a.Catalog, a.Teams, a.Volunteers, log)
 	a.Projects.SetFeedKey(keys.Derive("ical v1"))
 	codes, err := checkin.NewCodes(keys.Derive("checkin v1"), checkin.DefaultPeriod, nil)
@@ -76,6 +83,7 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	}
 	a.Records = record.NewService(d, codes, a.Volunteers, log)
 	a.Projects.SetCheckedIn(a.Records.CheckedIn)
+	a.Records.SetUploadQuota(record.UploadQuota{Files: c.UploadQuotaFiles, Bytes: int64(c.UploadQuotaMB) << 20})
 	signer, err := certificate.NewSigner(keys.Derive("certificate signing v1"))
 	if err != nil {
 		return nil, err
@@ -222,6 +230,12 @@ func (a *App) Serve(ctx context.Context, ready func(addr, metricsAddr string)) e
 		a.api.SetBaseURL(base)
 	}
 	go a.purgeSessions(ctx)
+	// Expired import reports are deleted hourly; the job ends before
+	// Serve returns, so it never runs on a closed database.
+	jobs, stopJobs := context.WithCancel(ctx)
+	var jobsDone sync.WaitGroup
+	jobsDone.Go(func() { a.Roster.RunReportPurge(jobs, time.Hour, a.Log) })
+	defer func() { stopJobs(); jobsDone.Wait() }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {

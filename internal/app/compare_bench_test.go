@@ -219,7 +219,9 @@ func BenchmarkCompare(b *testing.B) {
 		})
 		b.StopTimer()
 		var n int
-		_ = c.env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM signups WHERE status = 'confirmed'`).Scan(&n)
+		if err := c.env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM signups WHERE status = 'confirmed'`).Scan(&n); err != nil {
+			b.Fatal(err)
+		}
 		if n != b.N {
 			b.Fatalf("%d confirmed sign-ups after %d requests", n, b.N)
 		}

@@ -38,6 +38,22 @@ type Config struct {
 	// from the main listener (which answers 404 for it); empty: not served.
 	MetricsAddr   string
 	TestClockFile string // ZHIYUAN_TEST_CLOCK_FILE: tests only; the records' clock is moved on by the duration in this file
+	// SQLiteSynchronous is ZHIYUAN_SQLITE_SYNCHRONOUS: full (default: an
+	// acknowledged commit survives a power loss) or normal (faster; the
+	// last commits may roll back after a power loss or an OS crash).
+	SQLiteSynchronous string
+	// Limits, each 0 for its default: ZHIYUAN_CONCURRENT_EXPORTS (xlsx
+	// exports written at once, 2), ZHIYUAN_REPORT_RETENTION_DAYS (import
+	// error reports kept, 30), ZHIYUAN_UPLOAD_QUOTA_FILES and
+	// ZHIYUAN_UPLOAD_QUOTA_MB (evidence per account in 24 hours, 500 and
+	// 1024), ZHIYUAN_IMPORT_CELLS_PER_ROW and ZHIYUAN_IMPORT_CELLS_PER_SHEET
+	// (200 and 25,000,000).
+	ConcurrentExports   int
+	ReportRetentionDays int
+	UploadQuotaFiles    int
+	UploadQuotaMB       int
+	ImportCellsPerRow   int
+	ImportCellsPerSheet int
 }
 
 // Defaults.
@@ -49,16 +65,17 @@ const (
 // FromEnv fills a Config from the environment, with defaults.
 func FromEnv() Config {
 	c := Config{
-		Addr:          envOr("ZHIYUAN_ADDR", DefaultAddr),
-		DB:            envOr("ZHIYUAN_DB", DefaultDB),
-		SecretKeyFile: os.Getenv("ZHIYUAN_SECRET_KEY_FILE"),
-		SecureCookies: os.Getenv("ZHIYUAN_SECURE_COOKIES") == "1" || os.Getenv("ZHIYUAN_SECURE_COOKIES") == "true",
-		TrustProxy:    os.Getenv("ZHIYUAN_TRUST_PROXY") == "1" || os.Getenv("ZHIYUAN_TRUST_PROXY") == "true",
-		LogFormat:     envOr("ZHIYUAN_LOG_FORMAT", "json"),
-		BaseURL:       os.Getenv("ZHIYUAN_BASE_URL"),
-		MetricsAddr:   os.Getenv("ZHIYUAN_METRICS_ADDR"),
-		RoundMinutes:  1,
-		TestClockFile: os.Getenv("ZHIYUAN_TEST_CLOCK_FILE"),
+		Addr:              envOr("ZHIYUAN_ADDR", DefaultAddr),
+		DB:                envOr("ZHIYUAN_DB", DefaultDB),
+		SecretKeyFile:     os.Getenv("ZHIYUAN_SECRET_KEY_FILE"),
+		SecureCookies:     os.Getenv("ZHIYUAN_SECURE_COOKIES") == "1" || os.Getenv("ZHIYUAN_SECURE_COOKIES") == "true",
+		TrustProxy:        os.Getenv("ZHIYUAN_TRUST_PROXY") == "1" || os.Getenv("ZHIYUAN_TRUST_PROXY") == "true",
+		LogFormat:         envOr("ZHIYUAN_LOG_FORMAT", "json"),
+		BaseURL:           os.Getenv("ZHIYUAN_BASE_URL"),
+		MetricsAddr:       os.Getenv("ZHIYUAN_METRICS_ADDR"),
+		RoundMinutes:      1,
+		TestClockFile:     os.Getenv("ZHIYUAN_TEST_CLOCK_FILE"),
+		SQLiteSynchronous: envOr("ZHIYUAN_SQLITE_SYNCHRONOUS", string(db.SyncFull)),
 	}
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_ROUND_MINUTES")); err == nil && n >= 1 && n <= 60 {
 		c.RoundMinutes = n
@@ -66,6 +83,13 @@ func FromEnv() Config {
 	c.RegisterPerHour = volunteer.DefaultLimits().Register.Max
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_REGISTER_PER_HOUR")); err == nil && n >= 1 {
 		c.RegisterPerHour = n
+	}
+	for name, v := range map[string]*int{"ZHIYUAN_CONCURRENT_EXPORTS": &c.ConcurrentExports, "ZHIYUAN_REPORT_RETENTION_DAYS": &c.ReportRetentionDays,
+		"ZHIYUAN_UPLOAD_QUOTA_FILES": &c.UploadQuotaFiles, "ZHIYUAN_UPLOAD_QUOTA_MB": &c.UploadQuotaMB,
+		"ZHIYUAN_IMPORT_CELLS_PER_ROW": &c.ImportCellsPerRow, "ZHIYUAN_IMPORT_CELLS_PER_SHEET": &c.ImportCellsPerSheet} {
+		if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+			*v = n
+		}
 	}
 	return c
 }

@@ -14,7 +14,7 @@ import (
 
 // Open connects to the configured database and applies pending migrations.
 func Open(ctx context.Context, c Config, log *slog.Logger) (*db.DB, error) {
-	d, err := db.Open(ctx, c.DB)
+	d, err := db.OpenWith(ctx, c.DB, db.Options{Synchronous: db.Synchronous(c.SQLiteSynchronous)})
 	if err != nil {
 		return nil, err
 	}

@@ -21,13 +21,23 @@ import (
 func TestNoPersonalNumberInTheLogs(t *testing.T) {
 	env := apptest.New(t)
 	var secrets []string
+	// Phones are also typed with separators (138 0013 8000, 138-0013-8000,
+	// +86 …); the log must hold none of the forms, nor their URL encodings.
+	spaced := func(p string) string { return p[:3] + " " + p[3:7] + " " + p[7:] }
+	dashed := func(p string) string { return p[:3] + "-" + p[3:7] + "-" + p[7:] }
+	phoneForms := func(p string) []string {
+		forms := []string{p, spaced(p), dashed(p), p[:3] + " " + p[3:7] + "-" + p[7:], "+86 " + spaced(p), "+86" + p}
+		for _, f := range forms[1:] {
+			forms = append(forms, url.QueryEscape(f), url.PathEscape(f))
+		}
+		return forms
+	}
 	person := func(n int) (id, phone string) {
 		id, phone = apptest.ResidentID("120101", apptest.BornYearsAgo(30, n), 300+2*n), apptest.Mobile(7000+n)
-		secrets = append(secrets, id, strings.ToLower(id), id[:17], phone)
+		secrets = append(secrets, id, strings.ToLower(id), id[:17])
+		secrets = append(secrets, phoneForms(phone)...)
 		return id, phone
 	}
-	// Phones are also typed with separators; the log must not hold them either way.
-	spaced := func(p string) string { return p[:3] + " " + p[3:7] + "-" + p[7:] }
 
 	for n := range 3 {
 		id, phone := person(n)
@@ -39,6 +49,8 @@ func TestNoPersonalNumberInTheLogs(t *testing.T) {
 		env.JSON("POST", "/api/v1/volunteers", "", body) // the same person again: a conflict
 		env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": phone, "password": "password-123"})
 		env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": spaced(phone), "password": "wrong-password"})
+		env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": dashed(phone), "password": "wrong-password"})
+		env.JSON("POST", "/api/v1/auth/login", "", map[string]string{"username": "+86 " + spaced(phone), "password": "wrong-password"})
 	}
 	badID := apptest.ResidentID("120101", apptest.BornYearsAgo(31, 0), 401)
 	badID = badID[:17] + map[bool]string{true: "0", false: "1"}[badID[17] != '0'] // wrong check digit
@@ -59,7 +71,7 @@ func TestNoPersonalNumberInTheLogs(t *testing.T) {
 	web.Post("/login", url.Values{"csrf": {web.CSRF("/login")}, "username": {phone}, "password": {"password-123"}})
 
 	office := env.Token("heping-office")
-	for _, q := range append(secrets[:8:8], spaced(phone)) {
+	for _, q := range []string{secrets[0], secrets[1], secrets[2], phone, spaced(phone), dashed(phone), "+86 " + spaced(phone), "12345678901"} {
 		env.JSON("GET", "/api/v1/volunteers?q="+url.QueryEscape(q), office, nil)
 		env.JSON("GET", "/api/v1/volunteers.xlsx?q="+url.QueryEscape(q), office, nil)
 		env.JSON("GET", "/api/v1/accounts?q="+url.QueryEscape(q), office, nil)
@@ -69,6 +81,9 @@ func TestNoPersonalNumberInTheLogs(t *testing.T) {
 	ob.Get("/admin/volunteers?q=" + url.QueryEscape(id))
 	ob.Get("/admin/volunteers?q=" + url.QueryEscape(phone))
 	ob.Get("/admin/accounts?q=" + url.QueryEscape(phone))
+	ob.Get("/admin/volunteers?q=" + url.QueryEscape(spaced(phone)))
+	anon := env.Browser()
+	anon.Post("/login", url.Values{"csrf": {anon.CSRF("/login")}, "username": {spaced(phone)}, "password": {"wrong-password"}})
 	env.JSON("POST", fmt.Sprintf("/api/v1/volunteers/%d/reveal", volunteerOf(env, "volunteer")), office, nil)
 
 	claimID, claimPhone := person(20)

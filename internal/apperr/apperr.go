@@ -93,6 +93,9 @@ type Error struct {
 	Args   map[string]any
 	Fields map[string]Field
 	Cause  error
+	// RetryAfter, on a Throttled error, is how many seconds the client
+	// should wait: the surfaces send it as Retry-After.
+	RetryAfter int
 }
 
 // Error returns the internal description, for logs.

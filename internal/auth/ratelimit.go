@@ -53,5 +53,7 @@ func Take(ctx context.Context, d *db.DB, key string, l Limit, now time.Time) (ok
 // response's Retry-After header.
 func Throttled(key string, retry time.Duration) error {
 	secs := int64((retry + time.Second - 1) / time.Second)
-	return apperr.New(apperr.Throttled, key).With(map[string]any{"Minutes": (secs + 59) / 60, "RetryAfter": secs})
+	e := apperr.New(apperr.Throttled, key).With(map[string]any{"Minutes": (secs + 59) / 60})
+	e.RetryAfter = int(secs)
+	return e
 }

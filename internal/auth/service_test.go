@@ -74,8 +74,7 @@ func TestWrongPasswordAndUnknownUserLookAlike(t *testing.T) {
 
 // retryAfter is the Retry-After, in seconds, of a throttled login's error.
 func retryAfter(err error) int64 {
-	n, _ := apperr.From(err).Args["RetryAfter"].(int64)
-	return n
+	return int64(apperr.From(err).RetryAfter)
 }
 
 // TestLoginSlowsGuessingNotTheOwner: failures on one account from one
@@ -274,7 +273,9 @@ func TestOfficeAdminScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	var other int64
-	_ = d.Read().QueryRowContext(ctx, `SELECT id FROM accounts WHERE username = 'hedong-worker'`).Scan(&other)
+	if err := d.Read().QueryRowContext(ctx, `SELECT id FROM accounts WHERE username = 'hedong-worker'`).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.Account(ctx, hp, other); !apperr.Is(err, apperr.NotFound) {
 		t.Fatalf("out-of-scope account readable: %v", err)
 	}

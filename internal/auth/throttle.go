@@ -116,7 +116,9 @@ func takeAttempts(ctx context.Context, d *db.DB, rules []throttleRule, now int64
 
 // throttledError is the answer to a refused attempt.
 func throttledError(retryAfter int64) error {
-	return apperr.New(apperr.Throttled, "auth.login_wait").With(map[string]any{"Seconds": retryAfter, "RetryAfter": retryAfter})
+	e := apperr.New(apperr.Throttled, "auth.login_wait").With(map[string]any{"Seconds": retryAfter})
+	e.RetryAfter = int(retryAfter)
+	return e
 }
 
 // loginSucceeded clears the pair's count and takes the attempt back off the

@@ -52,8 +52,8 @@ type checkpointer struct {
 }
 
 // newCheckpointer opens the checkpointing connection to the database at path.
-func newCheckpointer(path string) *checkpointer {
-	conn := sql.OpenDB(stmtConnector{drv: &sqlite.Driver{}, dsn: sqliteCheckpointDSN(path)})
+func newCheckpointer(path string, sync Synchronous) *checkpointer {
+	conn := sql.OpenDB(stmtConnector{drv: &sqlite.Driver{}, dsn: sqliteCheckpointDSN(path, sync)})
 	conn.SetMaxOpenConns(1)
 	conn.SetMaxIdleConns(1)
 	conn.SetConnMaxLifetime(0)

@@ -33,20 +33,35 @@ type DB struct {
 	ckpt *checkpointer
 }
 
-// Open connects to dsn (a SQLite file path or a postgres:// URL) and checks
-// that the database answers.
+// Options are the settings of Open that are not in the DSN.
+type Options struct {
+	// Synchronous is SQLite's durability setting; the zero value is SyncFull.
+	Synchronous Synchronous
+}
+
+// Open connects to dsn (a SQLite file path or a postgres:// URL) with the
+// default options and checks that the database answers.
 func Open(ctx context.Context, dsn string) (*DB, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dsn string, o Options) (*DB, error) {
 	if dsn == "" {
 		return nil, errors.New("db: empty DSN")
 	}
 	d := DialectOf(dsn)
-	rw, ro, err := openPools(ctx, d, dsn)
+	sync, err := ParseSynchronous(string(o.Synchronous))
+	if err != nil {
+		return nil, err
+	}
+	rw, ro, err := openPools(ctx, d, dsn, sync)
 	if err != nil {
 		return nil, fmt.Errorf("db: open %s: %w", RedactDSN(dsn), err)
 	}
 	db := &DB{Dialect: d, rw: rw, ro: ro}
 	if d == SQLite {
-		db.ckpt = newCheckpointer(sqlitePath(dsn))
+		db.ckpt = newCheckpointer(sqlitePath(dsn), sync)
 		db.group = newCommitter(rw, db.ckpt.committed)
 	}
 	if err := db.Ping(ctx); err != nil {

@@ -49,7 +49,7 @@ func DialectOf(dsn string) Dialect {
 
 // sqliteDSN builds the modernc.org/sqlite DSN for a file. Pragmas run on every
 // new connection in this order: busy_timeout, journal_mode=WAL,
-// synchronous=NORMAL, foreign_keys=ON, cache_size (and, for the writer,
+// synchronous (FULL unless the operator chose NORMAL, see Synchronous), foreign_keys=ON, cache_size (and, for the writer,
 // the settings of ShortWrites). Write transactions begin
 // IMMEDIATE so two writers never deadlock upgrading a read lock.
 //
@@ -65,11 +65,11 @@ func DialectOf(dsn string) Dialect {
 // server, after the sign-ups, held 62-68 MB with 16 MB, 58-61 MB with 4 MB
 // and 55-57 MB with 2 MB, for 0-7 % more CPU a sign-up; the check-in burst,
 // at tenth and Tianjin scale, was no slower with 2 MB (five pairs of runs).
-func sqliteDSN(path string, readOnly bool) string {
+func sqliteDSN(path string, readOnly bool, sync Synchronous) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous("+sync.pragma()+")")
 	q.Add("_pragma", "foreign_keys(ON)")
 	if readOnly {
 		q.Add("_pragma", "cache_size(-8000)")
@@ -87,13 +87,45 @@ func sqliteDSN(path string, readOnly bool) string {
 // sqliteCheckpointDSN is the DSN of the background checkpointer's
 // connection (checkpoint.go): it reads only the log and writes only pages
 // already committed, so it needs little cache.
-func sqliteCheckpointDSN(path string) string {
+func sqliteCheckpointDSN(path string, sync Synchronous) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "synchronous("+sync.pragma()+")")
 	q.Add("_pragma", "cache_size(-500)")
 	return "file:" + path + "?" + q.Encode()
+}
+
+// Synchronous is SQLite's durability setting. SyncFull (the default) fsyncs
+// the write-ahead log at every commit, so a commit acknowledged to a
+// volunteer survives a power loss or an operating-system crash, as a
+// PostgreSQL commit does. SyncNormal fsyncs only at checkpoints: a commit
+// survives a crash of the process but the last ones may roll back after a
+// power loss; an operator may choose it knowing that.
+type Synchronous string
+
+// The accepted settings.
+const (
+	SyncFull   Synchronous = "full"
+	SyncNormal Synchronous = "normal"
+)
+
+// ParseSynchronous reads a setting ("" is the default, full).
+func ParseSynchronous(s string) (Synchronous, error) {
+	switch Synchronous(strings.ToLower(strings.TrimSpace(s))) {
+	case "", SyncFull:
+		return SyncFull, nil
+	case SyncNormal:
+		return SyncNormal, nil
+	}
+	return "", fmt.Errorf("db: synchronous must be full or normal, not %q", s)
+}
+
+func (s Synchronous) pragma() string {
+	if s == SyncNormal {
+		return "NORMAL"
+	}
+	return "FULL"
 }
 
 // sqlitePath is the file of a SQLite DSN.
@@ -102,11 +134,11 @@ func sqlitePath(dsn string) string { return strings.TrimPrefix(dsn, "sqlite://")
 // openPools opens the write and read pools for the dialect. SQLite allows one
 // writer at a time, so writes go through a single connection and reads through
 // several; PostgreSQL uses one pool for both.
-func openPools(ctx context.Context, d Dialect, dsn string) (rw, ro *sql.DB, err error) {
+func openPools(ctx context.Context, d Dialect, dsn string, sync Synchronous) (rw, ro *sql.DB, err error) {
 	switch d {
 	case SQLite:
 		path := sqlitePath(dsn)
-		rw = sql.OpenDB(stmtConnector{drv: &sqlite.Driver{}, dsn: sqliteDSN(path, false)})
+		rw = sql.OpenDB(stmtConnector{drv: &sqlite.Driver{}, dsn: sqliteDSN(path, false, sync)})
 		rw.SetMaxOpenConns(1)
 		rw.SetMaxIdleConns(1)
 		rw.SetConnMaxLifetime(0)
@@ -115,7 +147,7 @@ func openPools(ctx context.Context, d Dialect, dsn string) (rw, ro *sql.DB, err 
 			rw.Close()
 			return nil, nil, err
 		}
-		ro = sql.OpenDB(stmtConnector{drv: &sqlite.Driver{}, dsn: sqliteDSN(path, true)})
+		ro = sql.OpenDB(stmtConnector{drv: &sqlite.Driver{}, dsn: sqliteDSN(path, true, sync)})
 		n := max(4, 2*runtime.GOMAXPROCS(0))
 		ro.SetMaxOpenConns(n)
 		ro.SetMaxIdleConns(n)

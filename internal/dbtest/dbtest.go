@@ -25,7 +25,7 @@ const EnvPostgres = "ZHIYUAN_TEST_POSTGRES"
 func New(t testing.TB) *db.DB {
 	t.Helper()
 	dsn := DSN(t)
-	d, err := db.Open(context.Background(), dsn)
+	d, err := db.OpenWith(context.Background(), dsn, db.Options{Synchronous: synchronous(t)})
 	if err != nil {
 		t.Fatalf("dbtest: open: %v", err)
 	}
@@ -34,6 +34,22 @@ func New(t testing.TB) *db.DB {
 		t.Fatalf("dbtest: migrate: %v", err)
 	}
 	return d
+}
+
+// synchronous is the SQLite durability a test database runs with: a
+// benchmark measures the server's default (FULL) unless
+// ZHIYUAN_SQLITE_SYNCHRONOUS names another to compare; a test's throwaway
+// file needs no power-loss durability, so tests run with NORMAL and do not
+// wait for an fsync at every commit (the crash tests in internal/e2e run
+// the real binary with its default).
+func synchronous(t testing.TB) db.Synchronous {
+	if s := os.Getenv("ZHIYUAN_SQLITE_SYNCHRONOUS"); s != "" {
+		return db.Synchronous(s)
+	}
+	if _, bench := t.(*testing.B); bench {
+		return db.SyncFull
+	}
+	return db.SyncNormal
 }
 
 // DSN returns the DSN of a fresh, empty database for the test without opening

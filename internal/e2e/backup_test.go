@@ -31,7 +31,7 @@ func TestBackupWhileServing(t *testing.T) {
 	srv := start(t, bin, append([]string{"--db", dsn, "--demo"}, extra...)...)
 	w := newWorkload(t, srv, dsn)
 	w.start(3)
-	time.Sleep(1500 * time.Millisecond)
+	w.waitResumed(time.Time{}, resumeLimit) // every kind of write acknowledged once before the backup
 	before := w.snapshot()
 	out, err := exec.Command(bin, "backup", "--db", dsn, "--to", file).CombinedOutput()
 	if err != nil {

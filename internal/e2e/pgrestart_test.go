@@ -183,8 +183,9 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	browser := webLogin(t, srv, "volunteer")
 	session := sessionCookie(browser, srv)
 	w.start(3)
-	time.Sleep(1500 * time.Millisecond)
+	w.waitResumed(time.Time{}, resumeLimit) // every kind of write works before the outage
 
+	w.outage(true)
 	pg.stop(t)
 	waitFor(t, "healthz says 503", 20*time.Second, func() bool {
 		status, _, _ := answer(t, "GET", srv.URL+"/healthz", "")
@@ -232,8 +233,12 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	} else {
 		res.Body.Close()
 	}
-	time.Sleep(1500 * time.Millisecond) // and writes succeed again
+	w.outage(false)
+	// Every kind of write is acknowledged again, and from now on no 5xx.
+	w.waitResumed(time.Now(), resumeLimit)
+	time.Sleep(1500 * time.Millisecond)
 	w.finish()
+	w.checkNo5xx()
 	found := w.verify(pg.dsn())
 	t.Logf("database loss: PostgreSQL stopped (pg_ctl stop -m fast) under load and started again; healthy again %v after the restart; %s; %d acknowledged writes found",
 		recovered.Round(100*time.Millisecond), w.summary(), found)

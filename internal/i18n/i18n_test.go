@@ -71,16 +71,13 @@ func TestPick(t *testing.T) {
 	}
 }
 
-// keyUse finds message keys in Go code and templates: T "key" in templates,
-// and "area.name"-style string literals passed to the catalog from Go.
-var (
-	templateKey = regexp.MustCompile(`\.T "([a-z_]+(?:\.[a-z_]+)+)"`)
-	goKey       = regexp.MustCompile(`"((?:error|auth|account|accounts|grant|region|flash|audit|login|home|nav|volunteer|team|import|export|roster|catalog|project|shift|signup|checkin|record|certificate|ical|shifts|records|leader|stats)\.[a-z_.]+)"`)
-)
+// templateKey finds message keys in templates: T "key". Keys in Go code are
+// found by TestEveryKeyLiteralExists (keyscan_test.go).
+var templateKey = regexp.MustCompile(`\.T "([a-z_]+(?:\.[a-z_]+)+)"`)
 
-// TestEveryUsedKeyExists scans the source tree so that a message key used in
-// a template or a Go file but missing from the catalogs fails here rather
-// than showing up as a raw key on screen.
+// TestEveryUsedKeyExists scans the templates so that a message key used in
+// one but missing from the catalogs fails here rather than showing up as a
+// raw key on screen.
 func TestEveryUsedKeyExists(t *testing.T) {
 	c, err := Load()
 	if err != nil {
@@ -93,21 +90,14 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		isTmpl := strings.HasSuffix(path, ".html")
-		if !isTmpl && (!strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go")) {
+		if !strings.HasSuffix(path, ".html") {
 			return nil
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		re, text := goKey, string(b)
-		if isTmpl {
-			re = templateKey
-		} else {
-			text = withoutComments(text)
-		}
-		for _, m := range re.FindAllStringSubmatch(text, -1) {
+		for _, m := range templateKey.FindAllStringSubmatch(string(b), -1) {
 			key := m[1]
 			if strings.HasSuffix(key, ".") || strings.HasSuffix(key, "_") {
 				continue // a prefix joined with a name at run time
@@ -125,17 +115,6 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	if seen < 50 {
 		t.Fatalf("found only %d key uses; the scanner is broken", seen)
 	}
-}
-
-// withoutComments drops Go line comments, whose examples are not uses.
-func withoutComments(src string) string {
-	var out []string
-	for _, line := range strings.Split(src, "\n") {
-		if !strings.HasPrefix(strings.TrimSpace(line), "//") {
-			out = append(out, line)
-		}
-	}
-	return strings.Join(out, "\n")
 }
 
 // TestMessagesMatchGoI18n: every message, with and without its arguments,

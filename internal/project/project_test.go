@@ -195,8 +195,10 @@ func TestLastSeatGoesToExactlyOne(t *testing.T) {
 	for i, p := range people {
 		if results[i] == nil && status[i] == project.SignupConfirmed {
 			owner = p
-			_ = env.App.DB.Read().QueryRowContext(context.Background(), `SELECT s.id FROM signups s JOIN volunteers v ON v.id = s.volunteer_id
-				WHERE v.account_id = $1 AND s.shift_id = $2`, p.AccountID, sh.ID).Scan(&signupID)
+			if err := env.App.DB.Read().QueryRowContext(context.Background(), `SELECT s.id FROM signups s JOIN volunteers v ON v.id = s.volunteer_id
+				WHERE v.account_id = $1 AND s.shift_id = $2`, p.AccountID, sh.ID).Scan(&signupID); err != nil {
+				t.Fatal(err)
+			}
 			break
 		}
 	}

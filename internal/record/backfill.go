@@ -38,7 +38,7 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filename string
 	switch {
 	case len(data) == 0:
 		f.Add("file", "required", "record.upload_required")
-	case !evidenceTypes[ct]:
+	case !evidenceTypes[ct] || !evidenceValid(ct, data):
 		f.Add("file", "type", "record.upload_type")
 	}
 	if err := f.Err(); err != nil {
@@ -47,6 +47,9 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filename string
 	sum := sha256.Sum256(data)
 	var id int64
 	err := s.db.Tx(ctx, func(tx db.Querier) error {
+		if err := s.checkUploadQuota(ctx, tx, p.AccountID, len(data), s.Now()); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO uploads (account_id, filename, content_type, size, sha256, data, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, db.NullID(p.AccountID), truncate(filename, 200), ct, len(data),
 			sum[:], data, s.Now().Unix()).Scan(&id); err != nil {

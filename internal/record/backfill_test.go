@@ -9,7 +9,10 @@ import (
 	"zhiyuan/internal/record"
 )
 
-var pdfBytes = []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+// pdfBytes is a minimal well-formed PDF (uploads are checked structurally).
+var pdfBytes = []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n" +
+	"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n" +
+	"0000000058 00000 n \n0000000115 00000 n \ntrailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n")
 
 func TestBackfillNeedsEvidenceAndASecondApprover(t *testing.T) {
 	f := setup(t)

@@ -186,7 +186,9 @@ func TestCheckInRefusals(t *testing.T) {
 		t.Fatalf("after the shift: %v", err)
 	}
 	var n int
-	_ = f.env.App.DB.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM service_records`).Scan(&n)
+	if err := f.env.App.DB.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM service_records`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 3 {
 		t.Fatalf("%d records, want 3", n)
 	}

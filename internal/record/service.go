@@ -33,6 +33,9 @@ type Service struct {
 	CheckOutAfter time.Duration
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// quota is the daily evidence quota per account (evidence.go); nil
+	// means DefaultUploadQuota.
+	quota *UploadQuota
 }
 
 // DefaultCheckOutAfter is CheckOutAfter unless configured.

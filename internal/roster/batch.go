@@ -66,7 +66,11 @@ func (im *importer) finish() (Result, error) {
 		}
 		var rep any
 		if report != nil {
-			rep = report
+			sealed, err := im.s.keys.Seal(string(report), reportAAD(id))
+			if err != nil {
+				return apperr.Wrap(err, "roster: seal report")
+			}
+			rep = sealed
 		}
 		_, err := tx.ExecContext(im.ctx, `UPDATE import_batches SET total_rows = $1, saved_rows = $2, failed_rows = $3, report = $4
 			WHERE id = $5`, im.res.Total, im.res.Saved, im.res.Failed, rep, id)

@@ -19,25 +19,44 @@ import (
 
 var errNoReport = apperr.New(apperr.NotFound, "import.no_report")
 
-// Report returns the error report of an import batch, to those who may
-// manage its team.
+// Report returns the error report of an import batch. It holds the failed
+// rows' ID and phone numbers in full, so only the account that uploaded the
+// file (while it still manages the team) and those who may reveal numbers
+// in the team's region may read it; each download is audited. Reports are
+// stored sealed and deleted after ReportRetention (reports.go).
 func (s *Service) Report(ctx context.Context, p *auth.Principal, batchID int64) ([]byte, error) {
 	var teamID int64
-	var report []byte
-	err := s.db.Read().QueryRowContext(ctx, `SELECT team_id, report FROM import_batches WHERE id = $1`, batchID).Scan(&teamID, &report)
+	var uploader sql.NullInt64
+	var regionCode string
+	var sealed []byte
+	err := s.db.Read().QueryRowContext(ctx, `SELECT team_id, account_id, region_code, report FROM import_batches WHERE id = $1`,
+		batchID).Scan(&teamID, &uploader, &regionCode, &sealed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoReport
 	}
 	if err != nil {
 		return nil, apperr.Wrap(err, "roster: report")
 	}
-	if _, err := s.teams.Manageable(ctx, p, teamID); err != nil {
-		return nil, apperr.Mask(err, errNoReport)
+	if !auth.Can(p, auth.PermVolunteerReveal, auth.Target{RegionCode: regionCode}) {
+		if p == nil || !uploader.Valid || uploader.Int64 != p.AccountID {
+			return nil, errNoReport
+		}
+		if _, err := s.teams.Manageable(ctx, p, teamID); err != nil {
+			return nil, apperr.Mask(err, errNoReport)
+		}
 	}
-	if len(report) == 0 {
+	if len(sealed) == 0 {
 		return nil, errNoReport
 	}
-	return report, nil
+	report, err := s.keys.Open(sealed, reportAAD(batchID))
+	if err != nil {
+		return nil, apperr.Wrap(err, "roster: open report")
+	}
+	if err := s.audit(ctx, "download", "import_batch", strconv.FormatInt(batchID, 10), regionCode,
+		map[string]any{"team_id": teamID}); err != nil {
+		return nil, err
+	}
+	return []byte(report), nil
 }
 
 // Template writes the import template.
@@ -54,6 +73,11 @@ func (s *Service) ExportMembers(ctx context.Context, p *auth.Principal, teamID i
 	if err != nil {
 		return err
 	}
+	done, err := s.startExport()
+	if err != nil {
+		return err
+	}
+	defer done()
 	x, err := sheet.NewExport(s.cat.T(lang, "export.sheet_members", nil), s.headers(lang,
 		"export.volunteer_no", "export.real_name", "export.phone", "export.region", "export.team_role", "export.member_status", "export.joined_at", "export.claimed"))
 	if err != nil {
@@ -97,6 +121,11 @@ func (s *Service) ExportMembers(ctx context.Context, p *auth.Principal, teamID i
 // cell is empty, and the ID number keeps its last four characters only,
 // where the principal may not reveal the volunteer's numbers.
 func (s *Service) ExportVolunteers(ctx context.Context, p *auth.Principal, q volunteer.Query, w io.Writer, lang string) error {
+	done, err := s.startExport()
+	if err != nil {
+		return err
+	}
+	defer done()
 	x, err := sheet.NewExport(s.cat.T(lang, "export.sheet_volunteers", nil), s.headers(lang,
 		"export.volunteer_no", "export.real_name", "export.gender", "export.birth_date", "export.age", "export.id_type", "export.id_number",
 		"export.phone", "export.region", "export.skills", "export.claimed"))

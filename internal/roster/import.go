@@ -107,7 +107,7 @@ func (s *Service) Import(ctx context.Context, p *auth.Principal, teamID int64, f
 	if err != nil {
 		return Result{}, err
 	}
-	rd, err := sheet.Open(file, size)
+	rd, err := sheet.OpenLimited(file, size, s.SheetLimits)
 	if err != nil {
 		return Result{}, s.fileError(err, lang)
 	}

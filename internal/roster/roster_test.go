@@ -123,7 +123,9 @@ func TestImportSavesValidRowsAndReportsTheRest(t *testing.T) {
 	var before int
 	countVolunteers := func() int {
 		var n int
-		_ = env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM volunteers`).Scan(&n)
+		if err := env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM volunteers`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		return n
 	}
 	before = countVolunteers()
@@ -209,7 +211,9 @@ func TestExportsAreMasked(t *testing.T) {
 		}
 	}
 	var n int
-	_ = env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action = 'export'`).Scan(&n)
+	if err := env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action = 'export'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 2 {
 		t.Fatalf("exports audited: %d", n)
 	}

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -16,6 +17,12 @@ var (
 	// ErrTooLarge reports a workbook that unpacks to more than the import
 	// accepts (this refuses zip bombs).
 	ErrTooLarge = errors.New("sheet: workbook too large")
+	// ErrTooManyCells reports a sheet with more cells in a row or in all
+	// than Limits allow; it wraps ErrTooLarge.
+	ErrTooManyCells = fmt.Errorf("%w: too many cells", ErrTooLarge)
+	// ErrCellTooLarge reports one cell or tag larger than the reader holds
+	// (a legitimate cell is at most 32,767 characters); it wraps ErrTooLarge.
+	ErrCellTooLarge = fmt.Errorf("%w: a cell too large", ErrTooLarge)
 	// ErrEmpty reports a first worksheet without a header row.
 	ErrEmpty = errors.New("sheet: empty worksheet")
 	// ErrMissingColumns reports a header row without some required columns;
@@ -56,6 +63,8 @@ var messages = []struct {
 		"The file is not an Excel workbook (.xlsx). Save CSV, old .xls or password-protected files as .xlsx in Excel, then upload again."},
 	{ErrCorrupt, "文件已损坏或不完整，无法读取。请在 Excel 中重新保存后再上传。",
 		"The file is damaged or incomplete and cannot be read. Save it again in Excel and upload it again."},
+	{ErrCellTooLarge, "文件过大：有单元格的内容超过 Excel 单元格的上限（32,767 个字符），无法导入。",
+		"The file is too large: a cell holds more than an Excel cell can (32,767 characters)."},
 	{ErrTooLarge, "文件解压后过大，无法导入。请删除多余的工作表和图片，或拆分为几个文件。",
 		"The file is too large once unpacked. Remove other worksheets and pictures, or split it into several files."},
 	{ErrEmpty, "第一个工作表是空的，找不到表头行。请使用导入模板填写。",
@@ -76,6 +85,10 @@ func Message(err error, lang string) string {
 	if errors.As(err, &ce) {
 		return columnMessage(ce, en)
 	}
+	var le *LimitError
+	if errors.As(err, &le) {
+		return le.message(en)
+	}
 	for _, m := range messages {
 		if errors.Is(err, m.err) {
 			if en {
@@ -88,6 +101,36 @@ func Message(err error, lang string) string {
 		return "The file could not be read."
 	}
 	return "无法读取文件。"
+}
+
+// LimitError is the error for a sheet past Limits; it wraps ErrTooManyCells.
+type LimitError struct {
+	PerRow bool  // the row's cells, not the sheet's, passed the limit
+	Row    int   // the row where reading stopped
+	Limit  int64 // the limit passed
+}
+
+// Error names the limit.
+func (e *LimitError) Error() string {
+	if e.PerRow {
+		return fmt.Sprintf("%v: row %d has more than %d cells", ErrTooManyCells, e.Row, e.Limit)
+	}
+	return fmt.Sprintf("%v: more than %d cells in the sheet (at row %d)", ErrTooManyCells, e.Limit, e.Row)
+}
+
+// Unwrap returns ErrTooManyCells.
+func (e *LimitError) Unwrap() error { return ErrTooManyCells }
+
+func (e *LimitError) message(en bool) string {
+	switch {
+	case e.PerRow && en:
+		return fmt.Sprintf("The file is too large: row %d has more than %d cells. Delete the columns the template does not have, or copy the data into a new workbook.", e.Row, e.Limit)
+	case e.PerRow:
+		return fmt.Sprintf("文件过大：第 %d 行超过 %d 个单元格。请删除模板以外的列，或把数据复制到新的工作簿后再上传。", e.Row, e.Limit)
+	case en:
+		return fmt.Sprintf("The file is too large: the worksheet has more than %d cells. Split it into several files.", e.Limit)
+	}
+	return fmt.Sprintf("文件过大：工作表超过 %d 个单元格。请拆分为几个文件再上传。", e.Limit)
 }
 
 // columnMessage words a ColumnError, e.g. "缺少必填列：证件号码、手机号码".

@@ -51,18 +51,25 @@ type Reader struct {
 // ErrNotXLSX, ErrCorrupt, ErrTooLarge, ErrEmpty, ErrMissingColumns or
 // ErrDuplicateColumn (the last two as *ColumnError). Close the Reader.
 func Open(r io.ReaderAt, size int64) (*Reader, error) {
+	return OpenLimited(r, size, DefaultLimits)
+}
+
+// OpenLimited is Open with limits on the cells read (zero fields take
+// DefaultLimits); past them reading ends with a *LimitError, which wraps
+// ErrTooManyCells and ErrTooLarge.
+func OpenLimited(r io.ReaderAt, size int64, lim Limits) (*Reader, error) {
 	if err := sniff(r, size); err != nil {
 		return nil, err
 	}
 	rd := &Reader{}
-	if err := rd.open(r, size); err != nil {
+	if err := rd.open(r, size, lim.orDefault()); err != nil {
 		_ = rd.Close()
 		return nil, err
 	}
 	return rd, nil
 }
 
-func (rd *Reader) open(r io.ReaderAt, size int64) error {
+func (rd *Reader) open(r io.ReaderAt, size int64, lim Limits) error {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
@@ -74,7 +81,7 @@ func (rd *Reader) open(r io.ReaderAt, size int64) error {
 	if err != nil {
 		return err
 	}
-	rd.rows = &rowReader{date1904: parts.date1904}
+	rd.rows = &rowReader{date1904: parts.date1904, limits: lim}
 	if parts.styles != nil {
 		var styles stylesXML
 		if decodePart(parts.styles, &styles) {
@@ -89,7 +96,7 @@ func (rd *Reader) open(r io.ReaderAt, size int64) error {
 		}
 		rd.sst, err = loadSharedStrings(parts.sst, rd.dir)
 		if err != nil {
-			return fmt.Errorf("%w: shared strings: %v", ErrCorrupt, err)
+			return unreadable(err, "shared strings")
 		}
 		rd.rows.sst = rd.sst
 	}
@@ -109,7 +116,7 @@ func (rd *Reader) readHeader() error {
 			return ErrEmpty
 		}
 		if err != nil {
-			return fmt.Errorf("%w: row %d: %v", ErrCorrupt, num, err)
+			return unreadable(err, fmt.Sprintf("row %d", num))
 		}
 		if !slices.ContainsFunc(cells, func(c cellValue) bool { return Clean(c.text) != "" }) {
 			continue
@@ -157,6 +164,15 @@ func checkHeader(headers, fields []string) error {
 	return nil
 }
 
+// unreadable classifies an error that ended reading at where: past a limit
+// the sheet is too large (the error says which limit), otherwise corrupt.
+func unreadable(err error, where string) error {
+	if errors.Is(err, ErrTooLarge) {
+		return err
+	}
+	return fmt.Errorf("%w: %s: %v", ErrCorrupt, where, err)
+}
+
 // Headers returns the header cells as written in the sheet.
 func (rd *Reader) Headers() []string { return slices.Clone(rd.headers) }
 
@@ -176,7 +192,7 @@ func (rd *Reader) Next() (Row, error) {
 			return Row{}, rd.err
 		}
 		if err != nil {
-			rd.err = fmt.Errorf("%w: row %d: %v", ErrCorrupt, num, err)
+			rd.err = unreadable(err, fmt.Sprintf("row %d", num))
 			return Row{}, rd.err
 		}
 		if row, ok := rd.build(num, cells); ok {

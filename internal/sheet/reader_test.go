@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"os"
@@ -316,5 +317,81 @@ func TestReaderClose(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("temporary directory %s: %v", dir, err)
+	}
+}
+
+// A crafted row of millions of cells without references, or a sheet past
+// the cell budget, ends reading quickly as too large, with the limit named.
+func TestOpenLimitsCells(t *testing.T) {
+	header := `<row r="1"><c t="inlineStr"><is><t>姓名</t></is></c><c t="inlineStr"><is><t>证件号码</t></is></c>` +
+		`<c t="inlineStr"><is><t>手机号码</t></is></c><c t="inlineStr"><is><t>居住区域</t></is></c></row>`
+	wide := `<row r="2">` + strings.Repeat(`<c><v>1</v></c>`, 100_000) + `</row>`
+	sameCol := `<row r="2">` + strings.Repeat(`<c r="A2"><v>1</v></c>`, 1_000) + `</row>`
+	var tall strings.Builder
+	for i := 2; i < 300; i++ {
+		fmt.Fprintf(&tall, `<row r="%d"><c><v>1</v></c><c><v>2</v></c><c><v>3</v></c><c><v>4</v></c></row>`, i)
+	}
+	for _, c := range []struct {
+		name, data string
+		lim        Limits
+		perRow     bool
+		zh, en     string
+	}{
+		{"a row without references", header + wide, Limits{}, true, "第 2 行超过 200 个单元格", "row 2 has more than 200 cells"},
+		{"one column repeated", header + sameCol, Limits{}, true, "第 2 行超过 200 个单元格", "row 2 has more than 200 cells"},
+		{"a wide header", `<row r="1">` + strings.Repeat(`<c t="inlineStr"><is><t>x</t></is></c>`, 300) + `</row>`, Limits{}, true, "第 1 行超过 200", "row 1 has more"},
+		{"the sheet's budget", header + tall.String(), Limits{CellsPerSheet: 1000}, false, "工作表超过 1000 个单元格", "more than 1000 cells"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := rawXLSX(t, c.data)
+			r, err := OpenLimited(bytes.NewReader(b), int64(len(b)), c.lim)
+			for err == nil {
+				_, err = r.Next()
+			}
+			if r != nil {
+				r.Close()
+			}
+			var le *LimitError
+			if !errors.As(err, &le) || le.PerRow != c.perRow || !errors.Is(err, ErrTooLarge) || errors.Is(err, ErrCorrupt) {
+				t.Fatalf("err = %v, want a LimitError (per row %v) that is too large, not corrupt", err, c.perRow)
+			}
+			if msg := Message(err, "zh"); !strings.Contains(msg, c.zh) || !strings.Contains(msg, "过大") {
+				t.Errorf("zh: %q, want %q", msg, c.zh)
+			}
+			if msg := Message(err, "en"); !strings.Contains(msg, c.en) || !strings.Contains(msg, "too large") {
+				t.Errorf("en: %q, want %q", msg, c.en)
+			}
+		})
+	}
+}
+
+// A cell larger than any Excel cell (a 900 MB value in the report that
+// prompted this) is too large, not corrupt; in a shared string too.
+func TestOpenHugeCell(t *testing.T) {
+	header := `<row r="1"><c t="inlineStr"><is><t>姓名</t></is></c><c t="inlineStr"><is><t>证件号码</t></is></c>` +
+		`<c t="inlineStr"><is><t>手机号码</t></is></c><c t="inlineStr"><is><t>居住区域</t></is></c></row>`
+	huge := strings.Repeat("9", 3<<20)
+	for name, data := range map[string][]byte{
+		"a value":       rawXLSX(t, header+`<row r="2"><c><v>`+huge+`</v></c></row>`),
+		"a header cell": rawXLSX(t, `<row r="1"><c t="inlineStr"><is><t>`+huge+`</t></is></c></row>`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, err := openBytes(data)
+			for err == nil {
+				_, err = r.Next()
+			}
+			if r != nil {
+				r.Close()
+			}
+			if !errors.Is(err, ErrCellTooLarge) || errors.Is(err, ErrCorrupt) {
+				t.Fatalf("err = %v, want too large, not corrupt", err)
+			}
+			if msg := Message(err, "zh"); !strings.Contains(msg, "过大") {
+				t.Errorf("zh: %q", msg)
+			}
+			if msg := Message(err, "en"); !strings.Contains(msg, "too large") {
+				t.Errorf("en: %q", msg)
+			}
+		})
 	}
 }

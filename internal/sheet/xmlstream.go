@@ -65,7 +65,7 @@ type budgetReader struct {
 
 func (b *budgetReader) Read(p []byte) (int, error) {
 	if b.left <= 0 {
-		return 0, fmt.Errorf("an XML token longer than %d bytes", maxTokenBytes)
+		return 0, fmt.Errorf("%w: an XML token longer than %d bytes", ErrCellTooLarge, maxTokenBytes)
 	}
 	if len(p) > b.left {
 		p = p[:b.left]

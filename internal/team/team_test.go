@@ -150,7 +150,9 @@ func TestTeamInputErrors(t *testing.T) {
 		t.Fatalf("found outside scope: %d", status)
 	}
 	var n int
-	_ = env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM teams WHERE name = '河东区某队' OR name = 'x'`).Scan(&n)
+	if err := env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM teams WHERE name = '河东区某队' OR name = 'x'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatal("refused teams were saved")
 	}
@@ -184,7 +186,9 @@ func TestJoinModes(t *testing.T) {
 	}
 	// History stays: the row is there, as left.
 	var st string
-	_ = env.App.DB.Read().QueryRowContext(context.Background(), `SELECT status FROM team_members WHERE team_id = 1 AND volunteer_id = $1`, vid).Scan(&st)
+	if err := env.App.DB.Read().QueryRowContext(context.Background(), `SELECT status FROM team_members WHERE team_id = 1 AND volunteer_id = $1`, vid).Scan(&st); err != nil {
+		t.Fatal(err)
+	}
 	if st != "left" {
 		t.Fatalf("membership after leaving: %q", st)
 	}

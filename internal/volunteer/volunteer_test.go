@@ -143,7 +143,9 @@ func TestRegistrationRefusals(t *testing.T) {
 		}
 	}
 	var n int
-	_ = env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM volunteers WHERE real_name LIKE '测试%'`).Scan(&n)
+	if err := env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM volunteers WHERE real_name LIKE '测试%'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Fatalf("%d volunteers saved; refused registrations must save nothing", n)
 	}

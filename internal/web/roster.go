@@ -97,24 +97,29 @@ func (s *Server) membersXLSX(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := s.roster.ExportMembers(r.Context(), httpx.Principal(r), id, &buf, s.lang(r)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	httpx.SendXLSX(w, fmt.Sprintf("team-%d-members.xlsx", id), buf.Bytes())
+	out := httpx.NewXLSXStream(w, fmt.Sprintf("team-%d-members.xlsx", id))
+	s.exportDone(w, r, out, s.roster.ExportMembers(r.Context(), httpx.Principal(r), id, out, s.lang(r)))
 }
 
 func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
-	var buf bytes.Buffer
 	query, err := volunteer.QueryOf(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err = s.roster.ExportVolunteers(r.Context(), httpx.Principal(r), query, &buf, s.lang(r)); err != nil {
+	out := httpx.NewXLSXStream(w, "volunteers.xlsx")
+	s.exportDone(w, r, out, s.roster.ExportVolunteers(r.Context(), httpx.Principal(r), query, out, s.lang(r)))
+}
+
+// exportDone ends a streamed export: an error before the download began
+// is shown as a page; after it, only logged (the client's file is cut
+// short and will not open).
+func (s *Server) exportDone(w http.ResponseWriter, r *http.Request, out *httpx.XLSXStream, err error) {
+	switch {
+	case err == nil:
+	case out.Started():
+		s.log.WarnContext(r.Context(), "export cut short", "err", err)
+	default:
 		s.fail(w, r, err)
-		return
 	}
-	httpx.SendXLSX(w, "volunteers.xlsx", buf.Bytes())
 }
