@@ -22,7 +22,7 @@ var beijing = time.FixedZone("CST", 8*3600)
 //
 //	劝业场街道助老送餐 (published a month ago)
 //	  four past shifts: records confirmed, one pending, one overdue
-//	  a shift under way, 张志愿 checked in, its code on the leader's page
+//	  a shift under way, 李红 checked in, its code on the leader's page
 //	  tomorrow's shift: open seats; the day after: full, with a waiting list
 //	  a backfill approved by the office, and one awaiting approval
 //	  a certificate for 张志愿's confirmed hours
@@ -41,12 +41,13 @@ type activity struct {
 }
 
 // loadActivity runs the demo's month of activity. Services' clocks are the
-// demo's while it runs and the real clock again afterwards.
+// demo's while it runs and their own again afterwards.
 func loadActivity(ctx context.Context, svc Services, teamID int64) error {
 	a := &activity{svc: svc, real: time.Now()}
 	now := func() time.Time { return a.clock }
+	projectsNow, recordsNow := svc.Projects.Now, svc.Records.Now
 	svc.Projects.Now, svc.Records.Now = now, now
-	defer func() { svc.Projects.Now, svc.Records.Now = time.Now, time.Now }()
+	defer func() { svc.Projects.Now, svc.Records.Now = projectsNow, recordsNow }()
 	var err error
 	for _, p := range []struct {
 		who      **auth.Principal
@@ -229,9 +230,10 @@ func (a *activity) backfills(ctx context.Context, pr project.Project) error {
 	return nil
 }
 
-// upcoming is today's shift under way (张志愿 checked in) and the next
-// days' shifts: tomorrow's with open seats, the day after's full with a
-// waiting list.
+// upcoming is today's shift under way (李红 checked in) and the next days'
+// shifts: tomorrow's with open seats, the day after's full with a waiting
+// list. 张志愿 (the "volunteer" account, which the browser tests sign up
+// on shifts starting within the hour) is on no shift near now.
 func (a *activity) upcoming(ctx context.Context, pr project.Project) error {
 	a.clock = a.real.Add(-48 * time.Hour)
 	start := a.real.Add(-time.Hour).Truncate(time.Minute)
@@ -239,14 +241,14 @@ func (a *activity) upcoming(ctx context.Context, pr project.Project) error {
 	if err != nil {
 		return err
 	}
-	if err := a.signUp(ctx, now, a.vol); err != nil {
+	if err := a.signUp(ctx, now, a.vol2); err != nil {
 		return err
 	}
 	open, err := a.shift(ctx, pr, a.day(1, 10, 30), a.day(1, 13, 0), 10, 5, "社区食堂门口")
 	if err != nil {
 		return err
 	}
-	if err := a.signUp(ctx, open, a.vol2); err != nil {
+	if err := a.signUp(ctx, open, a.vol); err != nil {
 		return err
 	}
 	full, err := a.shift(ctx, pr, a.day(2, 10, 30), a.day(2, 13, 0), 2, 3, "社区食堂门口")
@@ -261,7 +263,7 @@ func (a *activity) upcoming(ctx context.Context, pr project.Project) error {
 	if err != nil {
 		return fmt.Errorf("demo: shift code: %w", err)
 	}
-	if _, err := a.svc.Records.ScanCode(ctx, a.vol, code.Value, nil); err != nil {
+	if _, err := a.svc.Records.ScanCode(ctx, a.vol2, code.Value, nil); err != nil {
 		return fmt.Errorf("demo: check-in: %w", err)
 	}
 	return nil

@@ -38,6 +38,9 @@ func (f *fixture) admin(t *testing.T, n int, appointer *auth.Principal) *auth.Pr
 
 // backfill enters two hours of past service for the fixture's volunteer as
 // the team's leader.
+// backfills counts the backfills made, to place each at its own time.
+var backfills int
+
 func (f *fixture) backfill(t *testing.T) record.Record {
 	t.Helper()
 	ctx := context.Background()
@@ -45,7 +48,8 @@ func (f *fixture) backfill(t *testing.T) record.Record {
 	if err != nil {
 		t.Fatal(err)
 	}
-	past := f.clock.Add(-72 * time.Hour).Truncate(time.Hour)
+	backfills++ // each at its own time: a volunteer's records never overlap
+	past := f.clock.Add(-72*time.Hour - time.Duration(backfills)*3*time.Hour).Truncate(time.Hour)
 	r, err := f.env.App.Records.CreateBackfill(ctx, f.leader, record.Backfill{VolunteerID: f.volID, ProjectID: f.shift.ProjectID,
 		StartsAt: past.Format(time.RFC3339), EndsAt: past.Add(2 * time.Hour).Format(time.RFC3339), Content: "补录", EvidenceUploadIDs: []int64{up}})
 	if err != nil {

@@ -17,7 +17,10 @@ import (
 	"zhiyuan/internal/volunteer"
 )
 
-var racePDF = []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+// racePDF is a minimal well-formed PDF (evidence is checked structurally).
+var racePDF = []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n" +
+	"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>\nendobj\nxref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n" +
+	"0000000058 00000 n \n0000000115 00000 n \ntrailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n186\n%%EOF\n")
 
 // TestRecordChangesRaceKeepTotals races confirmation, voiding, amendments
 // (raising and lowering) and approvals on many records at once: every

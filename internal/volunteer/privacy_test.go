@@ -34,8 +34,15 @@ func TestMaskedIDCannotBeRebuilt(t *testing.T) {
 	var pre vjson
 	_ = json.Unmarshal(raw, &pre)
 	claim := map[string]any{"id_number": id, "phone": in["phone"], "password": "password-123"}
-	if status, raw := env.JSON("POST", "/api/v1/volunteers/claim", "", claim); status != 200 {
+	status, raw = env.JSON("POST", "/api/v1/volunteers/claim", "", claim)
+	var pending struct {
+		ClaimID string `json:"claim_id"`
+	}
+	if status != 202 || json.Unmarshal(raw, &pending) != nil {
 		t.Fatalf("claim: %d %s", status, raw)
+	}
+	if status, raw := env.JSON("POST", "/api/v1/volunteers/claims/"+pending.ClaimID+"/approve", env.Token("team-admin"), nil); status != 200 {
+		t.Fatalf("the registering team approves the claim: %d %s", status, raw)
 	}
 	self := login(t, env, in["phone"].(string), "password-123")
 
