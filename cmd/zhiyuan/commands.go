@@ -53,12 +53,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure: set when served over HTTPS (ZHIYUAN_SECURE_COOKIES)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client address from X-Real-IP (ZHIYUAN_TRUST_PROXY)")
 	fs.IntVar(&c.RoundMinutes, "round-minutes", c.RoundMinutes, "round service minutes down to a multiple of this, 1–60 (ZHIYUAN_ROUND_MINUTES)")
+	fs.IntVar(&c.DoubleScanSeconds, "double-scan-seconds", c.DoubleScanSeconds, "a scan this many seconds or fewer after the check-in is a double scan, not the check-out, 1–3600 (ZHIYUAN_DOUBLE_SCAN_SECONDS)")
 	fs.IntVar(&c.RegisterPerHour, "register-per-hour", c.RegisterPerHour, "self-registrations allowed per hour from one address (ZHIYUAN_REGISTER_PER_HOUR)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if c.RoundMinutes < 1 || c.RoundMinutes > 60 {
 		return fmt.Errorf("serve: --round-minutes must be between 1 and 60")
+	}
+	if c.DoubleScanSeconds < 1 || c.DoubleScanSeconds > 3600 {
+		return fmt.Errorf("serve: --double-scan-seconds must be between 1 and 3600")
 	}
 	if c.RegisterPerHour < 1 {
 		return fmt.Errorf("serve: --register-per-hour must be at least 1")

@@ -92,6 +92,9 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	if c.RoundMinutes > 1 {
 		a.Records.RoundTo = c.RoundMinutes
 	}
+	if c.DoubleScanSeconds > 0 {
+		a.Records.CheckOutAfter = time.Duration(c.DoubleScanSeconds) * time.Second
+	}
 	if c.TestClockFile != "" {
 		a.Records.Now = fileClock(c.TestClockFile)
 	}

@@ -10,10 +10,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"zhiyuan/internal/checkin"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/pii"
+	"zhiyuan/internal/record"
 	"zhiyuan/internal/volunteer"
 )
 
@@ -27,6 +29,9 @@ type Config struct {
 	TrustProxy    bool   // ZHIYUAN_TRUST_PROXY: take the client address from X-Real-IP
 	LogFormat     string // ZHIYUAN_LOG_FORMAT: json (default) or text
 	RoundMinutes  int    // ZHIYUAN_ROUND_MINUTES: service minutes are rounded down to a multiple of this (default 1)
+	// DoubleScanSeconds is ZHIYUAN_DOUBLE_SCAN_SECONDS: a scan this soon
+	// after the check-in is a double scan, not the check-out (default 60).
+	DoubleScanSeconds int
 	// RegisterPerHour is ZHIYUAN_REGISTER_PER_HOUR: self-registrations per
 	// hour from one address (default volunteer.DefaultLimits, 20).
 	RegisterPerHour int
@@ -79,6 +84,10 @@ func FromEnv() Config {
 	}
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_ROUND_MINUTES")); err == nil && n >= 1 && n <= 60 {
 		c.RoundMinutes = n
+	}
+	c.DoubleScanSeconds = int(record.DefaultCheckOutAfter / time.Second)
+	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_DOUBLE_SCAN_SECONDS")); err == nil && n >= 1 && n <= 3600 {
+		c.DoubleScanSeconds = n
 	}
 	c.RegisterPerHour = volunteer.DefaultLimits().Register.Max
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_REGISTER_PER_HOUR")); err == nil && n >= 1 {

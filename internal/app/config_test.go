@@ -34,3 +34,20 @@ func TestPublicURL(t *testing.T) {
 		t.Errorf("public address without base URL: %v", err)
 	}
 }
+
+// The double-scan window is a setting: a scan this soon after the check-in
+// is refused as a double scan, not taken as the check-out.
+func TestDoubleScanSetting(t *testing.T) {
+	t.Setenv("ZHIYUAN_DOUBLE_SCAN_SECONDS", "")
+	if got := FromEnv().DoubleScanSeconds; got != 60 {
+		t.Errorf("default: %d seconds, want 60", got)
+	}
+	t.Setenv("ZHIYUAN_DOUBLE_SCAN_SECONDS", "300")
+	if got := FromEnv().DoubleScanSeconds; got != 300 {
+		t.Errorf("ZHIYUAN_DOUBLE_SCAN_SECONDS=300: %d", got)
+	}
+	t.Setenv("ZHIYUAN_DOUBLE_SCAN_SECONDS", "0")
+	if got := FromEnv().DoubleScanSeconds; got != 60 {
+		t.Errorf("ZHIYUAN_DOUBLE_SCAN_SECONDS=0 is out of bounds: %d, want the default", got)
+	}
+}
