@@ -97,7 +97,31 @@ func (s *Service) filter(ctx context.Context, p *auth.Principal, q Query) (Filte
 	}
 	f.Skill = strings.TrimSpace(q.Skill)
 	s.classify(strings.TrimSpace(q.Q), &f)
+	if f.IDHash != nil && !mayFindByID(p) {
+		bad.Add("q", "id_needs_reveal", "volunteer.id_search_needs_reveal")
+	}
 	return f, bad.Err()
+}
+
+// mayFindByID reports whether p may look a person up by full ID number. A
+// hit confirms the number, and whoever sees the mask's last four and the
+// age could confirm guesses one search at a time: only those who may reveal
+// numbers in every region they search may search by one.
+func mayFindByID(p *auth.Principal) bool {
+	reveal, all := auth.RegionScopes(p, auth.PermVolunteerReveal)
+	if all {
+		return true
+	}
+	search, searchAll := auth.RegionScopes(p, auth.PermVolunteerSearch)
+	if searchAll || len(search) == 0 || len(auth.TeamScopes(p, auth.PermVolunteerSearch)) > 0 {
+		return false
+	}
+	for _, code := range search {
+		if !coveredByAny(reveal, code) {
+			return false
+		}
+	}
+	return true
 }
 
 func coveredByAny(scopes []string, code string) bool {

@@ -301,6 +301,11 @@ func TestSearchIsScoped(t *testing.T) {
 		{city, "q=测试&skill=外语", 200, 1},
 		{heping, "q=" + apptest.Mobile(2), 200, 1},
 		{heping, "q=" + adult(3)["id_number"].(string), 200, 1},
+		// A hit by full ID number confirms the number: only those who may
+		// reveal numbers search by one (the street's worker and the team may not).
+		{env.Token("quanyechang"), "q=" + adult(3)["id_number"].(string), 422, 0},
+		{env.Token("team-admin"), "q=" + adult(3)["id_number"].(string), 422, 0},
+		{city, "q=" + adult(3)["id_number"].(string), 200, 1},
 		{hedong, "q=" + apptest.Mobile(2), 200, 0},
 		{heping, "region_code=120102", 403, 0},
 		{heping, "tag=宇航员", 422, 0},
