@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/clock"
 )
 
 // TestCheckinOverHTTP walks the API path: a project is drafted, submitted and
@@ -19,7 +20,7 @@ import (
 func TestCheckinOverHTTP(t *testing.T) {
 	env := apptest.New(t)
 	leader, office, vol := env.Token("team-admin"), env.Token("heping-office"), env.Token("volunteer")
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	today := time.Now().In(clock.Zone)
 	id := func(raw []byte) int64 {
 		var x struct{ ID int64 }
 		_ = json.Unmarshal(raw, &x)

@@ -8,6 +8,7 @@ import (
 
 	"zhiyuan/internal/apptest"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/project"
 )
 
@@ -24,7 +25,7 @@ var projectFixtures struct {
 }
 
 func newDraft(name string) project.NewProject {
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	today := time.Now().In(clock.Zone)
 	return project.NewProject{TeamID: 1, Name: name, Category: "社区服务", Content: "楼门值守", RegionCode: "120101001001",
 		Address: "花园路社区", RecruitCount: 10, StartsOn: today.Format("2006-01-02"), EndsOn: today.AddDate(0, 1, 0).Format("2006-01-02"),
 		ContactName: "王建国", ContactPhone: "13800138000"}

@@ -10,6 +10,7 @@ import (
 
 	"zhiyuan/internal/apptest"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/project"
 )
 
@@ -61,7 +62,7 @@ func newDraftForm(u string) any {
 }
 
 func shiftForm(u string) any {
-	start := time.Now().In(time.FixedZone("CST", 8*3600)).Add(120*time.Hour + time.Duration(userIndex(u))*time.Hour).Truncate(time.Hour)
+	start := time.Now().In(clock.Zone).Add(120*time.Hour + time.Duration(userIndex(u))*time.Hour).Truncate(time.Hour)
 	return url.Values{"starts_at": {start.Format("2006-01-02T15:04")}, "ends_at": {start.Add(time.Hour).Format("2006-01-02T15:04")},
 		"capacity": {"5"}, "waitlist": {"0"}}
 }

@@ -5,13 +5,14 @@ import (
 	"time"
 
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/project"
 )
 
 // NewProject is a valid project of the demo team (team 1) in 花园路社区
 // (120101001001), running from today (Beijing time) for days days.
 func NewProject(name, address string, recruit, days int) project.NewProject {
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	today := time.Now().In(clock.Zone)
 	return project.NewProject{TeamID: 1, Name: name, Category: "社区服务", Content: "服务内容", RegionCode: "120101001001",
 		Address: address, RecruitCount: recruit, StartsOn: today.Format("2006-01-02"),
 		EndsOn: today.AddDate(0, 0, days).Format("2006-01-02"), ContactName: "王建国", ContactPhone: "13800138000"}

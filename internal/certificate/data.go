@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"zhiyuan/internal/clock"
 )
 
 // Data is everything a certificate shows. The language is always Chinese.
@@ -63,9 +65,6 @@ type RestLine struct {
 
 // ErrInvalid is wrapped by every error Validate returns.
 var ErrInvalid = errors.New("certificate: invalid data")
-
-// china is Asia/Shanghai: UTC+8 without daylight saving since 1991.
-var china = time.FixedZone("CST", 8*60*60)
 
 // dateLayout is the layout of RecordLine.Date and of the signed issue date.
 const dateLayout = "2006-01-02"
@@ -182,14 +181,14 @@ func FormatHours(minutes int) string {
 
 // FormatDate shows t's date in Asia/Shanghai as "2026年3月5日".
 func FormatDate(t time.Time) string {
-	t = t.In(china)
+	t = t.In(clock.Zone)
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
 // formatISODate turns "2026-03-05" into "2026年3月5日"; input that does not
 // parse is returned as it is.
 func formatISODate(s string) string {
-	t, err := time.ParseInLocation(dateLayout, s, china)
+	t, err := time.ParseInLocation(dateLayout, s, clock.Zone)
 	if err != nil {
 		return s
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"zhiyuan/internal/clock"
 )
 
 // PayloadVersion is the first line of every payload; a change to the
@@ -137,7 +139,7 @@ func Payload(d Data) []byte {
 	line("issuer_team", d.IssuerTeam)
 	line("issuer_person", d.IssuerPerson)
 	line("issuer_contact", d.IssuerContact)
-	line("issued_on", d.IssuedOn.In(china).Format(dateLayout))
+	line("issued_on", d.IssuedOn.In(clock.Zone).Format(dateLayout))
 	if len(d.Rest) > 0 {
 		rest := sha256.New()
 		for _, r := range d.Rest {

@@ -25,6 +25,8 @@ import (
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"zhiyuan/internal/clock"
 )
 
 // Dialect names the database engine behind a DB.
@@ -336,9 +338,9 @@ func (d Dialect) LockRowWhere(ctx context.Context, tx Querier, table, column str
 // UTC+8 with no daylight saving since 1991) of a unix-seconds column.
 func (d Dialect) BeijingDay(column string) string {
 	if d == Postgres {
-		return "to_char(to_timestamp(" + column + " + 28800) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+		return "to_char(to_timestamp" + clock.ShiftedUnix(column) + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
 	}
-	return "date(" + column + " + 28800, 'unixepoch')"
+	return "date(" + clock.ShiftedUnix(column) + ", 'unixepoch')"
 }
 
 // IsUnavailable reports whether err means the database cannot be reached

@@ -10,12 +10,10 @@ import (
 	"time"
 
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 )
-
-// beijing is the zone the demo's shifts are planned in.
-var beijing = time.FixedZone("CST", 8*3600)
 
 // activity is the spine at work, loaded through the services on a clock the
 // demo moves: every state a role meets on its first day is there.
@@ -92,8 +90,8 @@ func (a *activity) principal(ctx context.Context, username string, g auth.Grant)
 
 // day is the real day offset by days, at hour:minute Beijing time.
 func (a *activity) day(days, hour, minute int) time.Time {
-	d := a.real.In(beijing).AddDate(0, 0, days)
-	return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, beijing)
+	d := a.real.In(clock.Zone).AddDate(0, 0, days)
+	return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, clock.Zone)
 }
 
 // project drafts a project of the first team, on the current clock.

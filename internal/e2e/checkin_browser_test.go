@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"zhiyuan/internal/clock"
 )
 
 // apiCall sends a JSON request to the running server and decodes the answer
@@ -72,7 +74,7 @@ func TestBrowserCheckin(t *testing.T) {
 	ctx := browser(t)
 
 	admin, office := apiLogin(t, srv, "team-admin"), apiLogin(t, srv, "heping-office")
-	cst := time.FixedZone("CST", 8*3600)
+	cst := clock.Zone
 	today := time.Now().In(cst)
 	var pj struct {
 		ID int64 `json:"id"`

@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/dbtest"
 )
@@ -130,7 +131,7 @@ func newWorkload(t *testing.T, srv *process, dsn string) *workload {
 	w.setBase(srv.URL)
 	w.leader = apiLogin(t, srv, "team-admin")
 	office := apiLogin(t, srv, "heping-office")
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	today := time.Now().In(clock.Zone)
 	var pj struct {
 		ID int64 `json:"id"`
 	}

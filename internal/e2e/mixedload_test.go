@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/pii"
 )
 
@@ -268,7 +269,7 @@ func (l *load) setup() {
 		l.csrf[u] = l.pageCSRF(c, "/account")
 	}
 	leader := l.tokens["team-admin"]
-	now := time.Now().In(time.FixedZone("CST", 8*3600))
+	now := time.Now().In(clock.Zone)
 	var pr idOnly
 	l.mustJSON(l.do("setup", nil, "POST", "/api/v1/projects", leader, map[string]any{"team_id": 1, "name": "负载测试社区服务", "category": "社区服务",
 		"content": "负载测试", "region_code": "120101001001", "address": "花园路社区", "recruit_count": 10000,

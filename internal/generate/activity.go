@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
@@ -31,9 +32,6 @@ var (
 
 const day = int64(86400)
 
-// shanghaiOffset: China has kept UTC+8 without daylight saving since 1991.
-const shanghaiOffset = 8 * 3600
-
 // hours are the running totals per volunteer, as volunteer_hours keeps them.
 type hours struct {
 	confirmed, pending []int64
@@ -58,13 +56,13 @@ type days struct {
 	due  map[int64]int64
 }
 
-func (c *days) dayOf(t int64) int64 { return (t + shanghaiOffset) / day }
+func (c *days) dayOf(t int64) int64 { return (t + clock.OffsetSeconds) / day }
 
 func (c *days) dateOf(t int64) string {
 	k := c.dayOf(t)
 	s, ok := c.date[k]
 	if !ok {
-		s = time.Unix(t, 0).UTC().Add(shanghaiOffset * time.Second).Format("2006-01-02")
+		s = time.Unix(t, 0).UTC().Add(clock.OffsetSeconds * time.Second).Format("2006-01-02")
 		c.date[k] = s
 	}
 	return s
@@ -76,7 +74,7 @@ func (c *days) dueOf(t int64) int64 {
 	k := c.dayOf(t)
 	d, ok := c.due[k]
 	if !ok {
-		start := k*day - shanghaiOffset
+		start := k*day - clock.OffsetSeconds
 		d = record.DueAt(time.Unix(start, 0)).Unix() - start
 		c.due[k] = d
 	}
@@ -190,7 +188,7 @@ func (g *gen) putProject(r *rand.Rand, t *teamPlan, cat int, w [2]int64, state s
 		acts = activities["其他"]
 	}
 	act := acts[r.IntN(len(acts))]
-	year := time.Unix(w[0], 0).In(time.FixedZone("CST", shanghaiOffset)).Year()
+	year := time.Unix(w[0], 0).In(clock.Zone).Year()
 	reg, _ := region.Lookup(t.region)
 	p := &proj{id: g.next("projects"), teamID: t.id, team: t, region: t.region, from: w[0], to: w[1], state: state,
 		name:    fmt.Sprintf("%d年%s%s", year, reg.Name, act),
@@ -222,7 +220,7 @@ func (g *gen) putProject(r *rand.Rand, t *teamPlan, cat int, w [2]int64, state s
 		updated = w[1] + day
 	}
 	date := func(t int64) string {
-		return time.Unix(t, 0).UTC().Add(shanghaiOffset * time.Second).Format("2006-01-02")
+		return time.Unix(t, 0).UTC().Add(clock.OffsetSeconds * time.Second).Format("2006-01-02")
 	}
 	g.w.put("projects", projectCols, p.id, t.id, p.name, g.cats[cat].ID, p.content, p.region, p.address, 10+r.IntN(190),
 		"身体健康，服从安排", "户外活动注意防暑防寒", "活动期间购买志愿者保险", []int{0, 1, 1, 1}[r.IntN(4)], date(w[0]), date(w[1]),

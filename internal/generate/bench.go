@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/project"
 )
 
@@ -26,7 +27,7 @@ func (g *gen) writeBenchShifts() error {
 	if len(current) == 0 {
 		return fmt.Errorf("no team has a published project")
 	}
-	tomorrow := ((g.now+shanghaiOffset)/day+1)*day - shanghaiOffset
+	tomorrow := ((g.now+clock.OffsetSeconds)/day+1)*day - clock.OffsetSeconds
 	for i := 0; i < OpenShifts; i++ {
 		p := current[i%len(current)]
 		start := tomorrow + int64(i/12)*day + int64(8+i%12)*3600

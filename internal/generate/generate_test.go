@@ -19,6 +19,7 @@ import (
 
 	"zhiyuan/internal/app"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/dbtest"
 	"zhiyuan/internal/generate"
@@ -172,7 +173,7 @@ func TestGenerateSmallCity(t *testing.T) {
 		}
 		// The benchmark's sign-up rush adds shifts to the burst project on
 		// the next four days: its dates must allow them.
-		shanghai := time.FixedZone("CST", 8*3600)
+		shanghai := clock.Zone
 		today, later := now.In(shanghai).Format("2006-01-02"), now.In(shanghai).AddDate(0, 0, 5).Format("2006-01-02")
 		if n := count(t, d, `SELECT COUNT(*) FROM projects WHERE id = $1 AND starts_on <= $2 AND ends_on >= $3`, m.BurstProjectID, today, later); n != 1 {
 			t.Errorf("burst project %d does not run from today to %s", m.BurstProjectID, later)

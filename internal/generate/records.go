@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 )
@@ -68,7 +69,7 @@ func (g *gen) teamRecords(r *rand.Rand, t *teamPlan, want int, c *days, stamp []
 // records it made (at least one, so the caller's loop ends).
 func (g *gen) shift(r *rand.Rand, p *proj, elig []int32, k int, c *days, stamp []int64) int {
 	last := min(p.to, g.now-2*day)
-	dayStart := ((p.from+r.Int64N(max(1, last-p.from))+shanghaiOffset)/day)*day - shanghaiOffset
+	dayStart := ((p.from+r.Int64N(max(1, last-p.from))+clock.OffsetSeconds)/day)*day - clock.OffsetSeconds
 	start := dayStart + shiftHours[r.IntN(len(shiftHours))]*3600
 	end := start + shiftLen[r.IntN(len(shiftLen))]*3600
 	id := g.next("shifts")
@@ -124,7 +125,7 @@ func (g *gen) attend(r *rand.Rand, p *proj, shiftID, v, start, end, created int6
 func (g *gen) backfill(r *rand.Rand, p *proj, elig []int32, c *days) {
 	v := int64(elig[r.IntN(len(elig))])
 	last := min(p.to, g.now-2*day)
-	start := ((p.from+r.Int64N(max(1, last-p.from))+shanghaiOffset)/day)*day - shanghaiOffset + 9*3600
+	start := ((p.from+r.Int64N(max(1, last-p.from))+clock.OffsetSeconds)/day)*day - clock.OffsetSeconds + 9*3600
 	minutes := 60 + r.Int64N(180)
 	end := start + minutes*60
 	g.putRecord(r, p, v, 0, 0, start, end, minutes, end+(1+r.Int64N(5))*day, p.adminAccount, true, c)

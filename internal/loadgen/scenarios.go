@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/region"
 )
 
@@ -217,10 +218,10 @@ func (r *run) checkinBurst(ctx context.Context, leader *apiClient, scanners []*a
 // must show exactly the seats given, and nobody twice.
 func (r *run) signupRush(ctx context.Context, leader *apiClient, vols []*apiClient, limit float64) (Row, error) {
 	seats := r.c.Scale.RushSeats
-	day := time.Now().In(shanghai).AddDate(0, 0, 1)
+	day := time.Now().In(clock.Zone).AddDate(0, 0, 1)
 	var shifts []int64
 	for k := 0; k < 4; k++ {
-		start := time.Date(day.Year(), day.Month(), day.Day()+k, 21, 0, 0, 0, shanghai)
+		start := time.Date(day.Year(), day.Month(), day.Day()+k, 21, 0, 0, 0, clock.Zone)
 		var out struct {
 			ID int64 `json:"id"`
 		}
@@ -275,8 +276,6 @@ func (r *run) signupRush(ctx context.Context, leader *apiClient, vols []*apiClie
 	}
 	return row, nil
 }
-
-var shanghai = time.FixedZone("CST", 8*3600)
 
 // registration: self-registration over the API with valid, new ID numbers
 // (validation, sealing, duplicate checks, argon2id, one transaction).

@@ -3,6 +3,8 @@ package pii
 import (
 	"fmt"
 	"time"
+
+	"zhiyuan/internal/clock"
 )
 
 // IDType identifies the kind of identity document a number belongs to.
@@ -63,9 +65,6 @@ func (id ID) GoString() string { return "pii.ID{" + id.String() + "}" }
 var residentWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 
 const residentCheckChars = "10X98765432"
-
-// chinaTime is Beijing time, used to decide what "today" is for birth dates.
-var chinaTime = time.FixedZone("CST", 8*60*60)
 
 // nowFunc is the clock used for the not-in-the-future check; tests replace it.
 var nowFunc = time.Now
@@ -189,7 +188,7 @@ func parseBirthDate(s string) (time.Time, error) {
 	if t.Before(minBirthDate) {
 		return time.Time{}, fmt.Errorf("%w: before 1900-01-01", ErrIDBirthDate)
 	}
-	ny, nm, nd := nowFunc().In(chinaTime).Date()
+	ny, nm, nd := nowFunc().In(clock.Zone).Date()
 	if t.After(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC)) {
 		return time.Time{}, fmt.Errorf("%w: in the future", ErrIDBirthDate)
 	}

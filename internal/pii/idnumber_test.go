@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"zhiyuan/internal/clock"
 )
 
 // fixClock makes "now" 2025-06-15 12:00 Beijing time for the duration of t.
@@ -17,7 +19,7 @@ func fixClock(t *testing.T, now time.Time) {
 	t.Cleanup(func() { nowFunc = old })
 }
 
-var testNow = time.Date(2025, 6, 15, 12, 0, 0, 0, chinaTime)
+var testNow = time.Date(2025, 6, 15, 12, 0, 0, 0, clock.Zone)
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
@@ -290,7 +292,7 @@ func TestAgeOn(t *testing.T) {
 		{date(2000, 1, 1), date(2000, 1, 1), 0},
 		{date(2000, 1, 2), date(2000, 1, 1), 0}, // on before birth
 		{date(2000, 6, 15), time.Date(2018, 6, 15, 23, 59, 59, 0, time.UTC), 18},
-		{date(2000, 6, 15), time.Date(2018, 6, 15, 0, 30, 0, 0, chinaTime), 18}, // dates taken in each location
+		{date(2000, 6, 15), time.Date(2018, 6, 15, 0, 30, 0, 0, clock.Zone), 18}, // dates taken in each location
 	}
 	for _, tt := range tests {
 		if got := AgeOn(tt.birth, tt.on); got != tt.want {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/region"
 )
@@ -30,7 +31,7 @@ func (s *Service) OpenShifts(ctx context.Context, q OpenQuery) (*OpenList, error
 	var day time.Time
 	if q.Day != "" {
 		var err error
-		if day, err = time.ParseInLocation(time.DateOnly, q.Day, shanghai); err != nil {
+		if day, err = time.ParseInLocation(time.DateOnly, q.Day, clock.Zone); err != nil {
 			f.Add("date", "bad_date", "shifts.bad_date")
 		}
 	}

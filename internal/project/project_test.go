@@ -11,12 +11,13 @@ import (
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/apptest"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/volunteer"
 )
 
 func draft(days int) project.NewProject {
-	start := time.Now().In(time.FixedZone("CST", 8*3600))
+	start := time.Now().In(clock.Zone)
 	return project.NewProject{TeamID: 1, Name: "花园路社区助老服务", Category: "关爱老人", Content: "为独居老人送餐、陪伴",
 		RegionCode: "120101001001", Address: "天津市和平区花园路12号", RecruitCount: 20, StartsOn: start.Format("2006-01-02"),
 		EndsOn: start.AddDate(0, 0, days).Format("2006-01-02"), ContactName: "王建国", ContactPhone: "13800138000",
@@ -125,7 +126,7 @@ func TestShiftRules(t *testing.T) {
 		}
 	}
 	// A night shift crossing midnight is fine.
-	night := time.Date(base.Year(), base.Month(), base.Day(), 22, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	night := time.Date(base.Year(), base.Month(), base.Day(), 22, 0, 0, 0, clock.Zone)
 	if _, err := env.App.Projects.AddShift(context.Background(), admin, pr.ID, project.NewShift{
 		StartsAt: night.Format(time.RFC3339), EndsAt: night.Add(8 * time.Hour).Format(time.RFC3339), Capacity: 2}); err != nil {
 		t.Fatalf("night shift: %v", err)

@@ -13,6 +13,7 @@ import (
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/team"
@@ -73,8 +74,8 @@ func projectTarget(p Project) auth.Target {
 }
 
 func (s *Service) today() time.Time {
-	y, m, d := s.Now().In(shanghai).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, shanghai)
+	y, m, d := s.Now().In(clock.Zone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, clock.Zone)
 }
 
 // Create drafts a project for a team the principal manages.

@@ -7,6 +7,7 @@ import (
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/project"
 )
 
@@ -16,7 +17,7 @@ func TestShiftAtMostTwoYearsAhead(t *testing.T) {
 	env := apptest.New(t)
 	ctx := context.Background()
 	np := apptest.NewProject("远期项目", "花园路社区", 5, 10)
-	far := time.Now().In(time.FixedZone("CST", 8*3600)).AddDate(3, 0, 0)
+	far := time.Now().In(clock.Zone).AddDate(3, 0, 0)
 	np.StartsOn, np.EndsOn = far.Format("2006-01-02"), far.AddDate(0, 0, 10).Format("2006-01-02")
 	pr, err := env.App.Projects.Create(ctx, env.Principal("team-admin"), np)
 	if err != nil {

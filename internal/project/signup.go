@@ -10,6 +10,7 @@ import (
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 )
 
@@ -163,8 +164,8 @@ func overlap(ctx context.Context, q db.Querier, volunteerID int64, sh Shift) err
 		return errAlreadySigned
 	}
 	return apperr.New(apperr.Conflict, "signup.overlap").With(map[string]any{
-		"Project": name, "Start": time.Unix(start, 0).In(shanghai).Format("01-02 15:04"),
-		"End": time.Unix(end, 0).In(shanghai).Format("15:04")})
+		"Project": name, "Start": time.Unix(start, 0).In(clock.Zone).Format("01-02 15:04"),
+		"End": time.Unix(end, 0).In(clock.Zone).Format("15:04")})
 }
 
 // Cancel gives a seat up (the volunteer's own, or any on a shift the

@@ -6,6 +6,7 @@ import (
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 )
 
@@ -15,8 +16,8 @@ func (s *Service) ShiftsOn(ctx context.Context, p *auth.Principal, day time.Time
 	if !auth.Allowed(p, auth.PermProjectManage) {
 		return nil, errForbidden
 	}
-	y, m, d := day.In(shanghai).Date()
-	from := time.Date(y, m, d, 0, 0, 0, 0, shanghai)
+	y, m, d := day.In(clock.Zone).Date()
+	from := time.Date(y, m, d, 0, 0, 0, 0, clock.Zone)
 	var c db.Conds
 	regions, all := auth.RegionScopes(p, auth.PermProjectManage)
 	if !all && !c.Scope("p.region_code", regions, "p.team_id", auth.TeamScopes(p, auth.PermProjectManage)) {

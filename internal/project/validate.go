@@ -6,17 +6,10 @@ import (
 	"unicode/utf8"
 
 	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/region"
 )
-
-// shanghai is where dates are reckoned.
-var shanghai = func() *time.Location {
-	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return l
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
 
 // checkedProject is a valid NewProject with parsed values.
 type checkedProject struct {
@@ -66,12 +59,12 @@ func validate(in NewProject, today time.Time) (checkedProject, error) {
 	if (in.Lat == nil) != (in.Lng == nil) || (in.Lat != nil && (*in.Lat < 3 || *in.Lat > 54 || *in.Lng < 73 || *in.Lng > 136)) {
 		f.Add("lat", "range", "project.coordinates")
 	}
-	c.start, err = time.ParseInLocation("2006-01-02", strings.TrimSpace(in.StartsOn), shanghai)
+	c.start, err = time.ParseInLocation("2006-01-02", strings.TrimSpace(in.StartsOn), clock.Zone)
 	if err != nil {
 		f.Add("starts_on", "format", "project.date_format")
 	}
 	var err2 error
-	c.end, err2 = time.ParseInLocation("2006-01-02", strings.TrimSpace(in.EndsOn), shanghai)
+	c.end, err2 = time.ParseInLocation("2006-01-02", strings.TrimSpace(in.EndsOn), clock.Zone)
 	if err2 != nil {
 		f.Add("ends_on", "format", "project.date_format")
 	}
@@ -112,7 +105,7 @@ func validateShift(in NewShift, p Project, now time.Time) (checkedShift, error) 
 		f.Add("ends_at", "format", "project.time_format")
 	}
 	if err1 == nil && err2 == nil {
-		day := c.start.In(shanghai).Format("2006-01-02")
+		day := c.start.In(clock.Zone).Format("2006-01-02")
 		switch {
 		case !c.end.After(c.start):
 			f.Add("ends_at", "before_start", "project.shift_ends_before_start")

@@ -10,6 +10,7 @@ import (
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/stats"
 )
@@ -31,7 +32,7 @@ func reasonField(f apperr.Fields, reason string) string {
 }
 
 // earliestService is the first moment a time of service may lie at.
-var earliestService = time.Date(2000, 1, 1, 0, 0, 0, 0, shanghai)
+var earliestService = time.Date(2000, 1, 1, 0, 0, 0, 0, clock.Zone)
 
 // serviceTimes parses and checks a past time of service: both times set,
 // the end after the start and at most 24 hours later, between 2000-01-01
@@ -221,7 +222,7 @@ func (s *Service) EnterAttendance(ctx context.Context, p *auth.Principal, shiftI
 		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", in.VolunteerID); err != nil {
 			return apperr.Mask(err, apperr.New(apperr.NotFound, "volunteer.not_found"))
 		}
-		st, err := loadStanding(ctx, tx, sh, in.VolunteerID, out.In(shanghai).Format("2006-01-02"))
+		st, err := loadStanding(ctx, tx, sh, in.VolunteerID, out.In(clock.Zone).Format("2006-01-02"))
 		if err != nil {
 			return apperr.Wrap(err, "record: standing")
 		}
@@ -240,18 +241,18 @@ func (s *Service) EnterAttendance(ctx context.Context, p *auth.Principal, shiftI
 			fe.Add("check_out_at", "range", "record.manual_range")
 			return fe.Err()
 		}
-		st, err = loadStanding(ctx, tx, sh, in.VolunteerID, in1.In(shanghai).Format("2006-01-02"))
+		st, err = loadStanding(ctx, tx, sh, in.VolunteerID, in1.In(clock.Zone).Format("2006-01-02"))
 		if err != nil {
 			return apperr.Wrap(err, "record: standing")
 		}
-		if _, err := s.scanTx(ctx, tx, sh, in.VolunteerID, st, in1.In(shanghai).Format("2006-01-02"), "manual", reason, p.AccountID, in1, true); err != nil {
+		if _, err := s.scanTx(ctx, tx, sh, in.VolunteerID, st, in1.In(clock.Zone).Format("2006-01-02"), "manual", reason, p.AccountID, in1, true); err != nil {
 			return err
 		}
-		st, err = loadStanding(ctx, tx, sh, in.VolunteerID, out.In(shanghai).Format("2006-01-02"))
+		st, err = loadStanding(ctx, tx, sh, in.VolunteerID, out.In(clock.Zone).Format("2006-01-02"))
 		if err != nil {
 			return apperr.Wrap(err, "record: standing")
 		}
-		scan, err = s.scanTx(ctx, tx, sh, in.VolunteerID, st, out.In(shanghai).Format("2006-01-02"), "manual", reason, p.AccountID, out, true)
+		scan, err = s.scanTx(ctx, tx, sh, in.VolunteerID, st, out.In(clock.Zone).Format("2006-01-02"), "manual", reason, p.AccountID, out, true)
 		return err
 	})
 	return scan, err

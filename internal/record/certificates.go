@@ -20,6 +20,7 @@ import (
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/certificate"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/region"
@@ -166,7 +167,7 @@ func (s *Service) insertCertificate(ctx context.Context, tx db.Querier, p *auth.
 		code, volunteerID, db.NullID(teamID), volunteerRegion, d.TotalMinutes, []byte{0}, db.NullID(p.AccountID), s.Now().Unix(), hash).Scan(&id); err != nil {
 		return Certificate{}, apperr.Wrap(err, "certificate: insert")
 	}
-	d.Serial = fmt.Sprintf("ZY-%d-%06d", d.IssuedOn.In(shanghai).Year(), id)
+	d.Serial = fmt.Sprintf("ZY-%d-%06d", d.IssuedOn.In(clock.Zone).Year(), id)
 	d = s.signer.Seal(d)
 	payload, err := json.Marshal(d)
 	if err != nil {
@@ -260,7 +261,7 @@ func linesOf(counted []countedRecord) ([]certificate.RecordLine, []certificate.R
 	at := map[[2]string]int{}
 	for _, c := range counted[:split] {
 		total += c.minutes
-		date := time.Unix(c.startsAt, 0).In(shanghai).Format("2006-01-02")
+		date := time.Unix(c.startsAt, 0).In(clock.Zone).Format("2006-01-02")
 		key := [2]string{date[:4], c.team}
 		if len(at) >= certificate.MaxRest/2 { // then by year alone
 			key[1] = "各团队"
@@ -278,7 +279,7 @@ func linesOf(counted []countedRecord) ([]certificate.RecordLine, []certificate.R
 	lines := make([]certificate.RecordLine, 0, len(counted)-split)
 	for _, c := range counted[split:] {
 		total += c.minutes
-		lines = append(lines, certificate.RecordLine{Date: time.Unix(c.startsAt, 0).In(shanghai).Format("2006-01-02"),
+		lines = append(lines, certificate.RecordLine{Date: time.Unix(c.startsAt, 0).In(clock.Zone).Format("2006-01-02"),
 			Project: c.activity, Content: c.content, Minutes: c.minutes})
 	}
 	sort.SliceStable(rest, func(i, j int) bool {

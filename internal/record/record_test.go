@@ -9,6 +9,7 @@ import (
 	"zhiyuan/internal/apptest"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/checkin"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 	"zhiyuan/internal/volunteer"
@@ -30,7 +31,7 @@ func setup(t testing.TB) *fixture {
 	env := apptest.New(t)
 	ctx := context.Background()
 	f := &fixture{env: env, leader: env.Principal("team-admin")}
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	today := time.Now().In(clock.Zone)
 	pr, err := env.App.Projects.Create(ctx, f.leader, project.NewProject{TeamID: 1, Name: "社区卡口值守", Category: "社区服务",
 		Content: "测温登记", RegionCode: "120101001001", Address: "花园路社区北门", RecruitCount: 5, StartsOn: today.Format("2006-01-02"),
 		EndsOn: today.AddDate(0, 0, 10).Format("2006-01-02"), ContactName: "王建国", ContactPhone: "13800138000"})

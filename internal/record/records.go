@@ -12,6 +12,7 @@ import (
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 )
 
@@ -87,8 +88,8 @@ func (s *Service) Void(ctx context.Context, p *auth.Principal, id int64, reason 
 // the volunteer, naming its project, date and time, its id in the fields.
 func overlapError(other Record) error {
 	e := apperr.New(apperr.Conflict, "record.overlap").With(map[string]any{"Project": other.Activity,
-		"Date": other.StartsAt.In(shanghai).Format("2006-01-02"), "From": other.StartsAt.In(shanghai).Format("15:04"),
-		"To": other.EndsAt.In(shanghai).Format("15:04")})
+		"Date": other.StartsAt.In(clock.Zone).Format("2006-01-02"), "From": other.StartsAt.In(clock.Zone).Format("15:04"),
+		"To": other.EndsAt.In(clock.Zone).Format("15:04")})
 	e.Fields = map[string]apperr.Field{"overlapping_record_id": {Code: strconv.FormatInt(other.ID, 10), Key: "record.overlap_field",
 		Args: map[string]any{"ID": other.ID}}}
 	return e

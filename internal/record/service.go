@@ -13,6 +13,7 @@ import (
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/certificate"
 	"zhiyuan/internal/checkin"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/stats"
 	"zhiyuan/internal/volunteer"
@@ -48,13 +49,6 @@ func NewService(d *db.DB, codes *checkin.Codes, v *volunteer.Service, log *slog.
 	}
 	return &Service{db: d, codes: codes, volunteers: v, log: log, RoundTo: 1, CheckOutAfter: DefaultCheckOutAfter, Now: time.Now}
 }
-
-var shanghai = func() *time.Location {
-	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return l
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
 
 var (
 	errShiftMissing  = apperr.New(apperr.NotFound, "shift.not_found")
@@ -206,7 +200,7 @@ type standingFunc func(tx db.Querier, day string) (shiftInfo, int64, standing, e
 func (s *Service) attendWith(ctx context.Context, load standingFunc, method, reason string, by int64, at time.Time, mustSignUp bool) (Scan, error) {
 	var out Scan
 	err := s.db.Tx(ctx, func(tx db.Querier) error {
-		day := at.In(shanghai).Format("2006-01-02")
+		day := at.In(clock.Zone).Format("2006-01-02")
 		sh, volunteerID, st, err := load(tx, day)
 		if err != nil {
 			return err
@@ -229,7 +223,7 @@ func (s *Service) scanTx(ctx context.Context, tx db.Querier, sh shiftInfo, volun
 	}
 	if st.openID != 0 {
 		if at.Sub(st.openIn) < s.CheckOutAfter {
-			args := map[string]any{"Time": st.openIn.In(shanghai).Format("15:04")}
+			args := map[string]any{"Time": st.openIn.In(clock.Zone).Format("15:04")}
 			e := errCheckedIn.With(args)
 			e.Fields = map[string]apperr.Field{"code": {Code: "already_checked_in", Key: "checkin.already_checked_in", Args: args}}
 			return out, e
@@ -246,7 +240,7 @@ func (s *Service) scanTx(ctx context.Context, tx db.Querier, sh shiftInfo, volun
 		return out, errNotSignedUp
 	}
 	if at.Before(sh.start.Add(-CheckInOpensBefore)) {
-		return out, errTooEarly.With(map[string]any{"Time": sh.start.Add(-CheckInOpensBefore).In(shanghai).Format("15:04")})
+		return out, errTooEarly.With(map[string]any{"Time": sh.start.Add(-CheckInOpensBefore).In(clock.Zone).Format("15:04")})
 	}
 	if !at.Before(sh.end) {
 		return out, errShiftOver
@@ -326,7 +320,7 @@ func (s *Service) round(d time.Duration) int {
 // addWorkingDays counts n weekdays after t (public holidays are not known
 // to the platform yet, so a deadline over a holiday comes early).
 func addWorkingDays(t time.Time, n int) time.Time {
-	d := t.In(shanghai)
+	d := t.In(clock.Zone)
 	for n > 0 {
 		d = d.AddDate(0, 0, 1)
 		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {

@@ -10,6 +10,7 @@ import (
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/region"
@@ -94,7 +95,7 @@ func (s *Service) ExportMembers(ctx context.Context, p *auth.Principal, teamID i
 		for _, m := range list {
 			joined := ""
 			if !m.JoinedAt.IsZero() {
-				joined = m.JoinedAt.In(shanghai).Format("2006-01-02")
+				joined = m.JoinedAt.In(clock.Zone).Format("2006-01-02")
 			}
 			if err := x.Add(m.VolunteerNo, m.RealName, m.PhoneMasked, region.FullName(m.RegionCode),
 				s.cat.T(lang, "team.role."+m.Role, nil), s.cat.T(lang, "team.member_status."+m.Status, nil), joined,

@@ -48,11 +48,3 @@ const MaxUpload = 128 << 20
 // MaxDuration is how long an import request may take to upload and save: a
 // million-row sheet at a few thousand rows a second, with room to spare.
 const MaxDuration = 30 * time.Minute
-
-// shanghai is where dates in exports are reckoned.
-var shanghai = func() *time.Location {
-	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return l
-	}
-	return time.FixedZone("CST", 8*3600)
-}()

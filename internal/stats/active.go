@@ -11,6 +11,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 )
 
@@ -140,9 +141,9 @@ func stillActive(ctx context.Context, q db.Querier, m mark) (bool, error) {
 // periodRange is the unix-time range [lo, hi) of a day or month.
 func periodRange(grain, period string) (lo, hi int64) {
 	if grain == grainMonth {
-		t, _ := time.ParseInLocation("2006-01", period, zone)
+		t, _ := time.ParseInLocation("2006-01", period, clock.Zone)
 		return t.Unix(), t.AddDate(0, 1, 0).Unix()
 	}
-	t, _ := time.ParseInLocation(time.DateOnly, period, zone)
+	t, _ := time.ParseInLocation(time.DateOnly, period, clock.Zone)
 	return t.Unix(), t.AddDate(0, 0, 1).Unix()
 }

@@ -10,6 +10,7 @@ import (
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/region"
 )
@@ -172,7 +173,7 @@ func (s *Service) Public(ctx context.Context, q Query) (PublicFigures, error) {
 
 // Period returns the default period: the current year to today.
 func (s *Service) Period() (from, to string) {
-	now := s.Now().In(zone)
+	now := s.Now().In(clock.Zone)
 	return now.Format("2006") + "-01-01", now.Format(time.DateOnly)
 }
 
@@ -408,7 +409,7 @@ func topTeams(ctx context.Context, q db.Querier, code string, limit int) ([]Team
 // records counts pending records by due day: overdue before today.
 func (s *Service) records(ctx context.Context, code string) (RecordFigures, error) {
 	var r RecordFigures
-	today := s.Now().In(zone).Format(time.DateOnly)
+	today := s.Now().In(clock.Zone).Format(time.DateOnly)
 	err := s.db.Read().QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0), COALESCE(SUM(CASE WHEN period < $3 THEN n ELSE 0 END), 0)
 		FROM stat_counts WHERE region_code = $1 AND metric = $2 AND grain = 'D'`, code, mAwaiting, today).Scan(&r.Awaiting, &r.Overdue)
 	return r, err

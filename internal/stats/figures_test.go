@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/stats"
 )
 
@@ -14,7 +15,7 @@ func TestFigures(t *testing.T) {
 	ctx := context.Background()
 	s := w.env.App.Stats
 	office := w.env.Principal("heping-office")
-	day := w.shift.StartsAt.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+	day := w.shift.StartsAt.In(clock.Zone).Format(time.DateOnly)
 	all := func(code string) stats.Query { return stats.Query{RegionCode: code, From: "2000-01-01", To: day} }
 
 	f, err := s.Figures(ctx, office, all("120101"))

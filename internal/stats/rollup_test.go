@@ -13,6 +13,7 @@ import (
 
 	"zhiyuan/internal/apptest"
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
@@ -44,7 +45,7 @@ func build(t *testing.T) *world {
 	ctx := context.Background()
 	w := &world{env: env}
 	office, leader := env.Principal("heping-office"), env.Principal("team-admin")
-	today := time.Now().In(time.FixedZone("CST", 8*3600))
+	today := time.Now().In(clock.Zone)
 
 	newProject := func(name, category string) project.Project {
 		pr, err := env.App.Projects.Create(ctx, leader, project.NewProject{TeamID: 1, Name: name, Category: category,

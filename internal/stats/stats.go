@@ -12,7 +12,7 @@
 package stats
 
 import (
-	"time"
+	"zhiyuan/internal/clock"
 )
 
 // Metrics of stat_counts.
@@ -48,16 +48,8 @@ const (
 // told apart.
 const maxHoursBucket = 5000
 
-// zone is the time zone of days and months.
-var zone = func() *time.Location {
-	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return l
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
-
 // dayOf is the date in Beijing time of a unix time.
-func dayOf(unix int64) string { return time.Unix(unix, 0).In(zone).Format(time.DateOnly) }
+func dayOf(unix int64) string { return clock.DayOfUnix(unix) }
 
 // levelWidths are the lengths of region codes from the province down.
 var levelWidths = [...]int{2, 4, 6, 9, 12}

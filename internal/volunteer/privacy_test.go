@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/clock"
 )
 
 // The ID number's first six digits, its last four and the birth date are
@@ -131,7 +132,7 @@ func login(t *testing.T, env *apptest.Env, username, password string) signedIn {
 }
 
 func ageToday(born time.Time) int {
-	now := time.Now().In(time.FixedZone("CST", 8*3600))
+	now := time.Now().In(clock.Zone)
 	age := now.Year() - born.Year()
 	if now.Month() < born.Month() || (now.Month() == born.Month() && now.Day() < born.Day()) {
 		age--

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/auth"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/pii"
 )
 
@@ -48,9 +49,9 @@ func ownView(v Volunteer, now time.Time) Volunteer {
 // ageOf is the age in whole years, in Asia/Shanghai, of someone born on the
 // date birth ("2006-01-02"); 0 when the birth date is unknown.
 func ageOf(birth string, now time.Time) int {
-	b, err := time.ParseInLocation(time.DateOnly, birth, shanghai)
+	b, err := time.ParseInLocation(time.DateOnly, birth, clock.Zone)
 	if err != nil {
 		return 0
 	}
-	return pii.AgeOn(b, now.In(shanghai))
+	return pii.AgeOn(b, now.In(clock.Zone))
 }

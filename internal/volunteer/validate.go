@@ -9,17 +9,10 @@ import (
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/pii"
 	"zhiyuan/internal/region"
 )
-
-// shanghai is the zone in which ages and dates are reckoned.
-var shanghai = func() *time.Location {
-	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return l
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
 
 // mode says who is registering: the person themself, or someone on their behalf.
 type mode int
@@ -123,7 +116,7 @@ func (s *Service) checkBirthAndGender(c *checked, f apperr.Fields) {
 	if c.id.Number == "" {
 		return // the ID error is already reported
 	}
-	b, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(c.in.BirthDate), shanghai)
+	b, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(c.in.BirthDate), clock.Zone)
 	if err != nil || b.After(s.now()) || b.Year() < 1900 {
 		f.Add("birth_date", "format", "volunteer.birth_date_format")
 	} else {
@@ -147,7 +140,7 @@ func (s *Service) checkBirthAndGender(c *checked, f apperr.Fields) {
 // checkAge applies the age rules: under 14 cannot register themselves;
 // under 18 need a guardian's name, phone and consent on record.
 func (s *Service) checkAge(c *checked, m mode, f apperr.Fields) {
-	age := pii.AgeOn(c.birth, s.now().In(shanghai))
+	age := pii.AgeOn(c.birth, s.now().In(clock.Zone))
 	if age < MinSelfRegisterAge && m == modeSelf {
 		f.AddArgs("id_number", "under_age", "volunteer.under_14", map[string]any{"Age": MinSelfRegisterAge})
 		return

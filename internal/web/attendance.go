@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/checkin"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
@@ -198,7 +199,7 @@ func (s *Server) enterAttendance(w http.ResponseWriter, r *http.Request) {
 // localRFC3339 reads a datetime-local value ("2026-03-05T09:30") as Beijing
 // time; anything else is passed on for the service to refuse.
 func localRFC3339(v string) string {
-	t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(v), shanghai)
+	t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(v), clock.Zone)
 	if err != nil {
 		return v
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/certificate"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 )
@@ -52,7 +53,7 @@ func newFiller(p *Page, key, arg string) filler {
 func (f filler) fill(v string) string { return f.before + v + f.after }
 
 // clockTime is how the pages show a time, in Asia/Shanghai.
-func clockTime(t time.Time) string { return t.In(shanghai).Format("2006-01-02 15:04") }
+func clockTime(t time.Time) string { return t.In(clock.Zone).Format("2006-01-02 15:04") }
 
 // recordsHTML writes the hours page's records.
 func recordsHTML(b *bytes.Buffer, p *Page, list []record.Record) template.HTML {

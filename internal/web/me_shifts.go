@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"zhiyuan/internal/certificate"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
@@ -142,7 +143,7 @@ func (s *Server) showShifts(w http.ResponseWriter, r *http.Request, err error) {
 
 // newShiftRow fills the texts every line has.
 func newShiftRow(l project.ScheduleLine) shiftRow {
-	start, end := l.StartsAt.In(shanghai), l.EndsAt.In(shanghai)
+	start, end := l.StartsAt.In(clock.Zone), l.EndsAt.In(clock.Zone)
 	when := clockTime(start) + " – " + end.Format("15:04")
 	if end.YearDay() != start.YearDay() || end.Year() != start.Year() {
 		when = clockTime(start) + " – " + clockTime(end)

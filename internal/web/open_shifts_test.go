@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/project"
 )
 
@@ -57,7 +58,7 @@ func TestOpenShiftsList(t *testing.T) {
 	if _, body, _ = env.Browser().Get("/shifts?region_code=120102"); strings.Contains(body, "公开的值守") {
 		t.Fatal("Hedong lists Heping's shifts")
 	}
-	if _, body, _ = env.Browser().Get("/shifts?date=" + start.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)); !strings.Contains(body, `open-shift-`+itoa(sooner.ID)+`"`) || strings.Contains(body, `open-shift-`+itoa(later.ID)+`"`) {
+	if _, body, _ = env.Browser().Get("/shifts?date=" + start.In(clock.Zone).Format(time.DateOnly)); !strings.Contains(body, `open-shift-`+itoa(sooner.ID)+`"`) || strings.Contains(body, `open-shift-`+itoa(later.ID)+`"`) {
 		t.Fatal("the day filter")
 	}
 	if status, body, _ = env.Browser().Get("/shifts?date=2026-02-30"); status != http.StatusUnprocessableEntity || !strings.Contains(body, "日期格式") {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/clock"
 )
 
 var (
@@ -47,7 +48,7 @@ func TestProjectCheckinFlow(t *testing.T) {
 	}
 	mustContain(t, "new project form", body, "<h1>发布项目</h1>", `name="team_id"`, `value="社区服务"`, `name="region_pick"`)
 
-	cst := time.FixedZone("CST", 8*3600)
+	cst := clock.Zone
 	today := time.Now().In(cst)
 	form := url.Values{"team_id": {"1"}, "name": {"网页测试项目"}, "category": {"社区服务"}, "content": {"楼门值守"},
 		"region_code": {"120101001001"}, "address": {"花园路社区"}, "recruit_count": {"10"},

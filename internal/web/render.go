@@ -19,6 +19,7 @@ import (
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/certificate"
+	"zhiyuan/internal/clock"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/i18n"
 	"zhiyuan/internal/region"
@@ -26,15 +27,6 @@ import (
 
 //go:embed templates
 var templateFiles embed.FS
-
-// shanghai is where times are shown; they are stored in UTC.
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
 
 // Page is what every template receives.
 type Page struct {
@@ -115,10 +107,10 @@ func (p *Page) Inc(i int) int { return i + 1 }
 func (p *Page) Date(t time.Time) string { return certificate.FormatDate(t) }
 
 // Clock formats a time of day in Asia/Shanghai.
-func (p *Page) Clock(t time.Time) string { return t.In(shanghai).Format("15:04") }
+func (p *Page) Clock(t time.Time) string { return t.In(clock.Zone).Format("15:04") }
 
 // Time formats a time in Asia/Shanghai.
-func (p *Page) Time(t time.Time) string { return t.In(shanghai).Format("2006-01-02 15:04") }
+func (p *Page) Time(t time.Time) string { return t.In(clock.Zone).Format("2006-01-02 15:04") }
 
 // Has reports whether the signed-in principal holds the role.
 func (p *Page) Has(role string) bool { return p.Principal.Has(auth.Role(role)) }
