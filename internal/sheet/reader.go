@@ -39,8 +39,9 @@ type Reader struct {
 	sst     *sharedStrings
 	dir     string // temporary files of a large shared string table
 	headers []string
-	fields  []string // canonical field of each column, "" for others
-	err     error    // sticky end: io.EOF or what ended reading
+	fields  []string    // canonical field of each column, "" for others
+	pending *pendingRow // the first data row, read with the header
+	err     error       // sticky end: io.EOF or what ended reading
 }
 
 // Open reads the header row of an uploaded .xlsx, recognised by content
@@ -107,31 +108,127 @@ func (rd *Reader) open(r io.ReaderAt, size int64, lim Limits) error {
 	return rd.readHeader()
 }
 
-// readHeader takes the first non-blank row as the header row and maps its
-// cells to fields.
+// maxTitleRows is how many non-blank rows above the header an office's
+// sheet may carry (a title, a date, a unit) before its header row.
+const maxTitleRows = 5
+
+// readHeader finds the header row: the first non-blank row with at least two
+// known column names, after at most maxTitleRows rows of titles (a
+// 花名册's "和平区志愿者花名册" and "填报日期" lines). A header of two rows
+// (merged cells: "证件信息" over "证件类型" and "证件号码") is read as one:
+// a column the first row does not name takes the name below it. Without any
+// such row the first non-blank row is the header, and its missing columns
+// are reported as before.
 func (rd *Reader) readHeader() error {
-	for {
+	var first []cellValue
+	for seen := 0; ; {
 		num, cells, err := rd.rows.next(maxColumns)
 		if errors.Is(err, io.EOF) {
+			if first != nil {
+				return rd.setHeader(first, nil)
+			}
 			return ErrEmpty
 		}
 		if err != nil {
 			return unreadable(err, fmt.Sprintf("row %d", num))
 		}
-		if !slices.ContainsFunc(cells, func(c cellValue) bool { return Clean(c.text) != "" }) {
+		if blankCells(cells) {
 			continue
 		}
-		for len(cells) > 0 && Clean(cells[len(cells)-1].text) == "" {
-			cells = cells[:len(cells)-1]
+		if known(cells) >= 2 {
+			return rd.headerFrom(cells)
 		}
-		rd.headers = make([]string, len(cells))
-		rd.fields = make([]string, len(cells))
-		for i, c := range cells {
-			rd.headers[i] = c.text
-			rd.fields[i] = FieldForHeader(c.text)
+		if first == nil {
+			first = cells
 		}
-		return checkHeader(rd.headers, rd.fields)
+		if seen++; seen > maxTitleRows {
+			return rd.setHeader(first, nil)
+		}
 	}
+}
+
+// headerFrom takes cells as the header row and reads the row below it: a
+// second header row when it names columns the first leaves unnamed and has
+// no data under the named ones, otherwise the first data row, kept for Next.
+func (rd *Reader) headerFrom(cells []cellValue) error {
+	num, below, err := rd.rows.next(maxColumns)
+	switch {
+	case errors.Is(err, io.EOF):
+		return rd.setHeader(cells, nil)
+	case err != nil:
+		return unreadable(err, fmt.Sprintf("row %d", num))
+	case continuesHeader(cells, below):
+		return rd.setHeader(cells, below)
+	}
+	rd.pending = &pendingRow{num: num, cells: below}
+	return rd.setHeader(cells, nil)
+}
+
+// continuesHeader reports whether below is the lower half of a two-row
+// header under top: it names a known column where top names none, and
+// every cell it fills under a named column of top is blank.
+func continuesHeader(top, below []cellValue) bool {
+	adds := false
+	for i, c := range below {
+		text := Clean(c.text)
+		if text == "" {
+			continue
+		}
+		if i < len(top) && FieldForHeader(top[i].text) != "" {
+			return false
+		}
+		if FieldForHeader(c.text) != "" {
+			adds = true
+		}
+	}
+	return adds
+}
+
+// setHeader maps the header cells (and the second header row's, if any) to
+// fields and checks them.
+func (rd *Reader) setHeader(top, below []cellValue) error {
+	cells := slices.Clone(top)
+	for len(cells) < len(below) {
+		cells = append(cells, cellValue{})
+	}
+	for i, c := range below {
+		if FieldForHeader(cells[i].text) == "" && Clean(c.text) != "" {
+			cells[i] = c
+		}
+	}
+	for len(cells) > 0 && Clean(cells[len(cells)-1].text) == "" {
+		cells = cells[:len(cells)-1]
+	}
+	rd.headers = make([]string, len(cells))
+	rd.fields = make([]string, len(cells))
+	for i, c := range cells {
+		rd.headers[i] = c.text
+		rd.fields[i] = FieldForHeader(c.text)
+	}
+	return checkHeader(rd.headers, rd.fields)
+}
+
+// blankCells reports whether every cell is blank.
+func blankCells(cells []cellValue) bool {
+	return !slices.ContainsFunc(cells, func(c cellValue) bool { return Clean(c.text) != "" })
+}
+
+// known counts the cells that name a known column.
+func known(cells []cellValue) int {
+	n := 0
+	for _, c := range cells {
+		if FieldForHeader(c.text) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// pendingRow is a data row read while looking for the header, returned
+// first by Next.
+type pendingRow struct {
+	num   int
+	cells []cellValue
 }
 
 // checkHeader reports missing required fields, then fields named twice.
@@ -184,6 +281,12 @@ func (rd *Reader) Headers() []string { return slices.Clone(rd.headers) }
 func (rd *Reader) Next() (Row, error) {
 	if rd.err != nil {
 		return Row{}, rd.err
+	}
+	if p := rd.pending; p != nil {
+		rd.pending = nil
+		if row, ok := rd.build(p.num, p.cells); ok {
+			return row, nil
+		}
 	}
 	for {
 		num, cells, err := rd.rows.next(len(rd.headers))

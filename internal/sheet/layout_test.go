@@ -1,0 +1,52 @@
+package sheet
+
+import (
+	"errors"
+	"slices"
+	"testing"
+)
+
+// Office workers' sheets: a title and a date line above the header, and a
+// header of two rows where merged cells group columns ("证件信息" over
+// "证件类型" and "证件号码"). The header is found by its names and the rows
+// keep their numbers as Excel shows them.
+func TestHeaderBelowTitlesAndOverTwoRows(t *testing.T) {
+	cells := rowCells(t, 1, "和平区劝业场街道志愿者花名册")
+	cells = append(cells, rowCells(t, 2, "填报单位：劝业场街道志愿服务队", nil, nil, "填报日期：2026年12月7日")...)
+	cells = append(cells, rowCells(t, 4, "姓名", "证件信息", nil, "手机号码", "所在地区")...)
+	cells = append(cells, rowCells(t, 5, nil, "证件类型", "证件号码")...)
+	cells = append(cells, rowCells(t, 6, "张三", "居民身份证", "11010519491231002X", "13800138000", "120101")...)
+	cells = append(cells, rowCells(t, 7, "李四", "居民身份证", "110105194912310021", "13800138001", "120101")...)
+	r, rows := readAll(t, buildXLSX(t, cells))
+	if got, want := r.fields, []string{FieldRealName, FieldIDType, FieldIDNumber, FieldPhone, FieldRegion}; !slices.Equal(got, want) {
+		t.Fatalf("fields %q, want %q (headers %q)", got, want, r.Headers())
+	}
+	if len(rows) != 2 || rows[0].Number != 6 || rows[0].Fields[FieldIDNumber] != "11010519491231002X" || rows[1].Fields[FieldRealName] != "李四" {
+		t.Fatalf("rows %+v", rows)
+	}
+}
+
+// A one-row header right under a title: the first data row, read while
+// checking for a second header row, is not lost.
+func TestFirstDataRowUnderTitledHeader(t *testing.T) {
+	cells := rowCells(t, 1, "志愿者名单")
+	cells = append(cells, rowCells(t, 2, "姓名", "证件号码", "手机号码", "所在地区")...)
+	cells = append(cells, rowCells(t, 3, "张三", "11010519491231002X", "13800138000", "120101")...)
+	_, rows := readAll(t, buildXLSX(t, cells))
+	if len(rows) != 1 || rows[0].Number != 3 || rows[0].Fields[FieldPhone] != "13800138000" {
+		t.Fatalf("rows %+v", rows)
+	}
+}
+
+// A sheet whose header misses a required column is still reported as such,
+// whatever rows of titles come first.
+func TestMissingColumnsUnderTitles(t *testing.T) {
+	cells := rowCells(t, 1, "名单")
+	cells = append(cells, rowCells(t, 2, "姓名", "手机号码")...)
+	cells = append(cells, rowCells(t, 3, "张三", "13800138000")...)
+	_, err := openBytes(buildXLSX(t, cells))
+	var ce *ColumnError
+	if !errors.As(err, &ce) || !errors.Is(err, ErrMissingColumns) || !slices.Contains(ce.Fields, FieldIDNumber) {
+		t.Fatalf("Open: %v, want the missing 证件号码 column", err)
+	}
+}
