@@ -64,10 +64,10 @@ func checkArchive(zr *zip.Reader) error {
 
 // workbookParts are the package parts the Reader uses.
 type workbookParts struct {
-	sheet    *zip.File // the first sheet in workbook order
-	sst      *zip.File // shared strings, or nil
-	styles   *zip.File // styles, or nil
-	date1904 bool      // dates count from 1904
+	sheets   []*zip.File // the sheets in workbook order
+	sst      *zip.File   // shared strings, or nil
+	styles   *zip.File   // styles, or nil
+	date1904 bool        // dates count from 1904
 }
 
 // findParts resolves the parts the way Excel does: _rels/.rels names the
@@ -98,24 +98,28 @@ func findParts(zr *zip.Reader) (workbookParts, error) {
 	p.date1904 = book.Pr.Date1904 == "1" || book.Pr.Date1904 == "true"
 	var rels relsXML
 	readPart(byName, path.Join(path.Dir(wb), "_rels", path.Base(wb)+".rels"), &rels)
-	first := ""
-	for _, a := range book.Sheets[0].Attrs {
-		if a.Name.Local == "id" && a.Name.Space != "" {
-			first = a.Value
+	ids := make(map[string]int, len(book.Sheets)) // relationship id → position
+	for i, sh := range book.Sheets {
+		for _, a := range sh.Attrs {
+			if a.Name.Local == "id" && a.Name.Space != "" {
+				ids[a.Value] = i
+			}
 		}
 	}
+	p.sheets = make([]*zip.File, len(book.Sheets))
 	for _, r := range rels.Rels {
 		f := byName[partName(resolvePart(path.Dir(wb), r.Target))]
+		i, isSheet := ids[r.ID]
 		switch {
-		case r.ID == first:
-			p.sheet = f
+		case isSheet:
+			p.sheets[i] = f
 		case strings.HasSuffix(r.Type, "/sharedStrings"):
 			p.sst = f
 		case strings.HasSuffix(r.Type, "/styles"):
 			p.styles = f
 		}
 	}
-	if p.sheet == nil {
+	if p.sheets[0] == nil {
 		return p, fmt.Errorf("%w: the first sheet has no part", ErrCorrupt)
 	}
 	return p, nil

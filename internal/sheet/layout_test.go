@@ -1,9 +1,13 @@
 package sheet
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Office workers' sheets: a title and a date line above the header, and a
@@ -48,5 +52,47 @@ func TestMissingColumnsUnderTitles(t *testing.T) {
 	var ce *ColumnError
 	if !errors.As(err, &ce) || !errors.Is(err, ErrMissingColumns) || !slices.Contains(ce.Fields, FieldIDNumber) {
 		t.Fatalf("Open: %v, want the missing 证件号码 column", err)
+	}
+}
+
+// A workbook that opens on an empty sheet and a sheet of instructions: the
+// first sheet with a header is read.
+func TestFirstSheetWithAHeader(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	if _, err := f.NewSheet("填表说明"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellStr("填表说明", "A1", "请按模板填写，证件号码列设为文本格式。"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.NewSheet("名单"); err != nil {
+		t.Fatal(err)
+	}
+	for i, row := range [][]string{{"姓名", "证件号码", "手机号码", "所在地区"}, {"张三", "11010519491231002X", "13800138000", "120101"}} {
+		if err := f.SetSheetRow("名单", fmt.Sprintf("A%d", i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	_, rows := readAll(t, buf.Bytes())
+	if len(rows) != 1 || rows[0].Fields[FieldRealName] != "张三" {
+		t.Fatalf("rows %+v", rows)
+	}
+	// A workbook of empty sheets only is empty, as before.
+	empty := excelize.NewFile()
+	defer empty.Close()
+	if _, err := empty.NewSheet("Sheet2"); err != nil {
+		t.Fatal(err)
+	}
+	buf.Reset()
+	if err := empty.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openBytes(buf.Bytes()); !errors.Is(err, ErrEmpty) {
+		t.Fatalf("empty workbook: %v", err)
 	}
 }

@@ -101,11 +101,46 @@ func (rd *Reader) open(r io.ReaderAt, size int64, lim Limits) error {
 		}
 		rd.rows.sst = rd.sst
 	}
-	if rd.sheet, err = parts.sheet.Open(); err != nil {
+	// The first sheet with a header: an office's workbook may open on an
+	// empty sheet or one of instructions. Without one, the first sheet's
+	// error is the answer.
+	base := *rd.rows
+	var firstErr error
+	for i, sheet := range parts.sheets {
+		if sheet == nil {
+			continue
+		}
+		err := rd.openSheet(sheet, base)
+		if err == nil || !rd.noHeader(err) {
+			return err
+		}
+		if i == 0 {
+			firstErr = err
+		}
+		if cerr := rd.sheet.Close(); cerr != nil {
+			return fmt.Errorf("%w: %v", ErrCorrupt, cerr)
+		}
+		rd.sheet, rd.pending = nil, nil
+	}
+	return firstErr
+}
+
+// openSheet starts reading sheet, with a row reader set up like base, and
+// reads its header.
+func (rd *Reader) openSheet(sheet *zip.File, base rowReader) error {
+	var err error
+	if rd.sheet, err = sheet.Open(); err != nil {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	rd.rows.x = newXMLStream(bufio.NewReaderSize(rd.sheet, 64<<10))
+	base.x = newXMLStream(bufio.NewReaderSize(rd.sheet, 64<<10))
+	rd.rows = &base
 	return rd.readHeader()
+}
+
+// noHeader reports whether the sheet just read holds no header at all
+// (empty, or not one known column name), so that the next is tried.
+func (rd *Reader) noHeader(err error) bool {
+	return errors.Is(err, ErrEmpty) || (errors.Is(err, ErrMissingColumns) && !slices.ContainsFunc(rd.fields, func(f string) bool { return f != "" }))
 }
 
 // maxTitleRows is how many non-blank rows above the header an office's
