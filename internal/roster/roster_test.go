@@ -14,6 +14,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"zhiyuan/internal/apptest"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 func upload(t *testing.T, env *apptest.Env, token, path, name string, data []byte) (int, []byte) {
@@ -165,7 +167,7 @@ func TestImportRefusesUnreadableFiles(t *testing.T) {
 		data []byte
 		msg  string
 	}{
-		{"csv", []byte("姓名,证件号码\n赵一,110105\n"), "xlsx"},
+		{"csv without some columns", []byte("姓名,证件号码\n赵一,110105\n"), "手机号码"},
 		{"random", []byte{0x50, 0x4b, 3, 4, 0, 0, 1, 2, 3}, ""},
 		{"missing columns", missing, "证件号码"},
 	}
@@ -258,5 +260,21 @@ func TestImportRefusesAnotherTeamsUnclaimedRecord(t *testing.T) {
 	_ = env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM team_members WHERE team_id = 2 AND volunteer_id = $1`, pre.ID).Scan(&n)
 	if pre.ID == 0 || n != 0 {
 		t.Fatalf("membership of %d in team 2: %d", pre.ID, n)
+	}
+}
+
+// A CSV saved by Excel on a Chinese Windows (GBK), with a title line above
+// its header, imports like a workbook.
+func TestImportReadsGBKCSV(t *testing.T) {
+	env := apptest.New(t)
+	text := "劝业场街道志愿者名单\r\n姓名,证件号码,手机号码,居住区域\r\n赵一," + id(1) + ",13711110001,120101001001\r\n钱二," + id(2) + ",13711110002,120101001\r\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, raw := upload(t, env, env.Token("team-admin"), "/api/v1/teams/1/imports", "名单.csv", []byte(gbk))
+	var res result
+	if status != 200 || json.Unmarshal(raw, &res) != nil || res.Saved != 2 || res.Failed != 0 {
+		t.Fatalf("import: %d %s", status, raw)
 	}
 }

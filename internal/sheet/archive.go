@@ -33,6 +33,12 @@ func sniff(r io.ReaderAt, size int64) error {
 	if _, err := r.ReadAt(head, 0); err != nil {
 		return fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
+	if bytes.Equal(head, []byte("%PDF")) {
+		return fmt.Errorf("%w: a PDF", ErrNotSheet)
+	}
+	if bytes.Equal(head, []byte("\xd0\xcf\x11\xe0")) { // an OLE2 compound file: .xls, or an encrypted workbook
+		return fmt.Errorf("%w: an old .xls or encrypted workbook", ErrOldXLS)
+	}
 	if !bytes.Equal(head, []byte("PK\x03\x04")) && !bytes.Equal(head, []byte("PK\x05\x06")) {
 		return fmt.Errorf("%w: content starts %q", ErrNotXLSX, head)
 	}

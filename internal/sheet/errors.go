@@ -12,6 +12,12 @@ var (
 	// ErrNotXLSX reports an upload that is not an .xlsx workbook by content:
 	// a CSV, a PDF, an old .xls, a password-protected workbook, random bytes.
 	ErrNotXLSX = errors.New("sheet: not an xlsx workbook")
+	// ErrOldXLS reports an old binary .xls workbook (or a password-protected
+	// one, which Excel stores the same way); it wraps ErrNotXLSX.
+	ErrOldXLS = fmt.Errorf("%w: old .xls", ErrNotXLSX)
+	// ErrNotSheet reports a file that is neither a workbook nor text that
+	// could be CSV (a PDF, an image); it wraps ErrNotXLSX.
+	ErrNotSheet = fmt.Errorf("%w: not a spreadsheet", ErrNotXLSX)
 	// ErrCorrupt reports a zip or workbook that is damaged or incomplete.
 	ErrCorrupt = errors.New("sheet: corrupt workbook")
 	// ErrTooLarge reports a workbook that unpacks to more than the import
@@ -59,16 +65,18 @@ var messages = []struct {
 	err    error
 	zh, en string
 }{
-	{ErrNotXLSX, "文件不是 Excel 工作簿（.xlsx）。CSV、旧版 .xls 或加密的文件请先在 Excel 中“另存为” .xlsx 再上传。",
-		"The file is not an Excel workbook (.xlsx). Save CSV, old .xls or password-protected files as .xlsx in Excel, then upload again."},
+	{ErrOldXLS, "这是旧版 .xls 文件或加密的工作簿，无法读取。请在 Excel 中“另存为” .xlsx（不设密码）后再上传。",
+		"This is an old Excel file (.xls) or a password-protected workbook. Save it as .xlsx (without a password) in Excel, then upload again."},
+	{ErrNotXLSX, "文件不是 Excel 工作簿（.xlsx）或 CSV 文件。请在 Excel 中“另存为” .xlsx 再上传。",
+		"The file is neither an Excel workbook (.xlsx) nor a CSV file. Save it as .xlsx in Excel, then upload again."},
 	{ErrCorrupt, "文件已损坏或不完整，无法读取。请在 Excel 中重新保存后再上传。",
 		"The file is damaged or incomplete and cannot be read. Save it again in Excel and upload it again."},
 	{ErrCellTooLarge, "文件过大：有单元格的内容超过 Excel 单元格的上限（32,767 个字符），无法导入。",
 		"The file is too large: a cell holds more than an Excel cell can (32,767 characters)."},
 	{ErrTooLarge, "文件解压后过大，无法导入。请删除多余的工作表和图片，或拆分为几个文件。",
 		"The file is too large once unpacked. Remove other worksheets and pictures, or split it into several files."},
-	{ErrEmpty, "第一个工作表是空的，找不到表头行。请使用导入模板填写。",
-		"The first worksheet is empty: there is no header row. Please fill in the import template."},
+	{ErrEmpty, "工作表是空的，找不到表头行。请使用导入模板填写。",
+		"The worksheets are empty: there is no header row. Please fill in the import template."},
 	{ErrTooManyRows, "行数超过 Excel 工作表的上限（1,048,576 行），请分批导出。",
 		"More rows than an Excel worksheet holds (1,048,576); export in several parts."},
 }

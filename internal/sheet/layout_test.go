@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // Office workers' sheets: a title and a date line above the header, and a
@@ -94,5 +96,40 @@ func TestFirstSheetWithAHeader(t *testing.T) {
 	}
 	if _, err := openBytes(buf.Bytes()); !errors.Is(err, ErrEmpty) {
 		t.Fatalf("empty workbook: %v", err)
+	}
+}
+
+// CSV as office workers save it: UTF-8 with a byte order mark, or GBK from
+// Excel on a Chinese Windows; a title line above the header is fine too.
+func TestCSVInUTF8AndGBK(t *testing.T) {
+	text := "志愿者名单\r\n姓名,证件号码,手机号码,所在地区\r\n张三,11010519491231002X,13800138000,和平区\r\n\"李, 四\",110105194912310021,13800138001,120101\r\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"utf-8": []byte("\xef\xbb\xbf" + text), "gbk": []byte(gbk)} {
+		_, rows := readAll(t, data)
+		if len(rows) != 2 || rows[0].Number != 3 || rows[0].Fields[FieldRealName] != "张三" || rows[0].Fields[FieldRegion] != "和平区" ||
+			rows[1].Fields[FieldRealName] != "李, 四" || rows[1].Fields[FieldIDNumber] != "110105194912310021" {
+			t.Errorf("%s: rows %+v", name, rows)
+		}
+	}
+	// An ID number Excel wrote in scientific notation into the CSV is
+	// reported as shortened, as in a workbook.
+	_, rows := readAll(t, []byte("姓名,证件号码,手机号码,居住区域\n王五,1.10105E+17,13800138002,120101\n"))
+	if len(rows) != 1 || rows[0].Notes[FieldIDNumber] != NoteMangled {
+		t.Errorf("scientific ID: %+v", rows)
+	}
+}
+
+// An old .xls (an OLE2 compound file) is refused with its own message;
+// bytes that are not text are not taken for CSV.
+func TestOldXLSAndBinaryRefused(t *testing.T) {
+	xls := append([]byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), make([]byte, 504)...)
+	if _, err := openBytes(xls); !errors.Is(err, ErrOldXLS) || !strings.Contains(Message(err, "zh"), "另存为") {
+		t.Errorf(".xls: %v (%s)", err, Message(err, "zh"))
+	}
+	if _, err := openBytes([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")); !errors.Is(err, ErrNotXLSX) {
+		t.Errorf("png: %v", err)
 	}
 }

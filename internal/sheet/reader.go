@@ -35,7 +35,7 @@ type Row struct {
 // not safe for concurrent use.
 type Reader struct {
 	sheet   io.ReadCloser
-	rows    *rowReader
+	rows    rowSource
 	sst     *sharedStrings
 	dir     string // temporary files of a large shared string table
 	headers []string
@@ -59,11 +59,20 @@ func Open(r io.ReaderAt, size int64) (*Reader, error) {
 // DefaultLimits); past them reading ends with a *LimitError, which wraps
 // ErrTooManyCells and ErrTooLarge.
 func OpenLimited(r io.ReaderAt, size int64, lim Limits) (*Reader, error) {
-	if err := sniff(r, size); err != nil {
-		return nil, err
-	}
 	rd := &Reader{}
-	if err := rd.open(r, size, lim.orDefault()); err != nil {
+	err := sniff(r, size)
+	switch {
+	case err == nil:
+		err = rd.open(r, size, lim.orDefault())
+	case errors.Is(err, ErrNotXLSX) && !errors.Is(err, ErrOldXLS) && !errors.Is(err, ErrNotSheet):
+		// Not a zip: a CSV file, if it is text at all.
+		var rows *csvRows
+		if rows, err = openCSV(r, size, lim.orDefault()); err == nil {
+			rd.rows = rows
+			err = rd.readHeader()
+		}
+	}
+	if err != nil {
 		_ = rd.Close()
 		return nil, err
 	}
@@ -82,11 +91,11 @@ func (rd *Reader) open(r io.ReaderAt, size int64, lim Limits) error {
 	if err != nil {
 		return err
 	}
-	rd.rows = &rowReader{date1904: parts.date1904, limits: lim}
+	base := rowReader{date1904: parts.date1904, limits: lim}
 	if parts.styles != nil {
 		var styles stylesXML
 		if decodePart(parts.styles, &styles) {
-			rd.rows.dates = styles.dateStyles()
+			base.dates = styles.dateStyles()
 		}
 	}
 	if parts.sst != nil {
@@ -99,12 +108,11 @@ func (rd *Reader) open(r io.ReaderAt, size int64, lim Limits) error {
 		if err != nil {
 			return unreadable(err, "shared strings")
 		}
-		rd.rows.sst = rd.sst
+		base.sst = rd.sst
 	}
 	// The first sheet with a header: an office's workbook may open on an
 	// empty sheet or one of instructions. Without one, the first sheet's
 	// error is the answer.
-	base := *rd.rows
 	var firstErr error
 	for i, sheet := range parts.sheets {
 		if sheet == nil {
@@ -141,6 +149,12 @@ func (rd *Reader) openSheet(sheet *zip.File, base rowReader) error {
 // (empty, or not one known column name), so that the next is tried.
 func (rd *Reader) noHeader(err error) bool {
 	return errors.Is(err, ErrEmpty) || (errors.Is(err, ErrMissingColumns) && !slices.ContainsFunc(rd.fields, func(f string) bool { return f != "" }))
+}
+
+// rowSource gives the rows of a sheet one by one: a worksheet's XML
+// (rowReader) or a CSV file's records (csvRows).
+type rowSource interface {
+	next(width int) (int, []cellValue, error)
 }
 
 // maxTitleRows is how many non-blank rows above the header an office's
