@@ -1,6 +1,6 @@
 // Package clock is the platform's one idea of local time: the zone its
-// people live in, the day a moment falls on (in Go and in SQL, kept equal),
-// and the clock services read, which tests replace.
+// people live in and the day a moment falls on, in Go and in SQL, kept
+// equal. (Services still carry their own Now, which tests replace.)
 package clock
 
 import (
@@ -15,9 +15,6 @@ const OffsetSeconds = 8 * 60 * 60
 // Zone is Asia/Shanghai, fixed at UTC+8 so that it needs no tzdata: every
 // time is stored in UTC and shown, and cut into days, in this zone.
 var Zone = time.FixedZone("CST", OffsetSeconds)
-
-// Func is a clock: time.Now in production, a time a test moves in tests.
-type Func func() time.Time
 
 // Day is the date (YYYY-MM-DD) of t in Zone.
 func Day(t time.Time) string { return t.In(Zone).Format(time.DateOnly) }
