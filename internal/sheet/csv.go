@@ -33,8 +33,8 @@ func openCSV(r io.ReaderAt, size int64, lim Limits) (*csvRows, error) {
 	if _, err := r.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	if !looksLikeText(head) {
-		return nil, fmt.Errorf("%w: content starts %q", ErrNotXLSX, head[:min(len(head), 4)])
+	if !looksLikeText(head) || isMarkup(head) {
+		return nil, fmt.Errorf("%w: content starts %q", ErrNotSheet, head[:min(len(head), 4)])
 	}
 	var in io.Reader = io.NewSectionReader(r, 0, size)
 	if !utf8.Valid(trimPartialRune(head, size)) {
@@ -90,6 +90,13 @@ func looksLikeText(b []byte) bool {
 		}
 	}
 	return controls*100 < len(b)
+}
+
+// isMarkup reports whether text is HTML or XML (a web page saved as .xls,
+// an SVG), not CSV.
+func isMarkup(b []byte) bool {
+	b = bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
+	return len(b) > 0 && b[0] == '<'
 }
 
 // trimPartialRune drops a UTF-8 sequence cut off at the sample's end.

@@ -133,3 +133,12 @@ func TestOldXLSAndBinaryRefused(t *testing.T) {
 		t.Errorf("png: %v", err)
 	}
 }
+
+// A web page saved under a spreadsheet's name is not taken for CSV.
+func TestMarkupIsNotCSV(t *testing.T) {
+	for _, page := range []string{"<!DOCTYPE html><html><body><table><tr><td>姓名</td></tr></table>", "\xef\xbb\xbf  <?xml version=\"1.0\"?><svg/>"} {
+		if _, err := openBytes([]byte(page)); !errors.Is(err, ErrNotSheet) || !strings.Contains(Message(err, "zh"), "文件不是 Excel 工作簿") {
+			t.Errorf("%.20q: %v", page, err)
+		}
+	}
+}
