@@ -233,6 +233,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr, metricsAddr string)) e
 		a.api.SetBaseURL(base)
 	}
 	go a.purgeSessions(ctx)
+	go a.foldFigures(ctx)
 	// Expired import reports are deleted hourly; the job ends before
 	// Serve returns, so it never runs on a closed database.
 	jobs, stopJobs := context.WithCancel(ctx)
@@ -274,6 +275,23 @@ func (a *App) purgeSessions(ctx context.Context) {
 				a.Log.Warn("purge sessions", "err", err)
 			} else if n > 0 {
 				a.Log.Info("purged ended sessions", "count", n)
+			}
+		}
+	}
+}
+
+// foldFigures gathers the figures' counters spread over slots by
+// concurrent writers (stats.Fold), every stats.FoldEvery.
+func (a *App) foldFigures(ctx context.Context) {
+	t := time.NewTicker(stats.FoldEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := stats.Fold(ctx, a.DB); err != nil {
+				a.Log.Warn("fold figures", "err", err)
 			}
 		}
 	}

@@ -80,7 +80,7 @@ func rebuildCounts(ctx context.Context, tx db.Querier, d db.Dialect) error {
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, n)
 			SELECT substr(region_code, 1, %d), metric, grain, period, dim, SUM(n) FROM stat_counts
 			WHERE length(region_code) = %d GROUP BY substr(region_code, 1, %d), metric, grain, period, dim
-			ON CONFLICT (region_code, metric, grain, period, dim) DO UPDATE SET n = stat_counts.n + excluded.n`,
+			ON CONFLICT (region_code, metric, grain, period, dim, slot) DO UPDATE SET n = stat_counts.n + excluded.n`,
 			w, below, w)); err != nil {
 			return fmt.Errorf("stats: rebuild level %d: %w", w, err)
 		}

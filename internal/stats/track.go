@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 
@@ -123,7 +124,7 @@ func (s *Snapshot) Apply(ctx context.Context, q db.Querier) error {
 			f.(contributor).contribute(d, 1)
 		}
 	}
-	return d.write(ctx, q)
+	return d.write(ctx, q, len(s.subjects) == 0)
 }
 
 // delta is the net change to the rollups of one transaction.
@@ -141,7 +142,15 @@ func (d *delta) mark(m mark, sign int64) { d.marks[m] += sign }
 
 // write applies the delta, in key order so that concurrent transactions on
 // PostgreSQL lock rows in the same order.
-func (d *delta) write(ctx context.Context, q db.Querier) error {
+//
+// There a delta made only of facts its caller gave (a check-out's record, an
+// import's volunteers: spread) adds its counters to one slot of their rows,
+// chosen at random past slot 0, so that writers moving the same counters at
+// once seldom wait on each other; Fold gathers the slots again. A delta that
+// read subjects' facts writes slot 0: the counters its writers share order
+// them, so that what one reads (a volunteer's hours, whether an id is still
+// active) includes what the one before it committed.
+func (d *delta) write(ctx context.Context, q db.Querier, spread bool) error {
 	keys := make([]count, 0, len(d.counts))
 	for k, n := range d.counts {
 		if n != 0 {
@@ -149,6 +158,10 @@ func (d *delta) write(ctx context.Context, q db.Querier) error {
 		}
 	}
 	slices.SortFunc(keys, compareCount)
+	slot := 0
+	if spread && db.Parallel(q) {
+		slot = 1 + rand.IntN(slots-1)
+	}
 	// The counters are added in statements of up to upsertRows rows: a
 	// check-out moves five (one per region level), a confirmation dozens.
 	for len(keys) > 0 {
@@ -156,9 +169,9 @@ func (d *delta) write(ctx context.Context, q db.Querier) error {
 		keys = keys[len(chunk):]
 		text, args := upsertCounts(len(chunk)), []any(nil)
 		if d.oneChain(chunk) {
-			text, args = upsertChainTexts[len(chunk)], d.chainArgs(chunk)
+			text, args = upsertChainTexts[len(chunk)], d.chainArgs(chunk, slot)
 		} else {
-			args = d.upsertArgs(chunk)
+			args = d.upsertArgs(chunk, slot)
 		}
 		if _, err := q.ExecContext(ctx, text, args...); err != nil {
 			return fmt.Errorf("stats: write %s: %w", chunk[0].metric, err)
@@ -168,7 +181,7 @@ func (d *delta) write(ctx context.Context, q db.Querier) error {
 				continue
 			}
 			if _, err := q.ExecContext(ctx, `DELETE FROM stat_counts WHERE region_code = $1 AND metric = $2
-				AND grain = $3 AND period = $4 AND dim = $5 AND n = 0`, k.region, k.metric, k.grain, k.period, k.dim); err != nil {
+				AND grain = $3 AND period = $4 AND dim = $5 AND slot = $6 AND n = 0`, k.region, k.metric, k.grain, k.period, k.dim, slot); err != nil {
 				return fmt.Errorf("stats: clear %s: %w", k.metric, err)
 			}
 		}
@@ -176,7 +189,12 @@ func (d *delta) write(ctx context.Context, q db.Querier) error {
 	return writeMarks(ctx, q, d.marks)
 }
 
-// upsertRows bounds the rows of one counter statement (6 parameters each).
+// slots is how many rows a counter may be spread over on PostgreSQL: slot
+// 0, where the rebuild and Fold write, and one for about each writer that
+// runs at once (the write pool's connections), so that two rarely meet.
+const slots = 16
+
+// upsertRows bounds the rows of one counter statement (7 parameters each).
 const upsertRows = 64
 
 // upsertCounts is the statement adding n counters; the keys of one
@@ -192,21 +210,21 @@ var upsertTexts = func() (t [upsertRows + 1]string) {
 
 func upsertText(n int) string {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, n) VALUES `)
+	b.WriteString(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, slot, n) VALUES `)
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d)", 6*i+1, 6*i+2, 6*i+3, 6*i+4, 6*i+5, 6*i+6)
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d)", 7*i+1, 7*i+2, 7*i+3, 7*i+4, 7*i+5, 7*i+6, 7*i+7)
 	}
-	b.WriteString(` ON CONFLICT (region_code, metric, grain, period, dim) DO UPDATE SET n = stat_counts.n + excluded.n`)
+	b.WriteString(` ON CONFLICT (region_code, metric, grain, period, dim, slot) DO UPDATE SET n = stat_counts.n + excluded.n`)
 	return b.String()
 }
 
-func (d *delta) upsertArgs(keys []count) []any {
-	args := make([]any, 0, 6*len(keys))
+func (d *delta) upsertArgs(keys []count, slot int) []any {
+	args := make([]any, 0, 7*len(keys))
 	for _, k := range keys {
-		args = append(args, k.region, k.metric, k.grain, k.period, k.dim, d.counts[k])
+		args = append(args, k.region, k.metric, k.grain, k.period, k.dim, slot, d.counts[k])
 	}
 	return args
 }
@@ -231,10 +249,10 @@ func (d *delta) oneChain(keys []count) bool {
 	return true
 }
 
-func (d *delta) chainArgs(keys []count) []any {
+func (d *delta) chainArgs(keys []count, slot int) []any {
 	k0 := keys[0]
-	args := make([]any, 0, 5+len(keys))
-	args = append(args, k0.metric, k0.grain, k0.period, k0.dim, d.counts[k0])
+	args := make([]any, 0, 6+len(keys))
+	args = append(args, k0.metric, k0.grain, k0.period, k0.dim, d.counts[k0], slot)
 	for _, k := range keys {
 		args = append(args, k.region)
 	}
@@ -247,16 +265,16 @@ func (d *delta) chainArgs(keys []count) []any {
 var upsertChainTexts = func() (t [chainRows + 1]string) {
 	for n := 2; n <= chainRows; n++ {
 		var b strings.Builder
-		b.WriteString(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, n)
-		SELECT r.column1, $1, $2, $3, $4, CAST($5 AS BIGINT) FROM (VALUES `)
+		b.WriteString(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, n, slot)
+		SELECT r.column1, $1, $2, $3, $4, CAST($5 AS BIGINT), CAST($6 AS INTEGER) FROM (VALUES `)
 		for i := 0; i < n; i++ {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			fmt.Fprintf(&b, "($%d)", 6+i)
+			fmt.Fprintf(&b, "($%d)", 7+i)
 		}
 		b.WriteString(`) AS r WHERE true
-		ON CONFLICT (region_code, metric, grain, period, dim) DO UPDATE SET n = stat_counts.n + excluded.n`)
+		ON CONFLICT (region_code, metric, grain, period, dim, slot) DO UPDATE SET n = stat_counts.n + excluded.n`)
 		t[n] = b.String()
 	}
 	return t
