@@ -98,6 +98,7 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	if c.TestClockFile != "" {
 		a.Records.Now = fileClock(c.TestClockFile)
 	}
+	RegisterFigures()
 	a.Stats = stats.New(d, a.Catalog, a.Records.StarHours)
 	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
 	a.Auth.PasswordChanged = a.Projects.EndFeeds

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -191,6 +193,19 @@ func TestRollupsEqualRebuild(t *testing.T) {
 		t.Fatalf("incremental rollups differ from the rebuild:\nonly rebuilt (%d): %v\nonly kept (%d): %v", len(missing), missing, len(extra), extra)
 	}
 	t.Logf("%d rollup rows equal after the rebuild", len(kept))
+	// Every registered contribution is covered: each of its rebuild
+	// statements' metrics has rows in the world, kept equal above.
+	for _, c := range stats.Registered() {
+		for _, q := range c.Rebuild {
+			m := rebuiltMetric.FindStringSubmatch(q)
+			if m == nil {
+				t.Fatalf("%s: no metric named in %s", c.Kind, q)
+			}
+			if !slices.ContainsFunc(kept, func(row string) bool { return strings.Contains(row, " "+m[1]+" ") }) {
+				t.Errorf("%s: the test's world has no %s counters: extend build", c.Kind, m[1])
+			}
+		}
+	}
 	if w.env.App.DB.Dialect == db.SQLite { // the rebuild's journals went to disk; every day's are in memory again
 		var store int
 		must(t, w.env.App.DB.Write().QueryRowContext(context.Background(), `PRAGMA temp_store`).Scan(&store))
@@ -235,6 +250,10 @@ func TestAwaitingChainBothWays(t *testing.T) {
 		t.Fatalf("incremental rollups differ from the rebuild:\nonly rebuilt: %v\nonly kept: %v", diff(rebuilt, kept), diff(kept, rebuilt))
 	}
 }
+
+// rebuiltMetric finds the metric a rebuild statement writes: its second
+// column, a literal.
+var rebuiltMetric = regexp.MustCompile(`^\s*SELECT [^,]+, '([a-z_]+)'`)
 
 func diff(a, b []string) []string {
 	in := map[string]bool{}

@@ -11,33 +11,32 @@ import (
 	"zhiyuan/internal/db"
 )
 
-type subjectKind int
-
-const (
-	subjectVolunteer subjectKind = iota + 1
-	subjectTeam
-	subjectProject
-	subjectRecord
-)
-
-// Subject is a row whose changes move figures.
+// Subject is a row whose changes move figures: a registered
+// contribution's kind and the row's id.
 type Subject struct {
-	kind subjectKind
+	kind string
 	id   int64
 }
 
-// Volunteer, Team, Project and Record name a subject by its id.
-func Volunteer(id int64) Subject { return Subject{subjectVolunteer, id} }
-func Team(id int64) Subject      { return Subject{subjectTeam, id} }
-func Project(id int64) Subject   { return Subject{subjectProject, id} }
-func Record(id int64) Subject    { return Subject{subjectRecord, id} }
+// Of names a subject; each domain's figures.go offers its own (for
+// instance volunteer.FiguresOf).
+func Of(kind string, id int64) Subject { return Subject{kind, id} }
+
+// facts loads a subject's facts through its contribution.
+func (s Subject) facts(ctx context.Context, q db.Querier) (Facts, bool, error) {
+	c, err := contribution(s.kind)
+	if err != nil {
+		return nil, false, err
+	}
+	return c.Facts(ctx, q, s.id)
+}
 
 // Snapshot holds subjects' facts from before a change, to be compared with
 // their facts after it by Apply, in the same transaction.
 type Snapshot struct {
 	subjects []Subject
-	before   []contributor // nil where the subject did not exist
-	added    []contributor // new rows whose facts the caller gave
+	before   []Facts // nil where the subject did not exist
+	added    []Facts // new rows whose facts the caller gave
 }
 
 // Take reads the subjects' facts before a change.
@@ -55,7 +54,7 @@ func (s *Snapshot) Take(ctx context.Context, q db.Querier, subjects ...Subject) 
 		}
 		s.subjects = append(s.subjects, sub)
 		if ok {
-			s.before = append(s.before, f.(contributor))
+			s.before = append(s.before, f)
 		} else {
 			s.before = append(s.before, nil)
 		}
@@ -71,29 +70,11 @@ func (s *Snapshot) Created(subjects ...Subject) {
 	}
 }
 
-// VolunteerAdded adds a volunteer inserted in this transaction whose facts
-// the caller holds (a bulk import), sparing a read per row. A new volunteer
-// has no confirmed hours.
-func (s *Snapshot) VolunteerAdded(region string, createdAt int64, gender, birthDate string, tagIDs []int64) {
-	s.added = append(s.added, volunteerFacts{region: region, createdAt: createdAt, gender: gender,
-		birthYear: birthYear(birthDate), tags: tagIDs})
-}
-
-// NewRecord is a service record as the figures count it.
-type NewRecord struct {
-	VolunteerID, TeamID int64
-	Region              string
-	Category            int64 // the project's
-	StartsAt, DueAt     int64 // unix seconds
-	Minutes             int64
-	State               string
-}
-
-// RecordAdded adds a service record inserted in this transaction whose
-// facts the caller holds (a check-out), sparing the read of it.
-func (s *Snapshot) RecordAdded(r NewRecord) {
-	s.added = append(s.added, recordFacts{volunteerID: r.VolunteerID, teamID: r.TeamID, region: r.Region,
-		category: r.Category, startsAt: r.StartsAt, minutes: r.Minutes, state: r.State, dueAt: r.DueAt})
+// Added adds the facts of a row inserted in this transaction that the
+// caller holds (a check-out's record, an import's volunteer), sparing the
+// read of it.
+func (s *Snapshot) Added(f Facts) {
+	s.added = append(s.added, f)
 }
 
 // Created is a snapshot of subjects new in this transaction; Apply it after
@@ -110,18 +91,18 @@ func Created(subjects ...Subject) *Snapshot {
 func (s *Snapshot) Apply(ctx context.Context, q db.Querier) error {
 	d := newDelta()
 	for _, f := range s.added {
-		f.contribute(d, 1)
+		f.Contribute(d, 1)
 	}
 	for i, sub := range s.subjects {
 		if b := s.before[i]; b != nil {
-			b.contribute(d, -1)
+			b.Contribute(d, -1)
 		}
 		f, ok, err := sub.facts(ctx, q)
 		if err != nil {
 			return fmt.Errorf("stats: read facts: %w", err)
 		}
 		if ok {
-			f.(contributor).contribute(d, 1)
+			f.Contribute(d, 1)
 		}
 	}
 	return d.write(ctx, q, len(s.subjects) == 0)
