@@ -19,10 +19,12 @@ const FoldEvery = time.Minute
 // on SQLite there is nothing to gather.
 //
 // It skips the slot rows a transaction holds (they are gathered next time),
-// so it waits only on writers of slot 0, and takes slot 0's rows in key
-// order as they do. A writer that reaches a row it took waits for its
-// commit and adds to a new row. One server folds at a time (an advisory
-// lock; the others skip their turn).
+// so it waits only on writers of slot 0, taking slot 0's rows in key order
+// as they do, and for at most 100 ms (then it gives up until next time), so
+// that a writer never waits long on it nor is chosen to end a deadlock. A
+// writer that reaches a row it took waits for its commit and adds to a new
+// row. One server folds at a time (an advisory lock; the others skip their
+// turn).
 func Fold(ctx context.Context, d *db.DB) (int64, error) {
 	if d.Dialect != db.Postgres {
 		return 0, nil
@@ -31,6 +33,9 @@ func Fold(ctx context.Context, d *db.DB) (int64, error) {
 	err := d.Tx(ctx, func(tx db.Querier) error {
 		var mine bool
 		if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(hashtext('zhiyuan stats fold'))`).Scan(&mine); err != nil || !mine {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = '100ms'`); err != nil {
 			return err
 		}
 		zeros, err := db.QueryAll(ctx, tx, scanCount, `WITH moved AS (
@@ -57,6 +62,9 @@ func Fold(ctx context.Context, d *db.DB) (int64, error) {
 		}
 		return nil
 	})
+	if db.IsLockTimeout(err) {
+		return 0, nil // a writer held a row of slot 0 too long: next time
+	}
 	if err != nil {
 		return 0, fmt.Errorf("stats: fold: %w", err)
 	}
