@@ -25,6 +25,7 @@ func cmdStatsRebuild(ctx context.Context, args []string, stdout, stderr io.Write
 		return err
 	}
 	defer d.Close()
+	app.RegisterFigures()
 	start := time.Now()
 	if err := stats.Rebuild(ctx, d); err != nil {
 		return fmt.Errorf("统计数据重建失败 / rebuilding the statistics failed: %w", err)

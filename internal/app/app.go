@@ -98,6 +98,7 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	if c.TestClockFile != "" {
 		a.Records.Now = fileClock(c.TestClockFile)
 	}
+	RegisterFigures()
 	a.Stats = stats.New(d, a.Catalog, a.Records.StarHours)
 	a.Auth.ResolveLogin = a.Volunteers.ResolveLogin
 	a.Auth.PasswordChanged = a.Projects.EndFeeds
@@ -233,6 +234,7 @@ func (a *App) Serve(ctx context.Context, ready func(addr, metricsAddr string)) e
 		a.api.SetBaseURL(base)
 	}
 	go a.purgeSessions(ctx)
+	go a.foldFigures(ctx)
 	// Expired import reports are deleted hourly; the job ends before
 	// Serve returns, so it never runs on a closed database.
 	jobs, stopJobs := context.WithCancel(ctx)
@@ -274,6 +276,23 @@ func (a *App) purgeSessions(ctx context.Context) {
 				a.Log.Warn("purge sessions", "err", err)
 			} else if n > 0 {
 				a.Log.Info("purged ended sessions", "count", n)
+			}
+		}
+	}
+}
+
+// foldFigures gathers the figures' counters spread over slots by
+// concurrent writers (stats.Fold), every stats.FoldEvery.
+func (a *App) foldFigures(ctx context.Context) {
+	t := time.NewTicker(stats.FoldEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := stats.Fold(ctx, a.DB); err != nil {
+				a.Log.Warn("fold figures", "err", err)
 			}
 		}
 	}

@@ -114,7 +114,7 @@ func (db *DB) ownTx(ctx context.Context, fn func(tx Querier) error) (err error) 
 			_ = tx.Rollback()
 		}
 	}()
-	t := &txQuerier{Tx: tx}
+	t := &txQuerier{Tx: tx, parallel: db.Dialect == Postgres}
 	if err = fn(t); err != nil {
 		return err
 	}
@@ -134,6 +134,9 @@ type txQuerier struct {
 	// detached statements keep running when their context ends (a group
 	// member's: see runInSavepoint).
 	detached bool
+	// parallel transactions write alongside others (PostgreSQL's); SQLite's
+	// writers take turns.
+	parallel bool
 }
 
 // stmtContext is the context a statement runs under. A group member's
@@ -158,6 +161,14 @@ func (t *txQuerier) QueryContext(ctx context.Context, query string, args ...any)
 
 func (t *txQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return t.Tx.QueryRowContext(t.stmtContext(ctx), query, args...)
+}
+
+// Parallel reports whether q is a transaction that writes alongside other
+// writers' (PostgreSQL), so that a row every writer updates makes them queue
+// on its lock; SQLite's writers take turns, and so do statements outside Tx.
+func Parallel(q Querier) bool {
+	t, ok := q.(*txQuerier)
+	return ok && t.parallel
 }
 
 // AfterCommit runs fn once the transaction q belongs to has committed, and

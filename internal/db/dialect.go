@@ -291,6 +291,13 @@ func IsForeignKeyViolation(err error) bool {
 	return false
 }
 
+// IsLockTimeout reports whether err is PostgreSQL's refusal to wait longer
+// for a lock than the transaction's lock_timeout.
+func IsLockTimeout(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "55P03"
+}
+
 // RedactDSN returns the DSN with any password removed, for logs.
 func RedactDSN(dsn string) string {
 	if DialectOf(dsn) != Postgres {

@@ -131,7 +131,7 @@ func insertOrgs(ctx context.Context, d *db.DB) (teamIDs, deptIDs []int64, err er
 				VALUES ($1, $2, 'approved', $3, $4, $4) RETURNING id`, t.name, t.region, t.contact, now).Scan(&id); err != nil {
 				return err
 			}
-			if err := stats.Created(stats.Team(id)).Apply(ctx, tx); err != nil {
+			if err := stats.Created(team.FiguresOf(id)).Apply(ctx, tx); err != nil {
 				return err
 			}
 			teamIDs = append(teamIDs, id)

@@ -61,7 +61,7 @@ func insertProject(ctx context.Context, q db.Querier, c checkedProject, category
 	if err != nil {
 		return 0, err
 	}
-	return id, stats.Created(stats.Project(id)).Apply(ctx, q)
+	return id, stats.Created(FiguresOf(id)).Apply(ctx, q)
 }
 
 func projectByID(ctx context.Context, q db.Querier, id int64) (Project, error) {
@@ -73,7 +73,7 @@ func projectByID(ctx context.Context, q db.Querier, id int64) (Project, error) {
 }
 
 func setProjectState(ctx context.Context, q db.Querier, id int64, from, to, reason string, now int64) (bool, error) {
-	snap, err := stats.Take(ctx, q, stats.Project(id))
+	snap, err := stats.Take(ctx, q, FiguresOf(id))
 	if err != nil {
 		return false, err
 	}

@@ -134,7 +134,7 @@ func (s *Service) applyAmendment(ctx context.Context, tx db.Querier, p *auth.Pri
 		pending = delta
 	}
 	now := s.Now().Unix()
-	snap, err := stats.Take(ctx, tx, stats.Record(r.ID))
+	snap, err := stats.Take(ctx, tx, figuresOf(r.ID))
 	if err != nil {
 		return apperr.Wrap(err, "record: amend")
 	}

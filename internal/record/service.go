@@ -293,8 +293,8 @@ func (s *Service) checkOut(ctx context.Context, tx db.Querier, sh shiftInfo, att
 		return 0, 0, apperr.Wrap(err, "record: create")
 	}
 	var figures stats.Snapshot
-	figures.RecordAdded(stats.NewRecord{VolunteerID: volunteerID, TeamID: sh.teamID, Region: sh.region, Category: sh.category,
-		StartsAt: start.Unix(), DueAt: r.DueAt.Unix(), Minutes: int64(r.Minutes), State: r.State})
+	figures.Added(facts{volunteerID: volunteerID, teamID: sh.teamID, region: sh.region, category: sh.category,
+		startsAt: start.Unix(), dueAt: r.DueAt.Unix(), minutes: int64(r.Minutes), state: r.State})
 	if err := figures.Apply(ctx, tx); err != nil {
 		return 0, 0, apperr.Wrap(err, "record: figures")
 	}

@@ -8,6 +8,7 @@ import (
 
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/stats"
+	"zhiyuan/internal/volunteer"
 )
 
 // shiftInfo is what attendance needs to know about a shift.
@@ -133,11 +134,11 @@ func insertRecord(ctx context.Context, q db.Querier, r Record, attendanceID int6
 	if err != nil {
 		return 0, err
 	}
-	return id, stats.Created(stats.Record(id)).Apply(ctx, q)
+	return id, stats.Created(figuresOf(id)).Apply(ctx, q)
 }
 
 // insertRecordRow inserts the record without moving the figures: the
-// caller does, with stats.Snapshot.RecordAdded.
+// caller does, with stats.Snapshot.Added.
 func insertRecordRow(ctx context.Context, q db.Querier, r Record, attendanceID int64, now int64) (int64, error) {
 	var id int64
 	err := q.QueryRowContext(ctx, `INSERT INTO service_records (volunteer_id, team_id, project_id, shift_id, attendance_id, region_code,
@@ -161,7 +162,7 @@ func addHours(ctx context.Context, q db.Querier, volunteerID, confirmed, pending
 	var snap *stats.Snapshot
 	if confirmed != 0 { // confirmed hours move the volunteer's star level
 		var err error
-		if snap, err = stats.Take(ctx, q, stats.Volunteer(volunteerID)); err != nil {
+		if snap, err = stats.Take(ctx, q, volunteer.FiguresOf(volunteerID)); err != nil {
 			return err
 		}
 	}
@@ -184,7 +185,7 @@ func insertHistory(ctx context.Context, q db.Querier, recordID int64, action, re
 
 // setRecordState moves record id, still at version, to state to.
 func setRecordState(ctx context.Context, q db.Querier, id int64, version int, to string, by, now int64) (bool, error) {
-	snap, err := stats.Take(ctx, q, stats.Record(id))
+	snap, err := stats.Take(ctx, q, figuresOf(id))
 	if err != nil {
 		return false, err
 	}

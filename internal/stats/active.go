@@ -119,23 +119,16 @@ func changeChunk(ctx context.Context, q db.Querier, k chunkKey, c *chunkChange) 
 	return err
 }
 
-// stillActive tells whether the id still has a confirmed record in the
-// mark's region and period.
+// stillActive tells whether the id is still active in the mark's region
+// and period, asking the contribution whose rows make it so.
 func stillActive(ctx context.Context, q db.Querier, m mark) (bool, error) {
+	a, err := activityOf(m.kind)
+	if err != nil {
+		return false, err
+	}
 	lo, hi := periodRange(m.grain, m.period)
 	rlo, rhi := db.PrefixRange(m.region)
-	column := "volunteer_id"
-	if m.kind == kindTeam {
-		column = "team_id"
-	}
-	var one int
-	err := q.QueryRowContext(ctx, `SELECT 1 FROM service_records WHERE `+column+` = $1 AND state = $2
-		AND starts_at >= $3 AND starts_at < $4 AND region_code >= $5 AND region_code < $6 LIMIT 1`,
-		m.id, recordConfirmed, lo, hi, rlo, rhi).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
+	return a.Still(ctx, q, m.kind, m.id, lo, hi, rlo, rhi)
 }
 
 // periodRange is the unix-time range [lo, hi) of a day or month.

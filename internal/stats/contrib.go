@@ -1,104 +1,114 @@
 package stats
 
 import (
-	"strconv"
+	"context"
+	"fmt"
+	"sync"
+
+	"zhiyuan/internal/db"
 )
 
-// count is one counter's key in stat_counts.
-type count struct {
-	region, metric, grain, period, dim string
+// Contribution is a domain's part of the figures, declared beside its store
+// (internal/<domain>/figures.go) and registered when the app is wired: how
+// one of its rows (a subject) moves the rollups, and how the rollups are
+// computed again from its tables.
+type Contribution struct {
+	// Kind names the domain's subjects (Of).
+	Kind string
+	// Facts reads what the figures know of one subject; ok is false when
+	// it does not exist.
+	Facts func(ctx context.Context, q db.Querier, id int64) (f Facts, ok bool, err error)
+	// Rebuild are statements giving the domain's counters at the region
+	// codes as stored: region_code, metric, grain, period, dim, n, in that
+	// order; {day:column} is the Beijing date of a unix-time column. The
+	// levels above, and the months and years of the Dated metrics, are
+	// summed from them.
+	Rebuild []string
+	// Dated are the metrics of Rebuild kept by day, month and year.
+	Dated []string
+	// Activity is how the domain's active sets are read from its tables;
+	// nil when it marks none.
+	Activity *Activity
 }
 
-// mark is one id's presence in an active set.
-type mark struct {
-	region, kind, grain, period string
-	id                          int64
+// Activity is where a contribution's active sets come from: rows that make
+// ids active on a day, in a region.
+type Activity struct {
+	// Kinds are the kinds of stat_active the rows make active.
+	Kinds []string
+	// Codes gives the distinct region codes of such rows.
+	Codes string
+	// Rows gives, for the region code $1, the Beijing day ({day:column})
+	// and then one id per kind, in the order of Kinds.
+	Rows string
+	// Still tells whether id of kind is still active in the regions
+	// [regionLo, regionHi) between the unix times [from, to), on the rows as
+	// they are now in q.
+	Still func(ctx context.Context, q db.Querier, kind string, id, from, to int64, regionLo, regionHi string) (bool, error)
 }
 
-// sink receives a subject's contributions with a sign: +1 for the facts
-// after a change, -1 for the facts before it.
-type sink interface {
-	add(c count, n int64)
-	mark(m mark, sign int64)
+// Facts are what the figures know of one subject.
+type Facts interface {
+	// Contribute adds the subject's counters and marks to s, with sign +1
+	// for the facts after a change and -1 for the facts before it.
+	Contribute(s Sink, sign int64)
 }
 
-// dated adds n to a metric on a day, its month and its year, at every
-// level of region.
-func dated(s sink, region, metric, day, dim string, n int64) {
-	for _, r := range levels(region) {
-		s.add(count{r, metric, grainDay, day, dim}, n)
-		s.add(count{r, metric, grainMonth, day[:7], dim}, n)
-		s.add(count{r, metric, grainYear, day[:4], dim}, n)
+var registry struct {
+	sync.RWMutex
+	byKind map[string]Contribution
+	order  []string
+}
+
+// Register adds contributions to the figures; registering a kind again
+// replaces it.
+func Register(cs ...Contribution) {
+	registry.Lock()
+	defer registry.Unlock()
+	if registry.byKind == nil {
+		registry.byKind = map[string]Contribution{}
+	}
+	for _, c := range cs {
+		if _, ok := registry.byKind[c.Kind]; !ok {
+			registry.order = append(registry.order, c.Kind)
+		}
+		registry.byKind[c.Kind] = c
 	}
 }
 
-// current adds n to a metric without a period, at every level of region.
-func current(s sink, region, metric, dim string, n int64) {
-	for _, r := range levels(region) {
-		s.add(count{r, metric, grainNone, "", dim}, n)
+// Registered returns the contributions registered, in the order of
+// registration.
+func Registered() []Contribution {
+	registry.RLock()
+	defer registry.RUnlock()
+	out := make([]Contribution, len(registry.order))
+	for i, k := range registry.order {
+		out[i] = registry.byKind[k]
 	}
+	return out
 }
 
-// active marks id active on a day and in its month, at every level of region.
-func active(s sink, region, kind, day string, id int64, sign int64) {
-	for _, r := range levels(region) {
-		s.mark(mark{r, kind, grainDay, day, id}, sign)
-		s.mark(mark{r, kind, grainMonth, day[:7], id}, sign)
+func contribution(kind string) (Contribution, error) {
+	registry.RLock()
+	defer registry.RUnlock()
+	c, ok := registry.byKind[kind]
+	if !ok {
+		return c, fmt.Errorf("stats: no contribution registered for %q", kind)
 	}
+	return c, nil
 }
 
-func (v volunteerFacts) contribute(s sink, sign int64) {
-	day := dayOf(v.createdAt)
-	dated(s, v.region, mVolunteers, day, "", sign)
-	for _, t := range v.tags {
-		dated(s, v.region, mVolunteerTags, day, strconv.FormatInt(t, 10), sign)
-	}
-	dated(s, v.region, mVolunteerPeople, day, v.gender+":"+v.birthYear, sign)
-	if h := hoursBucket(v.confirmedMinutes); h > 0 {
-		current(s, v.region, mVolunteerHours, strconv.FormatInt(h, 10), sign)
-	}
-}
-
-// hoursBucket is whole confirmed hours, capped.
-func hoursBucket(minutes int64) int64 {
-	return min(minutes/60, maxHoursBucket)
-}
-
-func (t teamFacts) contribute(s sink, sign int64) {
-	dated(s, t.region, mTeams, dayOf(t.createdAt), t.status, sign)
-}
-
-func (p projectFacts) contribute(s sink, sign int64) {
-	day := dayOf(p.createdAt)
-	dated(s, p.region, mProjects, day, p.state, sign)
-	dated(s, p.region, mProjectCategories, day, strconv.FormatInt(p.category, 10), sign)
-}
-
-// Record states the figures know (kept equal to package record's).
-const (
-	recordConfirmed = "confirmed"
-	recordPending   = "pending"
-)
-
-func (r recordFacts) contribute(s sink, sign int64) {
-	switch r.state {
-	case recordConfirmed:
-		day := dayOf(r.startsAt)
-		dated(s, r.region, mMinutes, day, strconv.FormatInt(r.category, 10), sign*r.minutes)
-		dated(s, r.region, mRecords, day, "", sign)
-		current(s, r.region, mTeamMinutes, strconv.FormatInt(r.teamID, 10), sign*r.minutes)
-		active(s, r.region, kindVolunteer, day, r.volunteerID, sign)
-		active(s, r.region, kindTeam, day, r.teamID, sign)
-	case recordPending:
-		if r.dueAt > 0 {
-			for _, reg := range levels(r.region) {
-				s.add(count{reg, mAwaiting, grainDay, dayOf(r.dueAt), ""}, sign)
+// activityOf is the contribution whose rows make ids of kind active.
+func activityOf(kind string) (*Activity, error) {
+	for _, c := range Registered() {
+		if c.Activity == nil {
+			continue
+		}
+		for _, k := range c.Activity.Kinds {
+			if k == kind {
+				return c.Activity, nil
 			}
 		}
 	}
-}
-
-// contributor is a subject's facts.
-type contributor interface {
-	contribute(s sink, sign int64)
+	return nil, fmt.Errorf("stats: no contribution marks %q", kind)
 }

@@ -386,8 +386,9 @@ func (s *Service) starCounts(ctx context.Context, code string) ([]StarCount, err
 }
 
 func topTeams(ctx context.Context, q db.Querier, code string, limit int) ([]TeamMinutes, error) {
-	rows, err := q.QueryContext(ctx, `SELECT s.dim, s.n, t.name FROM (SELECT dim, n FROM stat_counts
-		WHERE region_code = $1 AND metric = $2 AND grain = 'T' AND period = '' ORDER BY n DESC, dim LIMIT $3) s
+	rows, err := q.QueryContext(ctx, `SELECT s.dim, s.n, t.name FROM (SELECT dim, SUM(n) AS n FROM stat_counts
+		WHERE region_code = $1 AND metric = $2 AND grain = 'T' AND period = '' GROUP BY dim HAVING SUM(n) <> 0
+		ORDER BY 2 DESC, dim LIMIT $3) s
 		JOIN teams t ON t.id = CAST(s.dim AS BIGINT) ORDER BY s.n DESC, s.dim`, code, mTeamMinutes, limit)
 	if err != nil {
 		return nil, err

@@ -39,7 +39,7 @@ func sums(ctx context.Context, q db.Querier, regions, metrics []string, from, to
 	for _, s := range countSpans(from, to) {
 		sc := db.Conds{Args: slices.Clone(c.Args)} // the shared arguments, then this span's own
 		query := head + ` AND grain = ` + sc.Arg(s.grain) + ` AND period >= ` + sc.Arg(s.lo) + ` AND period <= ` + sc.Arg(s.hi) +
-			` GROUP BY region_code, metric, dim`
+			` GROUP BY region_code, metric, dim HAVING SUM(n) <> 0`
 		rows, err := q.QueryContext(ctx, query, sc.Args...)
 		if err != nil {
 			return nil, fmt.Errorf("stats: read: %w", err)
@@ -62,7 +62,8 @@ func sums(ctx context.Context, q db.Querier, regions, metrics []string, from, to
 
 // current reads a metric without a period: dim → n.
 func currentCounts(ctx context.Context, q db.Querier, region, metric string) (map[string]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT dim, n FROM stat_counts WHERE region_code = $1 AND metric = $2 AND grain = 'T' AND period = ''`,
+	rows, err := q.QueryContext(ctx, `SELECT dim, SUM(n) FROM stat_counts WHERE region_code = $1 AND metric = $2 AND grain = 'T' AND period = ''
+		GROUP BY dim HAVING SUM(n) <> 0`,
 		region, metric)
 	if err != nil {
 		return nil, fmt.Errorf("stats: read: %w", err)
@@ -86,7 +87,7 @@ func byMonth(ctx context.Context, q db.Querier, region, metric string, from, to 
 	out := map[string]int64{}
 	for _, s := range spans(from, to) {
 		rows, err := q.QueryContext(ctx, `SELECT substr(period, 1, 7), SUM(n) FROM stat_counts WHERE region_code = $1 AND metric = $2
-			AND grain = $3 AND period >= $4 AND period <= $5 GROUP BY substr(period, 1, 7)`, region, metric, s.grain, s.lo, s.hi)
+			AND grain = $3 AND period >= $4 AND period <= $5 GROUP BY substr(period, 1, 7) HAVING SUM(n) <> 0`, region, metric, s.grain, s.lo, s.hi)
 		if err != nil {
 			return nil, fmt.Errorf("stats: read: %w", err)
 		}

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -16,6 +17,9 @@ import (
 // Its statements are as large as the tables they read, so the write
 // connection keeps their journals and temporary tables on disk meanwhile.
 func Rebuild(ctx context.Context, d *db.DB) (err error) {
+	if len(Registered()) == 0 { // it would leave every figure at zero
+		return errors.New("stats: rebuild: no contribution registered")
+	}
 	if err := d.Dialect.SetWriterUse(ctx, d.Write(), db.LargeStatements); err != nil {
 		return fmt.Errorf("stats: rebuild: %w", err)
 	}
@@ -37,41 +41,15 @@ func Rebuild(ctx context.Context, d *db.DB) (err error) {
 	})
 }
 
-// leafQueries give each metric's rows at the region codes as stored; the
-// levels above are summed from them. {day:col} is the Beijing date of col.
-var leafQueries = []string{
-	`SELECT region_code, 'volunteers', 'D', {day:created_at}, '', COUNT(*) FROM volunteers GROUP BY 1, 4`,
-	`SELECT v.region_code, 'volunteer_tags', 'D', {day:v.created_at}, CAST(t.tag_id AS TEXT), COUNT(*)
-		FROM volunteer_tags t JOIN volunteers v ON v.id = t.volunteer_id GROUP BY 1, 4, 5`,
-	`SELECT region_code, 'volunteer_people', 'D', {day:created_at},
-		gender || ':' || CASE WHEN length(birth_date) >= 4 THEN substr(birth_date, 1, 4) ELSE '' END, COUNT(*)
-		FROM volunteers GROUP BY 1, 4, 5`,
-	`SELECT v.region_code, 'volunteer_hours', 'T', '',
-		CAST(CASE WHEN h.confirmed_minutes / 60 > 5000 THEN 5000 ELSE h.confirmed_minutes / 60 END AS TEXT), COUNT(*)
-		FROM volunteer_hours h JOIN volunteers v ON v.id = h.volunteer_id WHERE h.confirmed_minutes >= 60 GROUP BY 1, 5`,
-	`SELECT region_code, 'teams', 'D', {day:created_at}, status, COUNT(*) FROM teams GROUP BY 1, 4, 5`,
-	`SELECT region_code, 'projects', 'D', {day:created_at}, state, COUNT(*) FROM projects GROUP BY 1, 4, 5`,
-	`SELECT region_code, 'project_categories', 'D', {day:created_at}, CAST(category_id AS TEXT), COUNT(*)
-		FROM projects GROUP BY 1, 4, 5`,
-	`SELECT r.region_code, 'minutes', 'D', {day:r.starts_at}, CAST(p.category_id AS TEXT), SUM(r.minutes)
-		FROM service_records r JOIN projects p ON p.id = r.project_id WHERE r.state = 'confirmed'
-		GROUP BY 1, 4, 5 HAVING SUM(r.minutes) <> 0`,
-	`SELECT region_code, 'records', 'D', {day:starts_at}, '', COUNT(*) FROM service_records WHERE state = 'confirmed' GROUP BY 1, 4`,
-	`SELECT region_code, 'team_minutes', 'T', '', CAST(team_id AS TEXT), SUM(minutes) FROM service_records
-		WHERE state = 'confirmed' GROUP BY 1, 5 HAVING SUM(minutes) <> 0`,
-	`SELECT region_code, 'awaiting', 'D', {day:due_at}, '', COUNT(*) FROM service_records
-		WHERE state = 'pending' AND due_at > 0 GROUP BY 1, 4`,
-}
-
-// datedMetrics are the metrics kept by day, month and year.
-var datedMetrics = []string{mVolunteers, mVolunteerTags, mVolunteerPeople, mTeams, mProjects, mProjectCategories, mMinutes, mRecords}
-
 func rebuildCounts(ctx context.Context, tx db.Querier, d db.Dialect) error {
-	for _, q := range leafQueries {
-		q = expandDays(q, d)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO stat_counts (region_code, metric, grain, period, dim, n) `+q); err != nil {
-			return fmt.Errorf("stats: rebuild: %w", err)
+	var dated []string
+	for _, c := range Registered() {
+		for _, q := range c.Rebuild {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO stat_counts (region_code, metric, grain, period, dim, n) `+expandDays(q, d)); err != nil {
+				return fmt.Errorf("stats: rebuild %s: %w", c.Kind, err)
+			}
 		}
+		dated = append(dated, c.Dated...)
 	}
 	// Sum each level into the one above, from the bottom, so that a row
 	// holds both what is recorded at its own code and below it.
@@ -80,14 +58,14 @@ func rebuildCounts(ctx context.Context, tx db.Querier, d db.Dialect) error {
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, n)
 			SELECT substr(region_code, 1, %d), metric, grain, period, dim, SUM(n) FROM stat_counts
 			WHERE length(region_code) = %d GROUP BY substr(region_code, 1, %d), metric, grain, period, dim
-			ON CONFLICT (region_code, metric, grain, period, dim) DO UPDATE SET n = stat_counts.n + excluded.n`,
+			ON CONFLICT (region_code, metric, grain, period, dim, slot) DO UPDATE SET n = stat_counts.n + excluded.n`,
 			w, below, w)); err != nil {
 			return fmt.Errorf("stats: rebuild level %d: %w", w, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO stat_counts (region_code, metric, grain, period, dim, n)
 		SELECT region_code, metric, 'M', substr(period, 1, 7), dim, SUM(n) FROM stat_counts
-		WHERE grain = 'D' AND metric IN ('`+strings.Join(datedMetrics, "', '")+`')
+		WHERE grain = 'D' AND metric IN ('`+strings.Join(dated, "', '")+`')
 		GROUP BY region_code, metric, substr(period, 1, 7), dim`); err != nil {
 		return fmt.Errorf("stats: rebuild months: %w", err)
 	}
@@ -111,15 +89,28 @@ func expandDays(q string, d db.Dialect) string {
 	}
 }
 
-// rebuildActive reads confirmed records one stored region code at a time,
-// in code order, and writes the active sets; the sets of a street and its
-// communities are written when the reading leaves the street, those above
-// it at the end. (Reading is finished before writing: a PostgreSQL
-// connection cannot write while a query on it is open.)
+// rebuildActive writes every registered contribution's active sets.
 func rebuildActive(ctx context.Context, tx db.Querier, d db.Dialect) error {
-	codes, err := db.QueryAll(ctx, tx, scanText, `SELECT DISTINCT region_code FROM service_records ORDER BY region_code`)
+	for _, c := range Registered() {
+		if c.Activity == nil {
+			continue
+		}
+		if err := rebuildActivity(ctx, tx, d, c.Activity); err != nil {
+			return fmt.Errorf("stats: rebuild %s active: %w", c.Kind, err)
+		}
+	}
+	return nil
+}
+
+// rebuildActivity reads the rows that make ids active one stored region
+// code at a time, in code order, and writes the active sets; the sets of a
+// street and its communities are written when the reading leaves the
+// street, those above it at the end. (Reading is finished before writing: a
+// PostgreSQL connection cannot write while a query on it is open.)
+func rebuildActivity(ctx context.Context, tx db.Querier, d db.Dialect, a *Activity) error {
+	codes, err := db.QueryAll(ctx, tx, scanText, a.Codes)
 	if err != nil {
-		return fmt.Errorf("stats: rebuild active: %w", err)
+		return err
 	}
 	sets := map[chunkKey]*roaring.Bitmap{}
 	flush := func(all bool) error {
@@ -141,7 +132,7 @@ func rebuildActive(ctx context.Context, tx db.Querier, d db.Dialect) error {
 		}
 		return nil
 	}
-	street := ""
+	street, rows := "", expandDays(a.Rows, d)
 	for _, code := range codes {
 		if s := prefix(code, 9); s != street {
 			if err := flush(false); err != nil {
@@ -149,16 +140,16 @@ func rebuildActive(ctx context.Context, tx db.Querier, d db.Dialect) error {
 			}
 			street = s
 		}
-		recs, err := db.QueryAll(ctx, tx, scanActivity, `SELECT `+d.BeijingDay("starts_at")+`, volunteer_id, team_id
-			FROM service_records WHERE region_code = $1 AND state = 'confirmed'`, code)
+		recs, err := db.QueryAll(ctx, tx, scanActivity(len(a.Kinds)), rows, code)
 		if err != nil {
-			return fmt.Errorf("stats: rebuild active: %w", err)
+			return err
 		}
 		for _, r := range recs {
 			for _, reg := range levels(code) {
 				for _, g := range [...]struct{ grain, period string }{{grainDay, r.day}, {grainMonth, r.day[:7]}} {
-					put(sets, chunkKey{reg, kindVolunteer, g.grain, g.period, r.volunteer >> 16}, r.volunteer)
-					put(sets, chunkKey{reg, kindTeam, g.grain, g.period, r.team >> 16}, r.team)
+					for i, kind := range a.Kinds {
+						put(sets, chunkKey{reg, kind, g.grain, g.period, r.ids[i] >> 16}, r.ids[i])
+					}
 				}
 			}
 		}
@@ -166,15 +157,22 @@ func rebuildActive(ctx context.Context, tx db.Querier, d db.Dialect) error {
 	return flush(true)
 }
 
+// activity is a row making ids active on a day, one id per kind.
 type activity struct {
-	day             string
-	volunteer, team int64
+	day string
+	ids []int64
 }
 
-func scanActivity(row db.Scanner) (activity, error) {
-	var a activity
-	err := row.Scan(&a.day, &a.volunteer, &a.team)
-	return a, err
+func scanActivity(kinds int) func(row db.Scanner) (activity, error) {
+	return func(row db.Scanner) (activity, error) {
+		a := activity{ids: make([]int64, kinds)}
+		dest := []any{&a.day}
+		for i := range a.ids {
+			dest = append(dest, &a.ids[i])
+		}
+		err := row.Scan(dest...)
+		return a, err
+	}
 }
 
 func scanText(row db.Scanner) (string, error) {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -135,12 +137,14 @@ func build(t *testing.T) *world {
 	return w
 }
 
-// dump reads both rollup tables as comparable text rows.
+// dump reads both rollup tables as comparable text rows, each counter the
+// sum of its slots.
 func dump(t *testing.T, env *apptest.Env) []string {
 	t.Helper()
 	ctx := context.Background()
 	var out []string
-	rows, err := env.App.DB.Read().QueryContext(ctx, `SELECT region_code, metric, grain, period, dim, n FROM stat_counts WHERE n <> 0`)
+	rows, err := env.App.DB.Read().QueryContext(ctx, `SELECT region_code, metric, grain, period, dim, SUM(n) FROM stat_counts
+		GROUP BY region_code, metric, grain, period, dim HAVING SUM(n) <> 0`)
 	must(t, err)
 	for rows.Next() {
 		var r, m, g, p, d string
@@ -173,6 +177,15 @@ func TestRollupsEqualRebuild(t *testing.T) {
 	if len(kept) == 0 {
 		t.Fatal("no rollups kept")
 	}
+	if _, err := stats.Fold(context.Background(), w.env.App.DB); err != nil {
+		t.Fatal(err)
+	}
+	var spread int
+	must(t, w.env.App.DB.Read().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM stat_counts WHERE slot > 0 OR n = 0`).Scan(&spread))
+	if folded := dump(t, w.env); spread != 0 || fmt.Sprint(folded) != fmt.Sprint(kept) {
+		t.Fatalf("after the fold, %d rows in slots or at zero, and the counters moved: only before %v, only after %v",
+			spread, diff(kept, folded), diff(folded, kept))
+	}
 	must(t, stats.Rebuild(context.Background(), w.env.App.DB))
 	rebuilt := dump(t, w.env)
 	if fmt.Sprint(kept) != fmt.Sprint(rebuilt) {
@@ -180,6 +193,19 @@ func TestRollupsEqualRebuild(t *testing.T) {
 		t.Fatalf("incremental rollups differ from the rebuild:\nonly rebuilt (%d): %v\nonly kept (%d): %v", len(missing), missing, len(extra), extra)
 	}
 	t.Logf("%d rollup rows equal after the rebuild", len(kept))
+	// Every registered contribution is covered: each of its rebuild
+	// statements' metrics has rows in the world, kept equal above.
+	for _, c := range stats.Registered() {
+		for _, q := range c.Rebuild {
+			m := rebuiltMetric.FindStringSubmatch(q)
+			if m == nil {
+				t.Fatalf("%s: no metric named in %s", c.Kind, q)
+			}
+			if !slices.ContainsFunc(kept, func(row string) bool { return strings.Contains(row, " "+m[1]+" ") }) {
+				t.Errorf("%s: the test's world has no %s counters: extend build", c.Kind, m[1])
+			}
+		}
+	}
 	if w.env.App.DB.Dialect == db.SQLite { // the rebuild's journals went to disk; every day's are in memory again
 		var store int
 		must(t, w.env.App.DB.Write().QueryRowContext(context.Background(), `PRAGMA temp_store`).Scan(&store))
@@ -224,6 +250,10 @@ func TestAwaitingChainBothWays(t *testing.T) {
 		t.Fatalf("incremental rollups differ from the rebuild:\nonly rebuilt: %v\nonly kept: %v", diff(rebuilt, kept), diff(kept, rebuilt))
 	}
 }
+
+// rebuiltMetric finds the metric a rebuild statement writes: its second
+// column, a literal.
+var rebuiltMetric = regexp.MustCompile(`^\s*SELECT [^,]+, '([a-z_]+)'`)
 
 func diff(a, b []string) []string {
 	in := map[string]bool{}

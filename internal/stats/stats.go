@@ -3,19 +3,19 @@
 // milliseconds for any region and period, and rebuilt from the raw tables
 // on demand (`zhiyuan stats rebuild`).
 //
-// Every write path that changes a volunteer, team, project or service record
-// takes a Snapshot of the subjects before the change and applies it after:
-// the snapshot reloads the subjects' facts and writes the difference of
-// their contributions. The contributions of a subject (contrib.go) and the
-// rebuild's SQL (rebuild.go) are the two statements of the same rules; a
-// test keeps them equal.
+// The package is the engine: the rollup tables, counters and active sets,
+// levels and dates, the rebuild driver, the cache and the readers. Each
+// domain declares its part (a Contribution: its facts, what they add, its
+// rebuild statements) in its own figures.go, registered when the app is
+// wired. A store that changes a subject takes a Snapshot of it before the
+// change and applies it after, in the same transaction: the snapshot
+// reloads the subjects' facts and writes the difference of their
+// contributions. A contribution's Facts and its Rebuild are two statements
+// of the same rules; a test keeps every registered one equal.
 package stats
 
-import (
-	"zhiyuan/internal/clock"
-)
-
-// Metrics of stat_counts.
+// Metrics of stat_counts the readers (figures.go) show, written by the
+// domains' contributions under the same names (their figures.go).
 const (
 	mVolunteers        = "volunteers"         // by registration day, dim ""
 	mVolunteerTags     = "volunteer_tags"     // by registration day, dim tag id
@@ -38,18 +38,12 @@ const (
 	grainNone  = "T"
 )
 
-// Kinds of stat_active.
+// Kinds of stat_active the readers show (written by package record's
+// contribution).
 const (
 	kindVolunteer = "volunteer"
 	kindTeam      = "team"
 )
-
-// maxHoursBucket caps the hours histogram: star levels above it are not
-// told apart.
-const maxHoursBucket = 5000
-
-// dayOf is the date in Beijing time of a unix time.
-func dayOf(unix int64) string { return clock.DayOfUnix(unix) }
 
 // levelWidths are the lengths of region codes from the province down.
 var levelWidths = [...]int{2, 4, 6, 9, 12}

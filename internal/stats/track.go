@@ -4,39 +4,39 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 
 	"zhiyuan/internal/db"
 )
 
-type subjectKind int
-
-const (
-	subjectVolunteer subjectKind = iota + 1
-	subjectTeam
-	subjectProject
-	subjectRecord
-)
-
-// Subject is a row whose changes move figures.
+// Subject is a row whose changes move figures: a registered
+// contribution's kind and the row's id.
 type Subject struct {
-	kind subjectKind
+	kind string
 	id   int64
 }
 
-// Volunteer, Team, Project and Record name a subject by its id.
-func Volunteer(id int64) Subject { return Subject{subjectVolunteer, id} }
-func Team(id int64) Subject      { return Subject{subjectTeam, id} }
-func Project(id int64) Subject   { return Subject{subjectProject, id} }
-func Record(id int64) Subject    { return Subject{subjectRecord, id} }
+// Of names a subject; each domain's figures.go offers its own (for
+// instance volunteer.FiguresOf).
+func Of(kind string, id int64) Subject { return Subject{kind, id} }
+
+// facts loads a subject's facts through its contribution.
+func (s Subject) facts(ctx context.Context, q db.Querier) (Facts, bool, error) {
+	c, err := contribution(s.kind)
+	if err != nil {
+		return nil, false, err
+	}
+	return c.Facts(ctx, q, s.id)
+}
 
 // Snapshot holds subjects' facts from before a change, to be compared with
 // their facts after it by Apply, in the same transaction.
 type Snapshot struct {
 	subjects []Subject
-	before   []contributor // nil where the subject did not exist
-	added    []contributor // new rows whose facts the caller gave
+	before   []Facts // nil where the subject did not exist
+	added    []Facts // new rows whose facts the caller gave
 }
 
 // Take reads the subjects' facts before a change.
@@ -54,7 +54,7 @@ func (s *Snapshot) Take(ctx context.Context, q db.Querier, subjects ...Subject) 
 		}
 		s.subjects = append(s.subjects, sub)
 		if ok {
-			s.before = append(s.before, f.(contributor))
+			s.before = append(s.before, f)
 		} else {
 			s.before = append(s.before, nil)
 		}
@@ -70,29 +70,11 @@ func (s *Snapshot) Created(subjects ...Subject) {
 	}
 }
 
-// VolunteerAdded adds a volunteer inserted in this transaction whose facts
-// the caller holds (a bulk import), sparing a read per row. A new volunteer
-// has no confirmed hours.
-func (s *Snapshot) VolunteerAdded(region string, createdAt int64, gender, birthDate string, tagIDs []int64) {
-	s.added = append(s.added, volunteerFacts{region: region, createdAt: createdAt, gender: gender,
-		birthYear: birthYear(birthDate), tags: tagIDs})
-}
-
-// NewRecord is a service record as the figures count it.
-type NewRecord struct {
-	VolunteerID, TeamID int64
-	Region              string
-	Category            int64 // the project's
-	StartsAt, DueAt     int64 // unix seconds
-	Minutes             int64
-	State               string
-}
-
-// RecordAdded adds a service record inserted in this transaction whose
-// facts the caller holds (a check-out), sparing the read of it.
-func (s *Snapshot) RecordAdded(r NewRecord) {
-	s.added = append(s.added, recordFacts{volunteerID: r.VolunteerID, teamID: r.TeamID, region: r.Region,
-		category: r.Category, startsAt: r.StartsAt, minutes: r.Minutes, state: r.State, dueAt: r.DueAt})
+// Added adds the facts of a row inserted in this transaction that the
+// caller holds (a check-out's record, an import's volunteer), sparing the
+// read of it.
+func (s *Snapshot) Added(f Facts) {
+	s.added = append(s.added, f)
 }
 
 // Created is a snapshot of subjects new in this transaction; Apply it after
@@ -109,21 +91,21 @@ func Created(subjects ...Subject) *Snapshot {
 func (s *Snapshot) Apply(ctx context.Context, q db.Querier) error {
 	d := newDelta()
 	for _, f := range s.added {
-		f.contribute(d, 1)
+		f.Contribute(d, 1)
 	}
 	for i, sub := range s.subjects {
 		if b := s.before[i]; b != nil {
-			b.contribute(d, -1)
+			b.Contribute(d, -1)
 		}
 		f, ok, err := sub.facts(ctx, q)
 		if err != nil {
 			return fmt.Errorf("stats: read facts: %w", err)
 		}
 		if ok {
-			f.(contributor).contribute(d, 1)
+			f.Contribute(d, 1)
 		}
 	}
-	return d.write(ctx, q)
+	return d.write(ctx, q, len(s.subjects) == 0)
 }
 
 // delta is the net change to the rollups of one transaction.
@@ -141,7 +123,15 @@ func (d *delta) mark(m mark, sign int64) { d.marks[m] += sign }
 
 // write applies the delta, in key order so that concurrent transactions on
 // PostgreSQL lock rows in the same order.
-func (d *delta) write(ctx context.Context, q db.Querier) error {
+//
+// There a delta made only of facts its caller gave (a check-out's record, an
+// import's volunteers: spread) adds its counters to one slot of their rows,
+// chosen at random past slot 0, so that writers moving the same counters at
+// once seldom wait on each other; Fold gathers the slots again. A delta that
+// read subjects' facts writes slot 0: the counters its writers share order
+// them, so that what one reads (a volunteer's hours, whether an id is still
+// active) includes what the one before it committed.
+func (d *delta) write(ctx context.Context, q db.Querier, spread bool) error {
 	keys := make([]count, 0, len(d.counts))
 	for k, n := range d.counts {
 		if n != 0 {
@@ -149,6 +139,10 @@ func (d *delta) write(ctx context.Context, q db.Querier) error {
 		}
 	}
 	slices.SortFunc(keys, compareCount)
+	slot := 0
+	if spread && db.Parallel(q) {
+		slot = 1 + rand.IntN(slots-1)
+	}
 	// The counters are added in statements of up to upsertRows rows: a
 	// check-out moves five (one per region level), a confirmation dozens.
 	for len(keys) > 0 {
@@ -156,9 +150,9 @@ func (d *delta) write(ctx context.Context, q db.Querier) error {
 		keys = keys[len(chunk):]
 		text, args := upsertCounts(len(chunk)), []any(nil)
 		if d.oneChain(chunk) {
-			text, args = upsertChainTexts[len(chunk)], d.chainArgs(chunk)
+			text, args = upsertChainTexts[len(chunk)], d.chainArgs(chunk, slot)
 		} else {
-			args = d.upsertArgs(chunk)
+			args = d.upsertArgs(chunk, slot)
 		}
 		if _, err := q.ExecContext(ctx, text, args...); err != nil {
 			return fmt.Errorf("stats: write %s: %w", chunk[0].metric, err)
@@ -168,7 +162,7 @@ func (d *delta) write(ctx context.Context, q db.Querier) error {
 				continue
 			}
 			if _, err := q.ExecContext(ctx, `DELETE FROM stat_counts WHERE region_code = $1 AND metric = $2
-				AND grain = $3 AND period = $4 AND dim = $5 AND n = 0`, k.region, k.metric, k.grain, k.period, k.dim); err != nil {
+				AND grain = $3 AND period = $4 AND dim = $5 AND slot = $6 AND n = 0`, k.region, k.metric, k.grain, k.period, k.dim, slot); err != nil {
 				return fmt.Errorf("stats: clear %s: %w", k.metric, err)
 			}
 		}
@@ -176,7 +170,12 @@ func (d *delta) write(ctx context.Context, q db.Querier) error {
 	return writeMarks(ctx, q, d.marks)
 }
 
-// upsertRows bounds the rows of one counter statement (6 parameters each).
+// slots is how many rows a counter may be spread over on PostgreSQL: slot
+// 0, where the rebuild and Fold write, and one for about each writer that
+// runs at once (the write pool's connections), so that two rarely meet.
+const slots = 16
+
+// upsertRows bounds the rows of one counter statement (7 parameters each).
 const upsertRows = 64
 
 // upsertCounts is the statement adding n counters; the keys of one
@@ -192,21 +191,21 @@ var upsertTexts = func() (t [upsertRows + 1]string) {
 
 func upsertText(n int) string {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, n) VALUES `)
+	b.WriteString(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, slot, n) VALUES `)
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d)", 6*i+1, 6*i+2, 6*i+3, 6*i+4, 6*i+5, 6*i+6)
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d)", 7*i+1, 7*i+2, 7*i+3, 7*i+4, 7*i+5, 7*i+6, 7*i+7)
 	}
-	b.WriteString(` ON CONFLICT (region_code, metric, grain, period, dim) DO UPDATE SET n = stat_counts.n + excluded.n`)
+	b.WriteString(` ON CONFLICT (region_code, metric, grain, period, dim, slot) DO UPDATE SET n = stat_counts.n + excluded.n`)
 	return b.String()
 }
 
-func (d *delta) upsertArgs(keys []count) []any {
-	args := make([]any, 0, 6*len(keys))
+func (d *delta) upsertArgs(keys []count, slot int) []any {
+	args := make([]any, 0, 7*len(keys))
 	for _, k := range keys {
-		args = append(args, k.region, k.metric, k.grain, k.period, k.dim, d.counts[k])
+		args = append(args, k.region, k.metric, k.grain, k.period, k.dim, slot, d.counts[k])
 	}
 	return args
 }
@@ -231,10 +230,10 @@ func (d *delta) oneChain(keys []count) bool {
 	return true
 }
 
-func (d *delta) chainArgs(keys []count) []any {
+func (d *delta) chainArgs(keys []count, slot int) []any {
 	k0 := keys[0]
-	args := make([]any, 0, 5+len(keys))
-	args = append(args, k0.metric, k0.grain, k0.period, k0.dim, d.counts[k0])
+	args := make([]any, 0, 6+len(keys))
+	args = append(args, k0.metric, k0.grain, k0.period, k0.dim, d.counts[k0], slot)
 	for _, k := range keys {
 		args = append(args, k.region)
 	}
@@ -247,16 +246,16 @@ func (d *delta) chainArgs(keys []count) []any {
 var upsertChainTexts = func() (t [chainRows + 1]string) {
 	for n := 2; n <= chainRows; n++ {
 		var b strings.Builder
-		b.WriteString(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, n)
-		SELECT r.column1, $1, $2, $3, $4, CAST($5 AS BIGINT) FROM (VALUES `)
+		b.WriteString(`INSERT INTO stat_counts (region_code, metric, grain, period, dim, n, slot)
+		SELECT r.column1, $1, $2, $3, $4, CAST($5 AS BIGINT), CAST($6 AS INTEGER) FROM (VALUES `)
 		for i := 0; i < n; i++ {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			fmt.Fprintf(&b, "($%d)", 6+i)
+			fmt.Fprintf(&b, "($%d)", 7+i)
 		}
 		b.WriteString(`) AS r WHERE true
-		ON CONFLICT (region_code, metric, grain, period, dim) DO UPDATE SET n = stat_counts.n + excluded.n`)
+		ON CONFLICT (region_code, metric, grain, period, dim, slot) DO UPDATE SET n = stat_counts.n + excluded.n`)
 		t[n] = b.String()
 	}
 	return t

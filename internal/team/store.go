@@ -37,7 +37,7 @@ func insertTeam(ctx context.Context, q db.Querier, c checkedTeam, phoneEnc []byt
 	if err != nil {
 		return 0, err
 	}
-	return id, stats.Created(stats.Team(id)).Apply(ctx, q)
+	return id, stats.Created(FiguresOf(id)).Apply(ctx, q)
 }
 
 func teamByID(ctx context.Context, q db.Querier, id int64) (Team, error) {
@@ -49,7 +49,7 @@ func teamByID(ctx context.Context, q db.Querier, id int64) (Team, error) {
 }
 
 func setState(ctx context.Context, q db.Querier, id int64, from, to, reason string, now int64) (bool, error) {
-	snap, err := stats.Take(ctx, q, stats.Team(id))
+	snap, err := stats.Take(ctx, q, FiguresOf(id))
 	if err != nil {
 		return false, err
 	}

@@ -179,7 +179,7 @@ func (s *Service) InsertPrepared(ctx context.Context, tx db.Querier, p Prepared,
 	if err != nil {
 		return 0, fmt.Errorf("volunteer: insert: %w", err)
 	}
-	track.VolunteerAdded(r.region, now, string(r.gender), r.birthDate, r.tagIDs)
+	track.Added(addedFacts(r.region, now, string(r.gender), r.birthDate, r.tagIDs))
 	return id, nil
 }
 
@@ -217,7 +217,7 @@ func (s *Service) InsertPreparedMany(ctx context.Context, tx db.Querier, ps []Pr
 	}
 	for _, p := range ps {
 		r := &p.rec
-		track.VolunteerAdded(r.region, now, string(r.gender), r.birthDate, r.tagIDs)
+		track.Added(addedFacts(r.region, now, string(r.gender), r.birthDate, r.tagIDs))
 	}
 	return ids, nil
 }

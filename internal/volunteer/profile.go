@@ -58,7 +58,7 @@ func (s *Service) UpdateProfile(ctx context.Context, p *auth.Principal, in Profi
 	}
 	err = s.db.Tx(ctx, func(tx db.Querier) error {
 		now := s.now().Unix()
-		snap, err := stats.Take(ctx, tx, stats.Volunteer(v.ID))
+		snap, err := stats.Take(ctx, tx, FiguresOf(v.ID))
 		if err != nil {
 			return apperr.Wrap(err, "volunteer: update")
 		}

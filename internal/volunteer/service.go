@@ -214,7 +214,7 @@ func (s *Service) insert(ctx context.Context, tx db.Querier, r record) (int64, e
 	if err != nil {
 		return 0, apperr.Wrap(err, "volunteer: insert")
 	}
-	return id, apperr.Wrap(stats.Created(stats.Volunteer(id)).Apply(ctx, tx), "volunteer: statistics")
+	return id, apperr.Wrap(stats.Created(FiguresOf(id)).Apply(ctx, tx), "volunteer: statistics")
 }
 
 // Preregister records a volunteer on their behalf (a team or an office): the
