@@ -38,7 +38,6 @@ func NewService(d *db.DB, v *volunteer.Service, log *slog.Logger) *Service {
 var (
 	errRecordMissing = apperr.New(apperr.NotFound, "record.not_found")
 	errForbidden     = apperr.New(apperr.Forbidden, "error.forbidden")
-	errNeedVolunteer = apperr.New(apperr.Forbidden, "team.need_volunteer_record")
 	errTeamStopped   = apperr.New(apperr.Conflict, "team.suspended_no_work")
 )
 
