@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/volunteer"
 )
 
 // shiftInfo is what attendance needs to know about a shift.
@@ -87,7 +88,7 @@ func loadScan(ctx context.Context, q db.Querier, shiftID, accountID int64, day s
 		(SELECT id FROM attendance WHERE shift_id = $1 AND volunteer_id = v.id AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
 		(SELECT check_in_at FROM attendance WHERE shift_id = $1 AND volunteer_id = v.id AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
 		(SELECT COUNT(*) FROM attendance WHERE volunteer_id = v.id AND project_id = s.project_id AND day = $3)
-		FROM shifts s JOIN projects p ON p.id = s.project_id LEFT JOIN volunteers v ON v.account_id = $2
+		FROM shifts s JOIN projects p ON p.id = s.project_id`+volunteer.JoinOfAccountSQL("v", "$2")+`
 		WHERE s.id = $1`, shiftID, accountID, day),
 		&volunteerID, &status, &openID, &openAt, &st.pairsToday)
 	st.signedUp = status.String == "confirmed"
