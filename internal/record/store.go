@@ -61,6 +61,17 @@ func insertRecordRow(ctx context.Context, q db.Querier, r Record, attendanceID i
 	return id, err
 }
 
+// MinutesByShiftSQL is, for another package's statement, the minutes of
+// the records of the volunteer given by the SQL volunteerSQL, summed by
+// shift: columns shift_id, confirmed and pending (awaiting confirmation or
+// approval); voided records count in neither.
+func MinutesByShiftSQL(volunteerSQL string) string {
+	return `SELECT shift_id,
+		SUM(CASE WHEN state = '` + StateConfirmed + `' THEN minutes ELSE 0 END) AS confirmed,
+		SUM(CASE WHEN state IN ('` + StatePending + `', '` + StatePendingApproval + `') THEN minutes ELSE 0 END) AS pending
+		FROM service_records WHERE volunteer_id = ` + volunteerSQL + ` AND shift_id IS NOT NULL GROUP BY shift_id`
+}
+
 func boolInt(b bool) int {
 	if b {
 		return 1
