@@ -13,6 +13,7 @@ import (
 	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/stats"
+	"zhiyuan/internal/team"
 )
 
 // Amendment corrects a record's times or content, with a reason.
@@ -197,25 +198,22 @@ func (s *Service) Overdue(ctx context.Context, p *auth.Principal, teamID int64) 
 // Awaiting lists a team's records waiting for confirmation (or a second
 // approver), oldest deadline first; overdueOnly keeps those past it.
 func (s *Service) Awaiting(ctx context.Context, p *auth.Principal, teamID int64, overdueOnly bool) ([]Record, error) {
-	var region string
-	if err := s.db.Read().QueryRowContext(ctx, `SELECT region_code FROM teams WHERE id = $1`, teamID).Scan(&region); err != nil {
+	t, err := team.FactsOf(ctx, s.db.Read(), teamID)
+	if err != nil {
 		return nil, apperr.Mask(err, apperr.New(apperr.NotFound, "team.not_found"))
 	}
-	if !auth.Can(p, auth.PermAttendanceManage, auth.Target{TeamID: teamID, RegionCode: region}) {
+	if !auth.Can(p, auth.PermAttendanceManage, auth.Target{TeamID: teamID, RegionCode: t.RegionCode}) {
 		return nil, errForbidden
 	}
 	due := int64(1 << 62)
 	if overdueOnly {
 		due = s.Now().Unix()
 	}
-	list, err := db.QueryAll(ctx, s.db.Read(), scanRecord, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id
-		WHERE r.team_id = $1 AND r.state IN ('pending', 'pending_approval') AND r.due_at < $2 ORDER BY r.due_at, r.id LIMIT 1000`, teamID, due)
+	list, err := db.QueryAll(ctx, s.db.Read(), scanRecord, unconfirmedOfTeamQuery, teamID, due)
 	if err != nil || overdueOnly {
 		return list, apperr.Wrap(err, "record: awaiting")
 	}
-	amended, err := db.QueryAll(ctx, s.db.Read(), scanRecord, `SELECT `+recordColumns+` FROM service_record_amendments a
-		JOIN service_records r ON r.id = a.record_id JOIN teams t ON t.id = r.team_id
-		WHERE a.team_id = $1 AND a.state = 'pending' ORDER BY a.id LIMIT 1000`, teamID)
+	amended, err := db.QueryAll(ctx, s.db.Read(), scanRecord, amendedOfTeamQuery, teamID)
 	return append(list, amended...), apperr.Wrap(err, "record: awaiting")
 }
 

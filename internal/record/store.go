@@ -14,6 +14,22 @@ const recordColumns = `r.id, r.volunteer_id, r.team_id, t.name, r.project_id, CO
 	r.place, r.content, r.starts_at, r.ends_at, r.minutes, r.leader_name, r.state, r.backfilled, COALESCE(r.recorded_by, 0),
 	r.confirmed_at, r.due_at, r.version`
 
+// recordsOfQuery lists the records of volunteer $1, newest first.
+const recordsOfQuery = `SELECT ` + recordColumns + ` FROM service_records r JOIN teams t ON t.id = r.team_id
+	WHERE r.volunteer_id = $1 ORDER BY r.starts_at DESC, r.id DESC LIMIT 1000`
+
+// unconfirmedOfTeamQuery lists team $1's records awaiting confirmation or
+// approval whose deadline is before $2, oldest deadline first.
+const unconfirmedOfTeamQuery = `SELECT ` + recordColumns + ` FROM service_records r JOIN teams t ON t.id = r.team_id
+	WHERE r.team_id = $1 AND r.state IN ('` + StatePending + `', '` + StatePendingApproval + `') AND r.due_at < $2
+	ORDER BY r.due_at, r.id LIMIT 1000`
+
+// amendedOfTeamQuery lists team $1's records with an amendment awaiting
+// approval, in the order the amendments were asked for.
+const amendedOfTeamQuery = `SELECT ` + recordColumns + ` FROM service_record_amendments a
+	JOIN service_records r ON r.id = a.record_id JOIN teams t ON t.id = r.team_id
+	WHERE a.team_id = $1 AND a.state = 'pending' ORDER BY a.id LIMIT 1000`
+
 func scanRecord(row db.Scanner) (Record, error) {
 	var r Record
 	var start, end, confirmed, due int64
@@ -97,6 +113,18 @@ func addHours(ctx context.Context, q db.Querier, volunteerID, confirmed, pending
 		return err
 	}
 	return snap.Apply(ctx, q)
+}
+
+// historyOf lists record id's changes, oldest first.
+func historyOf(ctx context.Context, q db.Querier, id int64) ([]HistoryEntry, error) {
+	return db.QueryAll(ctx, q, func(row db.Scanner) (HistoryEntry, error) {
+		var h HistoryEntry
+		var at int64
+		err := row.Scan(&h.Action, &h.Reason, &h.Before, &h.After, &h.By, &at)
+		h.At = time.Unix(at, 0)
+		return h, err
+	}, `SELECT action, reason, before_json, after_json, COALESCE(by_account, 0), at
+		FROM service_record_history WHERE record_id = $1 ORDER BY id`, id)
 }
 
 func insertHistory(ctx context.Context, q db.Querier, recordID int64, action, reason, before, after string, by, at int64) error {
@@ -185,19 +213,4 @@ func overlapping(ctx context.Context, q db.Querier, volunteerID int64, start, en
 		return r, false, nil
 	}
 	return r, err == nil, err
-}
-
-// usedEvidence returns the first of uploads already backing a record, or 0.
-func usedEvidence(ctx context.Context, q db.Querier, uploads []int64) (int64, error) {
-	for _, up := range uploads {
-		var rec int64
-		err := q.QueryRowContext(ctx, `SELECT record_id FROM record_evidence WHERE upload_id = $1 LIMIT 1`, up).Scan(&rec)
-		if err == nil {
-			return up, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, err
-		}
-	}
-	return 0, nil
 }

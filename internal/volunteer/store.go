@@ -193,6 +193,17 @@ func idOfAccount(ctx context.Context, q db.Querier, accountID int64) (int64, err
 	return id, err
 }
 
+// Exists says whether volunteer id is registered, for another package's
+// check through q.
+func Exists(ctx context.Context, q db.Querier, id int64) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM volunteers WHERE id = $1`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // OfAccountSQL is the id of the volunteer record of the account whose id is
 // the placeholder ph, NULL when it has none: for another package's
 // statement that reads it in the same statement.
