@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/record"
 )
@@ -100,12 +101,12 @@ func (s *Server) recordCorrection(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) manualAttendance(w http.ResponseWriter, r *http.Request) {
-	var in record.ManualAttendance
+	var in attendance.ManualAttendance
 	if err := decode(r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sc, err := s.Records.EnterAttendance(r.Context(), httpx.Principal(r), pathID(r, "id"), in)
+	sc, err := s.Attendance.EnterAttendance(r.Context(), httpx.Principal(r), pathID(r, "id"), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/checkin"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/record"
@@ -22,7 +23,7 @@ func (s *Server) toCodeJSON(c checkin.Code) (codeJSON, error) {
 }
 
 func (s *Server) shiftCode(w http.ResponseWriter, r *http.Request) {
-	c, err := s.Records.ShiftCode(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	c, err := s.Attendance.ShiftCode(r.Context(), httpx.Principal(r), pathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -36,7 +37,7 @@ func (s *Server) shiftCode(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) personalCode(w http.ResponseWriter, r *http.Request) {
-	c, err := s.Records.PersonalCode(r.Context(), httpx.Principal(r))
+	c, err := s.Attendance.PersonalCode(r.Context(), httpx.Principal(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -51,11 +52,11 @@ type scanRequest struct {
 }
 
 // location is the scan's location, if the phone gave one.
-func (in scanRequest) location() *record.Location {
+func (in scanRequest) location() *attendance.Location {
 	if in.Lat == nil || in.Lng == nil {
 		return nil
 	}
-	return &record.Location{Lat: *in.Lat, Lng: *in.Lng}
+	return &attendance.Location{Lat: *in.Lat, Lng: *in.Lng}
 }
 
 type scanJSON struct {
@@ -66,7 +67,7 @@ type scanJSON struct {
 	RecordID    int64     `json:"record_id,omitempty"`
 }
 
-func toScanJSON(sc record.Scan) scanJSON {
+func toScanJSON(sc attendance.Scan) scanJSON {
 	return scanJSON{Action: sc.Action, At: sc.At.UTC(), ShiftID: sc.ShiftID, VolunteerID: sc.VolunteerID, RecordID: sc.RecordID}
 }
 
@@ -76,7 +77,7 @@ func (s *Server) checkin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sc, err := s.Records.ScanCode(r.Context(), httpx.Principal(r), in.Code, in.location())
+	sc, err := s.Attendance.ScanCode(r.Context(), httpx.Principal(r), in.Code, in.location())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -90,7 +91,7 @@ func (s *Server) leaderScan(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sc, err := s.Records.LeaderScan(r.Context(), httpx.Principal(r), pathID(r, "id"), in.Code)
+	sc, err := s.Attendance.LeaderScan(r.Context(), httpx.Principal(r), pathID(r, "id"), in.Code)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/i18n"
@@ -27,6 +28,7 @@ type Services struct {
 	Roster     *roster.Service
 	Projects   *project.Service
 	Records    *record.Service
+	Attendance *attendance.Service
 	Stats      *stats.Service
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"zhiyuan/internal/api"
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/certificate"
@@ -47,6 +48,7 @@ type App struct {
 	Roster     *roster.Service
 	Projects   *project.Service
 	Records    *record.Service
+	Attendance *attendance.Service
 	Stats      *stats.Service
 	Log        *slog.Logger
 	web        *web.Server
@@ -81,8 +83,9 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	if err != nil {
 		return nil, err
 	}
-	a.Records = record.NewService(d, codes, a.Volunteers, log)
-	a.Projects.SetCheckedIn(a.Records.CheckedIn)
+	a.Records = record.NewService(d, a.Volunteers, log)
+	a.Attendance = attendance.NewService(d, codes, a.Volunteers, a.Records, log)
+	a.Projects.SetCheckedIn(a.Attendance.CheckedIn)
 	a.Records.SetUploadQuota(record.UploadQuota{Files: c.UploadQuotaFiles, Bytes: int64(c.UploadQuotaMB) << 20})
 	signer, err := certificate.NewSigner(keys.Derive("certificate signing v1"))
 	if err != nil {
@@ -93,10 +96,11 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 		a.Records.RoundTo = c.RoundMinutes
 	}
 	if c.DoubleScanSeconds > 0 {
-		a.Records.CheckOutAfter = time.Duration(c.DoubleScanSeconds) * time.Second
+		a.Attendance.CheckOutAfter = time.Duration(c.DoubleScanSeconds) * time.Second
 	}
 	if c.TestClockFile != "" {
 		a.Records.Now = fileClock(c.TestClockFile)
+		a.Attendance.Now = a.Records.Now
 	}
 	RegisterFigures()
 	a.Stats = stats.New(d, a.Catalog, a.Records.StarHours)
@@ -107,11 +111,11 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 		return nil, err
 	}
 	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies, BaseURL: base},
-		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Records: a.Records, Projects: a.Projects, Stats: a.Stats}, d, cat, log, keys.Derive("csrf v1"))
+		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Records: a.Records, Attendance: a.Attendance, Projects: a.Projects, Stats: a.Stats}, d, cat, log, keys.Derive("csrf v1"))
 	if err != nil {
 		return nil, err
 	}
-	a.api = api.New(api.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Projects: a.Projects, Records: a.Records, Stats: a.Stats}, cat, log)
+	a.api = api.New(api.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Projects: a.Projects, Records: a.Records, Attendance: a.Attendance, Stats: a.Stats}, cat, log)
 	a.api.SetBaseURL(base)
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for name, pool := range d.Pools() {
@@ -138,7 +142,7 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 func (a *App) DemoServices() demo.Services {
 	base, _ := a.Config.PublicURL("") // New has checked it
 	return demo.Services{DB: a.DB, Auth: a.Auth, Volunteers: a.Volunteers, Teams: a.Teams, Projects: a.Projects, Records: a.Records,
-		BaseURL: base}
+		Attendance: a.Attendance, BaseURL: base}
 }
 
 // Routes returns every route of every surface, for the route-policy test.

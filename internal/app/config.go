@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/checkin"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/pii"
-	"zhiyuan/internal/record"
 	"zhiyuan/internal/volunteer"
 )
 
@@ -85,7 +85,7 @@ func FromEnv() Config {
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_ROUND_MINUTES")); err == nil && n >= 1 && n <= 60 {
 		c.RoundMinutes = n
 	}
-	c.DoubleScanSeconds = int(record.DefaultCheckOutAfter / time.Second)
+	c.DoubleScanSeconds = int(attendance.DefaultCheckOutAfter / time.Second)
 	if n, err := strconv.Atoi(os.Getenv("ZHIYUAN_DOUBLE_SCAN_SECONDS")); err == nil && n >= 1 && n <= 3600 {
 		c.DoubleScanSeconds = n
 	}

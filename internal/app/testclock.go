@@ -10,7 +10,7 @@ import (
 // browser test (ZHIYUAN_TEST_CLOCK_FILE): the wall clock moved on by the
 // duration written in the file ("2m"), read at every call, so the test
 // advances the server's clock between a check-in and a check-out as the
-// in-process tests advance Records.Now. A missing or unreadable file is no
+// in-process tests advance Records.Now and Attendance.Now. A missing or unreadable file is no
 // offset.
 func fileClock(path string) func() time.Time {
 	return func() time.Time {

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"time"
 
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/clock"
 	"zhiyuan/internal/project"
@@ -43,9 +44,11 @@ type activity struct {
 func loadActivity(ctx context.Context, svc Services, teamID int64) error {
 	a := &activity{svc: svc, real: time.Now()}
 	now := func() time.Time { return a.clock }
-	projectsNow, recordsNow := svc.Projects.Now, svc.Records.Now
-	svc.Projects.Now, svc.Records.Now = now, now
-	defer func() { svc.Projects.Now, svc.Records.Now = projectsNow, recordsNow }()
+	projectsNow, recordsNow, attendanceNow := svc.Projects.Now, svc.Records.Now, svc.Attendance.Now
+	svc.Projects.Now, svc.Records.Now, svc.Attendance.Now = now, now, now
+	defer func() {
+		svc.Projects.Now, svc.Records.Now, svc.Attendance.Now = projectsNow, recordsNow, attendanceNow
+	}()
 	var err error
 	for _, p := range []struct {
 		who      **auth.Principal
@@ -163,7 +166,7 @@ func (a *activity) meals(ctx context.Context) error {
 		a.clock = sh.EndsAt.Add(30 * time.Minute)
 		var recs [2]int64
 		for j, id := range []int64{a.volID, a.vol2ID} {
-			scan, err := a.svc.Records.EnterAttendance(ctx, a.leader, sh.ID, record.ManualAttendance{VolunteerID: id,
+			scan, err := a.svc.Attendance.EnterAttendance(ctx, a.leader, sh.ID, attendance.ManualAttendance{VolunteerID: id,
 				CheckInAt:  sh.StartsAt.Add(time.Duration(j*5) * time.Minute).Format(time.RFC3339),
 				CheckOutAt: sh.EndsAt.Format(time.RFC3339), Reason: "送餐途中手机没电，由队长登记"})
 			if err != nil {
@@ -257,11 +260,11 @@ func (a *activity) upcoming(ctx context.Context, pr project.Project) error {
 		return err
 	}
 	a.clock = a.real
-	code, err := a.svc.Records.ShiftCode(ctx, a.leader, now.ID)
+	code, err := a.svc.Attendance.ShiftCode(ctx, a.leader, now.ID)
 	if err != nil {
 		return fmt.Errorf("demo: shift code: %w", err)
 	}
-	if _, err := a.svc.Records.ScanCode(ctx, a.vol2, code.Value, nil); err != nil {
+	if _, err := a.svc.Attendance.ScanCode(ctx, a.vol2, code.Value, nil); err != nil {
 		return fmt.Errorf("demo: check-in: %w", err)
 	}
 	return nil

@@ -19,7 +19,8 @@ func TestActivityShowsEveryState(t *testing.T) {
 	if err := demo.LoadActivity(ctx, env.App.DemoServices()); err != nil {
 		t.Fatal(err)
 	}
-	if env.App.Records.Now().Before(time.Now().Add(-time.Minute)) || env.App.Projects.Now().Before(time.Now().Add(-time.Minute)) {
+	if env.App.Records.Now().Before(time.Now().Add(-time.Minute)) || env.App.Attendance.Now().Before(time.Now().Add(-time.Minute)) ||
+		env.App.Projects.Now().Before(time.Now().Add(-time.Minute)) {
 		t.Fatal("the services' clocks are still the demo's")
 	}
 	q := env.App.DB.Read()

@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"time"
 
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/audit"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
@@ -61,6 +62,7 @@ type Services struct {
 	Teams      *team.Service
 	Projects   *project.Service
 	Records    *record.Service
+	Attendance *attendance.Service
 	// BaseURL is where certificates' verify links point.
 	BaseURL string
 }

@@ -35,7 +35,7 @@ type process struct {
 
 // setClock moves the server's records clock to the wall clock plus d (a
 // check-out a minute or more after the check-in, as the in-process tests
-// move Records.Now).
+// move Records.Now and Attendance.Now).
 func (p *process) setClock(t *testing.T, d time.Duration) {
 	t.Helper()
 	tmp := p.clock + ".tmp"

@@ -183,7 +183,7 @@ func (r *run) checkinBurst(ctx context.Context, leader *apiClient, scanners []*a
 			}
 		}
 	}()
-	const scans = 6 // record.MaxPairsPerDay pairs of check-in and check-out
+	const scans = 6 // attendance.MaxPairsPerDay pairs of check-in and check-out
 	c0, t0 := groupCommits(ctx, r.srv.MetricsURL)
 	rec := &recorder{}
 	// Rounds of one scan each, two minutes apart on the server's records

@@ -8,6 +8,8 @@ import (
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/record"
+	"zhiyuan/internal/volunteer"
 )
 
 // ScheduleLine is one of a volunteer's live sign-ups on their shifts page,
@@ -42,15 +44,17 @@ const scheduleColumns = `s.id, s.status, x.id, p.id, p.name,
 	CASE WHEN EXISTS (SELECT 1 FROM attendance a WHERE a.volunteer_id = s.volunteer_id AND a.shift_id = s.shift_id) THEN 1 ELSE 0 END`
 
 // myVolunteer is the volunteer of account $1.
-const myVolunteer = `(SELECT id FROM volunteers WHERE account_id = $1)`
+var myVolunteer = volunteer.OfAccountSQL("$1")
 
 // scheduleFrom is the live sign-ups of the volunteer of account $1.
 const scheduleFrom = ` FROM signups s JOIN shifts x ON x.id = s.shift_id JOIN projects p ON p.id = x.project_id`
-const scheduleWhere = ` WHERE s.volunteer_id = ` + myVolunteer + ` AND s.status <> 'cancelled' AND `
+
+// scheduleWhere keeps the live sign-ups of the volunteer of account $1.
+var scheduleWhere = ` WHERE s.volunteer_id = ` + myVolunteer + ` AND s.status <> 'cancelled' AND `
 
 // upcomingPart is the shifts not over at $2, soonest first, at most $3; an
 // upcoming shift has no minutes credited yet worth showing.
-const upcomingPart = `SELECT 0 AS part, s.starts_at AS k1, s.id AS k2, ` + scheduleColumns + `, 0 AS confirmed, 0 AS pending` +
+var upcomingPart = `SELECT 0 AS part, s.starts_at AS k1, s.id AS k2, ` + scheduleColumns + `, 0 AS confirmed, 0 AS pending` +
 	scheduleFrom + scheduleWhere + `s.ends_at >= $2 ORDER BY s.starts_at, s.id LIMIT $3`
 
 // pastPart is the shifts over at $2, latest first, with the minutes of their
@@ -60,10 +64,7 @@ const upcomingPart = `SELECT 0 AS part, s.starts_at AS k1, s.id AS k2, ` + sched
 // with 76 records, 0.4 ms this way).
 func pastPart(limit, offset string) string {
 	return `SELECT 1, -s.starts_at, -s.id, ` + scheduleColumns + `, COALESCE(m.confirmed, 0), COALESCE(m.pending, 0)` +
-		scheduleFrom + ` LEFT JOIN (SELECT shift_id,
-		SUM(CASE WHEN state = 'confirmed' THEN minutes ELSE 0 END) AS confirmed,
-		SUM(CASE WHEN state IN ('pending', 'pending_approval') THEN minutes ELSE 0 END) AS pending
-		FROM service_records WHERE volunteer_id = ` + myVolunteer + ` AND shift_id IS NOT NULL GROUP BY shift_id) m ON m.shift_id = s.shift_id` +
+		scheduleFrom + ` LEFT JOIN (` + record.MinutesByShiftSQL(myVolunteer) + `) m ON m.shift_id = s.shift_id` +
 		scheduleWhere + `s.ends_at < $2 ORDER BY s.starts_at DESC, s.id DESC LIMIT ` + limit + ` OFFSET ` + offset
 }
 

@@ -12,6 +12,7 @@ import (
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/volunteer"
 )
 
 var (
@@ -123,7 +124,7 @@ func (s *Service) shiftWithProject(ctx context.Context, p *auth.Principal, id in
 }
 
 // myVolunteerID is the id of the volunteer record of account $2, or 0.
-const myVolunteerID = `COALESCE((SELECT id FROM volunteers WHERE account_id = $2), 0)`
+var myVolunteerID = `COALESCE(` + volunteer.OfAccountSQL("$2") + `, 0)`
 
 // accountOf is p's account id, 0 for nobody (whose volunteer is none).
 func accountOf(p *auth.Principal) int64 {

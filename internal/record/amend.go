@@ -13,6 +13,7 @@ import (
 	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/stats"
+	"zhiyuan/internal/team"
 )
 
 // Amendment corrects a record's times or content, with a reason.
@@ -23,7 +24,9 @@ type Amendment struct {
 	Reason   string `json:"reason"`
 }
 
-func reasonField(f apperr.Fields, reason string) string {
+// ReasonField trims the reason of a change and adds its error to f when
+// it is empty or longer than 500 characters.
+func ReasonField(f apperr.Fields, reason string) string {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		f.Add("reason", "required", "record.reason_required")
@@ -62,7 +65,7 @@ func serviceTimes(f apperr.Fields, startsAt, endsAt string, now time.Time) (time
 // values until then; a new amendment replaces one still waiting.
 func (s *Service) Amend(ctx context.Context, p *auth.Principal, id int64, in Amendment) (Record, error) {
 	f := apperr.Fields{}
-	reason := reasonField(f, in.Reason)
+	reason := ReasonField(f, in.Reason)
 	var start, end time.Time
 	times := in.StartsAt != "" || in.EndsAt != ""
 	if times {
@@ -174,7 +177,7 @@ func (s *Service) RequestCorrection(ctx context.Context, p *auth.Principal, id i
 		return errForbidden
 	}
 	f := apperr.Fields{}
-	message = reasonField(f, message)
+	message = ReasonField(f, message)
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -187,77 +190,6 @@ func (s *Service) RequestCorrection(ctx context.Context, p *auth.Principal, id i
 	})
 }
 
-// ManualAttendance is a leader entering attendance by hand.
-type ManualAttendance struct {
-	VolunteerID int64  `json:"volunteer_id"`
-	CheckInAt   string `json:"check_in_at"`
-	CheckOutAt  string `json:"check_out_at"`
-	Reason      string `json:"reason"`
-}
-
-// EnterAttendance records a volunteer's attendance by hand, with a reason
-// (a phone without a camera, a forgotten scan), in one transaction: a
-// signed-up volunteer's check-in and check-out, creating the record; or,
-// when the volunteer's attendance on the shift is still open, its close at
-// check_out_at (whatever became of the sign-up, however long ago the shift
-// ended), so the leader can always close it: at the check-in itself it
-// closes with no record.
-func (s *Service) EnterAttendance(ctx context.Context, p *auth.Principal, shiftID int64, in ManualAttendance) (Scan, error) {
-	sh, err := s.managedShift(ctx, p, shiftID)
-	if err != nil {
-		return Scan{}, err
-	}
-	f := apperr.Fields{}
-	reason := reasonField(f, in.Reason)
-	in1, err1 := time.Parse(time.RFC3339, strings.TrimSpace(in.CheckInAt))
-	out, err2 := time.Parse(time.RFC3339, strings.TrimSpace(in.CheckOutAt))
-	if err2 != nil || out.After(s.Now()) || (err1 == nil && !out.After(in1)) {
-		f.Add("check_out_at", "range", "record.manual_range")
-	}
-	if err := f.Err(); err != nil {
-		return Scan{}, err
-	}
-	var scan Scan
-	err = s.db.Tx(ctx, func(tx db.Querier) error {
-		if err := s.db.Dialect.LockRow(ctx, tx, "volunteers", in.VolunteerID); err != nil {
-			return apperr.Mask(err, apperr.New(apperr.NotFound, "volunteer.not_found"))
-		}
-		st, err := loadStanding(ctx, tx, sh, in.VolunteerID, out.In(clock.Zone).Format("2006-01-02"))
-		if err != nil {
-			return apperr.Wrap(err, "record: standing")
-		}
-		if st.openID != 0 { // the leader's close of an open attendance
-			if out.Before(st.openIn) {
-				fe := apperr.Fields{}
-				fe.Add("check_out_at", "range", "record.manual_range")
-				return fe.Err()
-			}
-			scan = Scan{Action: ActionCheckOut, At: out, ShiftID: sh.id, VolunteerID: in.VolunteerID}
-			scan.RecordID, scan.Minutes, err = s.checkOut(ctx, tx, sh, st.openID, in.VolunteerID, st.openIn, out, p.AccountID)
-			return err
-		}
-		if err1 != nil {
-			fe := apperr.Fields{}
-			fe.Add("check_out_at", "range", "record.manual_range")
-			return fe.Err()
-		}
-		st, err = loadStanding(ctx, tx, sh, in.VolunteerID, in1.In(clock.Zone).Format("2006-01-02"))
-		if err != nil {
-			return apperr.Wrap(err, "record: standing")
-		}
-		if _, err := s.scanTx(ctx, tx, sh, in.VolunteerID, st, in1.In(clock.Zone).Format("2006-01-02"), "manual", reason, p.AccountID, in1, true); err != nil {
-			return err
-		}
-		st, err = loadStanding(ctx, tx, sh, in.VolunteerID, out.In(clock.Zone).Format("2006-01-02"))
-		if err != nil {
-			return apperr.Wrap(err, "record: standing")
-		}
-		scan, err = s.scanTx(ctx, tx, sh, in.VolunteerID, st, out.In(clock.Zone).Format("2006-01-02"), "manual", reason, p.AccountID, out, true)
-		return err
-	})
-	return scan, err
-}
-
 // Overdue lists a team's records still unconfirmed past their deadline.
 func (s *Service) Overdue(ctx context.Context, p *auth.Principal, teamID int64) ([]Record, error) {
 	return s.Awaiting(ctx, p, teamID, true)
@@ -266,25 +198,22 @@ func (s *Service) Overdue(ctx context.Context, p *auth.Principal, teamID int64) 
 // Awaiting lists a team's records waiting for confirmation (or a second
 // approver), oldest deadline first; overdueOnly keeps those past it.
 func (s *Service) Awaiting(ctx context.Context, p *auth.Principal, teamID int64, overdueOnly bool) ([]Record, error) {
-	var region string
-	if err := s.db.Read().QueryRowContext(ctx, `SELECT region_code FROM teams WHERE id = $1`, teamID).Scan(&region); err != nil {
+	t, err := team.FactsOf(ctx, s.db.Read(), teamID)
+	if err != nil {
 		return nil, apperr.Mask(err, apperr.New(apperr.NotFound, "team.not_found"))
 	}
-	if !auth.Can(p, auth.PermAttendanceManage, auth.Target{TeamID: teamID, RegionCode: region}) {
+	if !auth.Can(p, auth.PermAttendanceManage, auth.Target{TeamID: teamID, RegionCode: t.RegionCode}) {
 		return nil, errForbidden
 	}
 	due := int64(1 << 62)
 	if overdueOnly {
 		due = s.Now().Unix()
 	}
-	list, err := db.QueryAll(ctx, s.db.Read(), scanRecord, `SELECT `+recordColumns+` FROM service_records r JOIN teams t ON t.id = r.team_id
-		WHERE r.team_id = $1 AND r.state IN ('pending', 'pending_approval') AND r.due_at < $2 ORDER BY r.due_at, r.id LIMIT 1000`, teamID, due)
+	list, err := db.QueryAll(ctx, s.db.Read(), scanRecord, unconfirmedOfTeamQuery, teamID, due)
 	if err != nil || overdueOnly {
 		return list, apperr.Wrap(err, "record: awaiting")
 	}
-	amended, err := db.QueryAll(ctx, s.db.Read(), scanRecord, `SELECT `+recordColumns+` FROM service_record_amendments a
-		JOIN service_records r ON r.id = a.record_id JOIN teams t ON t.id = r.team_id
-		WHERE a.team_id = $1 AND a.state = 'pending' ORDER BY a.id LIMIT 1000`, teamID)
+	amended, err := db.QueryAll(ctx, s.db.Read(), scanRecord, amendedOfTeamQuery, teamID)
 	return append(list, amended...), apperr.Wrap(err, "record: awaiting")
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/record"
 )
@@ -20,7 +21,7 @@ func TestAmendOwnAndRaising(t *testing.T) {
 	rec := f.env.App.Records
 	office := f.env.Principal("heping-office")
 	*f.clock = f.shift.EndsAt.Add(time.Hour)
-	scan, err := rec.EnterAttendance(ctx, f.leader, f.shift.ID, record.ManualAttendance{VolunteerID: f.volID,
+	scan, err := f.env.App.Attendance.EnterAttendance(ctx, f.leader, f.shift.ID, attendance.ManualAttendance{VolunteerID: f.volID,
 		CheckInAt: f.shift.StartsAt.Format(time.RFC3339), CheckOutAt: f.shift.StartsAt.Add(time.Hour).Format(time.RFC3339), Reason: "纸质签到"})
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
 	"zhiyuan/internal/team"
+	"zhiyuan/internal/volunteer"
 )
 
 // MaxUpload is the largest evidence file accepted.
@@ -50,9 +51,8 @@ func (s *Service) Upload(ctx context.Context, p *auth.Principal, filename string
 		if err := s.checkUploadQuota(ctx, tx, p.AccountID, len(data), s.Now()); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `INSERT INTO uploads (account_id, filename, content_type, size, sha256, data, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, db.NullID(p.AccountID), truncate(filename, 200), ct, len(data),
-			sum[:], data, s.Now().Unix()).Scan(&id); err != nil {
+		var err error
+		if id, err = insertUpload(ctx, tx, p.AccountID, truncate(filename, 200), ct, data, sum[:], s.Now().Unix()); err != nil {
 			return apperr.Wrap(err, "record: upload")
 		}
 		return audit.Write(ctx, tx, audit.Entry{Action: "upload", Entity: "upload", EntityID: strconv.FormatInt(id, 10),
@@ -92,9 +92,8 @@ func distinct(ids []int64) []int64 {
 // was uploaded by the principal.
 func (s *Service) ownUploads(ctx context.Context, p *auth.Principal, uploads []int64) error {
 	for _, up := range uploads {
-		var owner sql.NullInt64
-		err := s.db.Read().QueryRowContext(ctx, `SELECT account_id FROM uploads WHERE id = $1`, up).Scan(&owner)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && owner.Int64 != p.AccountID) {
+		owner, err := uploadOwner(ctx, s.db.Read(), up)
+		if errors.Is(err, db.ErrNotFound) || (err == nil && owner != p.AccountID) {
 			fe := apperr.Fields{}
 			fe.Add("evidence_upload_ids", "unknown", "record.evidence_unknown")
 			return fe.Err()
@@ -126,8 +125,8 @@ func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Back
 		return Record{}, err
 	}
 	// The team backfills for whoever served in its project, member or not.
-	var volunteerID int64
-	if err := s.db.Read().QueryRowContext(ctx, `SELECT id FROM volunteers WHERE id = $1`, in.VolunteerID).Scan(&volunteerID); err != nil {
+	volunteerID := in.VolunteerID
+	if ok, err := volunteer.Exists(ctx, s.db.Read(), volunteerID); err != nil || !ok {
 		fe := apperr.Fields{}
 		fe.Add("volunteer_id", "unknown", "volunteer.not_found")
 		return Record{}, fe.Err()
@@ -195,7 +194,7 @@ func (s *Service) CreateBackfill(ctx context.Context, p *auth.Principal, in Back
 			return apperr.Wrap(err, "record: backfill")
 		}
 		for _, up := range evidence {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO record_evidence (record_id, upload_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, up); err != nil {
+			if err := linkEvidence(ctx, tx, id, up); err != nil {
 				return apperr.Wrap(err, "record: evidence")
 			}
 		}

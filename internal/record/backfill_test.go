@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/record"
 )
 
@@ -84,14 +85,14 @@ func TestManualAttendanceAndOverdue(t *testing.T) {
 	ctx := context.Background()
 	rec := f.env.App.Records
 	*f.clock = f.shift.EndsAt.Add(time.Hour)
-	in := record.ManualAttendance{VolunteerID: f.volID, CheckInAt: f.shift.StartsAt.Format(time.RFC3339),
+	in := attendance.ManualAttendance{VolunteerID: f.volID, CheckInAt: f.shift.StartsAt.Format(time.RFC3339),
 		CheckOutAt: f.shift.StartsAt.Add(time.Hour).Format(time.RFC3339)}
-	if _, err := rec.EnterAttendance(ctx, f.leader, f.shift.ID, in); !apperr.Is(err, apperr.Invalid) {
+	if _, err := f.env.App.Attendance.EnterAttendance(ctx, f.leader, f.shift.ID, in); !apperr.Is(err, apperr.Invalid) {
 		t.Fatalf("manual entry without reason: %v", err)
 	}
 	in.Reason = "手机没电，纸质签到"
-	scan, err := rec.EnterAttendance(ctx, f.leader, f.shift.ID, in)
-	if err != nil || scan.Action != record.ActionCheckOut || scan.RecordID == 0 {
+	scan, err := f.env.App.Attendance.EnterAttendance(ctx, f.leader, f.shift.ID, in)
+	if err != nil || scan.Action != attendance.ActionCheckOut || scan.RecordID == 0 {
 		t.Fatalf("manual entry: %+v %v", scan, err)
 	}
 	if list, _ := rec.Overdue(ctx, f.leader, 1); len(list) != 0 {

@@ -5,7 +5,6 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -78,22 +77,20 @@ func (s *Service) IssueCertificate(ctx context.Context, p *auth.Principal, volun
 	own := p != nil && v.AccountID == p.AccountID && v.AccountID != 0
 	var issuer, person, contact, scopeRegion string
 	if teamID != 0 {
-		var teamRegion, phoneMasked, status string
-		err := s.db.Read().QueryRowContext(ctx, `SELECT name, region_code, contact_name, contact_phone_masked, status FROM teams WHERE id = $1`, teamID).
-			Scan(&issuer, &teamRegion, &person, &phoneMasked, &status)
-		if errors.Is(err, sql.ErrNoRows) {
+		t, err := team.FactsOf(ctx, s.db.Read(), teamID)
+		if errors.Is(err, db.ErrNotFound) {
 			return Certificate{}, errTeamNeeded
 		}
 		if err != nil {
 			return Certificate{}, apperr.Wrap(err, "certificate: team")
 		}
-		if !own && !auth.Can(p, auth.PermCertificateIssue, auth.Target{TeamID: teamID, RegionCode: teamRegion}) {
+		if !own && !auth.Can(p, auth.PermCertificateIssue, auth.Target{TeamID: teamID, RegionCode: t.RegionCode}) {
 			return Certificate{}, errCertOutOfReach
 		}
-		if status == team.StateSuspended {
+		if t.Status == team.StateSuspended {
 			return Certificate{}, errTeamSuspended
 		}
-		contact, scopeRegion = phoneMasked, teamRegion
+		issuer, person, contact, scopeRegion = t.Name, t.ContactName, t.ContactPhoneMasked, t.RegionCode
 		if person == "" {
 			person = p.DisplayName
 		}
@@ -133,7 +130,7 @@ func (s *Service) IssueCertificate(ctx context.Context, p *auth.Principal, volun
 		// Confirming, voiding and amending a confirmed record all move the
 		// volunteer's hours row: holding it, the records read below are
 		// the ones linked, and a void after this sees the links.
-		if _, err := tx.ExecContext(ctx, `UPDATE volunteer_hours SET updated_at = updated_at WHERE volunteer_id = $1`, v.ID); err != nil {
+		if err := holdHours(ctx, tx, v.ID); err != nil {
 			return apperr.Wrap(err, "certificate: lock")
 		}
 		counted, err := countedRecords(ctx, tx, v.ID, teamID)
@@ -161,10 +158,8 @@ func (s *Service) insertCertificate(ctx context.Context, tx db.Querier, p *auth.
 	d.VerifyCode, d.IssuedOn, d.VerifyURL = code, s.Now(), strings.TrimRight(baseURL, "/")+"/verify/"+code
 	d.Records, d.Rest, d.TotalMinutes = linesOf(counted)
 	d.Summary = summaryOf(counted)
-	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO certificates (serial, verify_code, volunteer_id, team_id, region_code, total_minutes,
-		payload, signature, issued_by, issued_at, content_hash) VALUES ($1, $1, $2, $3, $4, $5, '{}', $6, $7, $8, $9) RETURNING id`,
-		code, volunteerID, db.NullID(teamID), volunteerRegion, d.TotalMinutes, []byte{0}, db.NullID(p.AccountID), s.Now().Unix(), hash).Scan(&id); err != nil {
+	id, err := insertCertificateRow(ctx, tx, code, volunteerID, teamID, volunteerRegion, d.TotalMinutes, p.AccountID, s.Now().Unix(), hash)
+	if err != nil {
 		return Certificate{}, apperr.Wrap(err, "certificate: insert")
 	}
 	d.Serial = fmt.Sprintf("ZY-%d-%06d", d.IssuedOn.In(clock.Zone).Year(), id)
@@ -173,18 +168,10 @@ func (s *Service) insertCertificate(ctx context.Context, tx db.Querier, p *auth.
 	if err != nil {
 		return Certificate{}, apperr.Wrap(err, "certificate: payload")
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE certificates SET serial = $1, payload = $2, signature = $3 WHERE id = $4`,
-		d.Serial, string(payload), d.Signature, id); err != nil {
+	if err := sealCertificateRow(ctx, tx, id, d.Serial, string(payload), d.Signature); err != nil {
 		return Certificate{}, apperr.Wrap(err, "certificate: store")
 	}
-	q := `INSERT INTO certificate_records (record_id, certificate_id) SELECT id, $1 FROM service_records
-		WHERE volunteer_id = $2 AND state = 'confirmed'`
-	args := []any{id, volunteerID}
-	if teamID != 0 {
-		q += ` AND team_id = $3`
-		args = append(args, teamID)
-	}
-	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+	if err := linkCounted(ctx, tx, id, volunteerID, teamID); err != nil {
 		return Certificate{}, apperr.Wrap(err, "certificate: links")
 	}
 	err = audit.Write(ctx, tx, audit.Entry{Action: "issue", Entity: "certificate", EntityID: strconv.FormatInt(id, 10),
@@ -200,10 +187,8 @@ const CertificateReuse = 24 * time.Hour
 // recentCertificate is the volunteer's certificate of the content hash
 // issued within CertificateReuse and not revoked, or errCertMissing.
 func (s *Service) recentCertificate(ctx context.Context, q db.Querier, volunteerID int64, hash string) (Certificate, error) {
-	var id int64
-	err := q.QueryRowContext(ctx, `SELECT id FROM certificates WHERE volunteer_id = $1 AND content_hash = $2 AND issued_at > $3
-		AND revoked_at = 0 ORDER BY id DESC LIMIT 1`, volunteerID, hash, s.Now().Add(-CertificateReuse).Unix()).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
+	id, err := recentCertificateID(ctx, q, volunteerID, hash, s.Now().Add(-CertificateReuse).Unix())
+	if errors.Is(err, db.ErrNotFound) {
 		return Certificate{}, errCertMissing
 	}
 	if err != nil {
@@ -220,24 +205,6 @@ type countedRecord struct {
 	content     string
 	team        string
 	minutes     int
-}
-
-// countedRecords reads a volunteer's confirmed records (of one team, or
-// all), oldest first.
-func countedRecords(ctx context.Context, q db.Querier, volunteerID, teamID int64) ([]countedRecord, error) {
-	query := `SELECT r.id, r.version, r.starts_at, r.activity, r.content, t.name, r.minutes FROM service_records r
-		JOIN teams t ON t.id = r.team_id WHERE r.volunteer_id = $1 AND r.state = 'confirmed'`
-	args := []any{volunteerID}
-	if teamID != 0 {
-		query += ` AND r.team_id = $2`
-		args = append(args, teamID)
-	}
-	list, err := db.QueryAll(ctx, q, func(row db.Scanner) (countedRecord, error) {
-		var c countedRecord
-		err := row.Scan(&c.id, &c.version, &c.startsAt, &c.activity, &c.content, &c.team, &c.minutes)
-		return c, err
-	}, query+` ORDER BY r.starts_at, r.id`, args...)
-	return list, apperr.Wrap(err, "certificate: records")
 }
 
 // contentHash identifies what a certificate would say: the volunteer, the
@@ -329,21 +296,12 @@ func (s *Service) certificateBy(ctx context.Context, column string, value any) (
 
 // certificateFrom loads a certificate by a column through q.
 func (s *Service) certificateFrom(ctx context.Context, q db.Querier, column string, value any) (Certificate, error) {
-	var c Certificate
-	var payload string
-	var team sql.NullInt64
-	var revoked int64
-	err := q.QueryRowContext(ctx, `SELECT id, volunteer_id, team_id, region_code, payload, revoked_at, revoked_reason FROM certificates WHERE `+column+` = $1`, value).
-		Scan(&c.ID, &c.VolunteerID, &team, &c.RegionCode, &payload, &revoked, &c.RevokedReason)
-	if errors.Is(err, sql.ErrNoRows) {
+	c, payload, err := certificateRow(ctx, q, column, value)
+	if errors.Is(err, db.ErrNotFound) {
 		return c, errCertMissing
 	}
 	if err != nil {
 		return c, apperr.Wrap(err, "certificate: load")
-	}
-	c.TeamID, c.Revoked = team.Int64, revoked > 0
-	if c.Revoked {
-		c.RevokedAt = time.Unix(revoked, 0)
 	}
 	if err := json.Unmarshal([]byte(payload), &c.Data); err != nil {
 		return c, apperr.Wrap(err, "certificate: payload")
@@ -361,18 +319,7 @@ func (s *Service) certificateFrom(ctx context.Context, q db.Querier, column stri
 // issue waits on: a certificate issued concurrently is then either seen
 // here or counts the record as changed.
 func (s *Service) RevokeCertificatesCounting(ctx context.Context, tx db.Querier, recordID int64, reason string, by int64) (int, error) {
-	type revoked struct {
-		id, volunteerID int64
-		serial, region  string
-	}
-	now := s.Now().Unix()
-	list, err := db.QueryAll(ctx, tx, func(row db.Scanner) (revoked, error) {
-		var r revoked
-		err := row.Scan(&r.id, &r.volunteerID, &r.serial, &r.region)
-		return r, err
-	}, `UPDATE certificates SET revoked_at = $1, revoked_reason = $2, revoked_by = $3
-		WHERE revoked_at = 0 AND id IN (SELECT certificate_id FROM certificate_records WHERE record_id = $4)
-		RETURNING id, volunteer_id, serial, region_code`, now, reason, db.NullID(by), recordID)
+	list, err := revokeCounting(ctx, tx, recordID, reason, by, s.Now().Unix())
 	if err != nil {
 		return 0, apperr.Wrap(err, "certificate: revoke")
 	}
@@ -465,17 +412,4 @@ func (s *Service) CertificatesOf(ctx context.Context, p *auth.Principal, volunte
 func (s *Service) certificatesOf(ctx context.Context, volunteerID int64) ([]Issued, error) {
 	list, err := db.QueryAll(ctx, s.db.Read(), scanIssued, certificatesOfQuery, volunteerID)
 	return list, apperr.Wrap(err, "certificate: list")
-}
-
-// certificatesOfQuery lists the certificates of volunteer $1, newest first.
-const certificatesOfQuery = `SELECT id, serial, team_id, total_minutes, issued_at, revoked_at, revoked_reason FROM certificates
-	WHERE volunteer_id = $1 ORDER BY id DESC LIMIT 200`
-
-func scanIssued(row db.Scanner) (Issued, error) {
-	var c Issued
-	var team sql.NullInt64
-	var at, revoked int64
-	err := row.Scan(&c.ID, &c.Serial, &team, &c.TotalMinutes, &at, &revoked, &c.RevokedReason)
-	c.TeamID, c.IssuedAt, c.Revoked = team.Int64, time.Unix(at, 0), revoked > 0
-	return c, err
 }

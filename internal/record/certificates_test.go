@@ -17,11 +17,11 @@ func confirmedHours(t testing.TB, f *fixture) {
 	t.Helper()
 	ctx := context.Background()
 	rec := f.env.App.Records
-	if _, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); err != nil {
+	if _, err := f.env.App.Attendance.ScanCode(ctx, f.vol, f.code(t), nil); err != nil {
 		t.Fatal(err)
 	}
 	*f.clock = f.shift.EndsAt
-	scan, err := rec.ScanCode(ctx, f.vol, f.code(t), nil)
+	scan, err := f.env.App.Attendance.ScanCode(ctx, f.vol, f.code(t), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

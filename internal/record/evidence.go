@@ -121,10 +121,8 @@ func errUploadQuota(q UploadQuota) error {
 // would take the account past its quota over the last 24 hours.
 func (s *Service) checkUploadQuota(ctx context.Context, tx db.Querier, accountID int64, size int, now time.Time) error {
 	q := s.uploadQuota()
-	var files int
-	var bytes int64
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(size), 0) FROM uploads WHERE account_id = $1 AND created_at > $2`,
-		accountID, now.Add(-24*time.Hour).Unix()).Scan(&files, &bytes); err != nil {
+	files, bytes, err := uploadsSince(ctx, tx, accountID, now.Add(-24*time.Hour).Unix())
+	if err != nil {
 		return apperr.Wrap(err, "record: upload quota")
 	}
 	if files+1 > q.Files || bytes+int64(size) > q.Bytes {

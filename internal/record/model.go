@@ -1,9 +1,9 @@
-// Package record keeps attendance (签到签退) and the legal record of service
-// hours (志愿服务记录): records are created from attendance clipped to the
-// shift, confirmed by the team within 10 working days, never deleted (voided
-// or amended with a reason and a history), and backfilled (补录) only with
-// evidence and a second approver. It also gives a volunteer's hours and star
-// level.
+// Package record keeps the legal record of service hours (志愿服务记录):
+// records are created at a check-out (package attendance asks, in its own
+// transaction) clipped to the shift, confirmed by the team within 10
+// working days, never deleted (voided or amended with a reason and a
+// history), and backfilled (补录) only with evidence and a second approver.
+// It also gives a volunteer's hours, star level and certificates.
 package record
 
 import "time"
@@ -16,19 +16,9 @@ const (
 	StateVoided          = "voided"
 )
 
-// Attendance actions.
-const (
-	ActionCheckIn  = "check_in"
-	ActionCheckOut = "check_out"
-)
-
-// Rules of attendance.
-const (
-	CheckInOpensBefore = 30 * time.Minute // check-in opens this long before the shift starts
-	CheckOutGrace      = 6 * time.Hour    // a forgotten check-out may still be scanned this long after the end
-	MaxPairsPerDay     = 3                // in/out pairs a day per volunteer per project
-	ConfirmWorkingDays = 10               // the team confirms within this many working days
-)
+// ConfirmWorkingDays is how many working days the team has to confirm a
+// record.
+const ConfirmWorkingDays = 10
 
 // Record is one entry of the record of service hours (办法 art. 7).
 type Record struct {
@@ -52,16 +42,6 @@ type Record struct {
 	ConfirmedAt time.Time
 	DueAt       time.Time
 	Version     int
-}
-
-// Scan is the outcome of a check-in code scan.
-type Scan struct {
-	Action      string
-	At          time.Time
-	ShiftID     int64
-	VolunteerID int64
-	RecordID    int64 // set on check-out
-	Minutes     int   // the record's length, set on check-out
 }
 
 // Summary is a volunteer's hours and star level.

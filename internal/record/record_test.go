@@ -7,6 +7,7 @@ import (
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/checkin"
 	"zhiyuan/internal/clock"
@@ -60,13 +61,14 @@ func setup(t testing.TB) *fixture {
 	clock := f.shift.StartsAt.Add(-10 * time.Minute)
 	f.clock = &clock
 	env.App.Records.Now = func() time.Time { return *f.clock }
+	env.App.Attendance.Now = env.App.Records.Now
 	codes, _ := checkin.NewCodes(env.App.Keys.Derive("checkin v1"), checkin.DefaultPeriod, func() time.Time { return *f.clock })
-	env.App.Records.SetCodes(codes)
+	env.App.Attendance.SetCodes(codes)
 	return f
 }
 
 func (f *fixture) code(t testing.TB) string {
-	c, err := f.env.App.Records.ShiftCode(context.Background(), f.leader, f.shift.ID)
+	c, err := f.env.App.Attendance.ShiftCode(context.Background(), f.leader, f.shift.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,13 +79,13 @@ func TestCheckInOutConfirmAndStars(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
 	rec := f.env.App.Records
-	scan, err := rec.ScanCode(ctx, f.vol, f.code(t), nil)
-	if err != nil || scan.Action != record.ActionCheckIn {
+	scan, err := f.env.App.Attendance.ScanCode(ctx, f.vol, f.code(t), nil)
+	if err != nil || scan.Action != attendance.ActionCheckIn {
 		t.Fatalf("check in: %+v %v", scan, err)
 	}
 	*f.clock = f.shift.EndsAt.Add(20 * time.Minute) // checks out late: clipped to the shift
-	scan, err = rec.ScanCode(ctx, f.vol, f.code(t), nil)
-	if err != nil || scan.Action != record.ActionCheckOut || scan.RecordID == 0 {
+	scan, err = f.env.App.Attendance.ScanCode(ctx, f.vol, f.code(t), nil)
+	if err != nil || scan.Action != attendance.ActionCheckOut || scan.RecordID == 0 {
 		t.Fatalf("check out: %+v %v", scan, err)
 	}
 	r, err := rec.Get(ctx, f.vol, scan.RecordID)
@@ -134,169 +136,5 @@ func TestCheckInOutConfirmAndStars(t *testing.T) {
 	}
 	if sum, _ = rec.Summary(ctx, f.vol, f.volID); sum.ConfirmedMinutes != 0 || sum.TotalMinutes != 0 {
 		t.Fatalf("after void: %+v", sum)
-	}
-}
-
-func TestCheckInRefusals(t *testing.T) {
-	f := setup(t)
-	ctx := context.Background()
-	rec := f.env.App.Records
-	old := f.code(t)
-	// Another shift's code, a forged one, and one from two windows ago.
-	otherShift, err := f.env.App.Projects.AddShift(ctx, f.leader, f.shift.ProjectID, project.NewShift{
-		StartsAt: f.shift.EndsAt.Add(time.Hour).Format(time.RFC3339), EndsAt: f.shift.EndsAt.Add(2 * time.Hour).Format(time.RFC3339), Capacity: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, _ := rec.ShiftCode(ctx, f.leader, otherShift.ID)
-	if _, err := rec.ScanCode(ctx, f.vol, other.Value, nil); apperr.From(err).Key != "checkin.not_signed_up" {
-		t.Fatalf("other shift's code: %v", err)
-	}
-	forged := []byte(old)
-	forged[len(forged)-1] ^= 1
-	if _, err := rec.ScanCode(ctx, f.vol, string(forged), nil); apperr.From(err).Fields["code"].Code == "" {
-		t.Fatalf("forged code: %v", err)
-	}
-	*f.clock = f.clock.Add(2 * checkin.DefaultPeriod)
-	if _, err := rec.ScanCode(ctx, f.vol, old, nil); apperr.From(err).Fields["code"].Code != "expired" {
-		t.Fatalf("expired code: %v", err)
-	}
-	// Before the window.
-	*f.clock = f.shift.StartsAt.Add(-time.Hour)
-	if _, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); apperr.From(err).Key != "checkin.too_early" {
-		t.Fatalf("too early: %v", err)
-	}
-	// Three pairs, then a fourth is refused.
-	for i := 0; i < 3; i++ {
-		*f.clock = f.shift.StartsAt.Add(time.Duration(10+i*30) * time.Minute)
-		if s, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); err != nil || s.Action != record.ActionCheckIn {
-			t.Fatalf("pair %d in: %v", i, err)
-		}
-		*f.clock = f.clock.Add(10 * time.Minute)
-		if s, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); err != nil || s.Action != record.ActionCheckOut {
-			t.Fatalf("pair %d out: %v", i, err)
-		}
-	}
-	*f.clock = f.clock.Add(5 * time.Minute)
-	if _, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); apperr.From(err).Key != "checkin.too_many_pairs" {
-		t.Fatalf("fourth pair: %v", err)
-	}
-	// After the shift.
-	*f.clock = f.shift.EndsAt.Add(time.Minute)
-	if _, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); apperr.From(err).Key != "checkin.shift_over" {
-		t.Fatalf("after the shift: %v", err)
-	}
-	var n int
-	if err := f.env.App.DB.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM service_records`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if n != 3 {
-		t.Fatalf("%d records, want 3", n)
-	}
-}
-
-// TestScanWhoAndWhichShift: the shift and the scanner's volunteer record
-// are read together; one without a volunteer record hears so first, even
-// for a code of a shift that does not exist.
-func TestScanWhoAndWhichShift(t *testing.T) {
-	f := setup(t)
-	ctx := context.Background()
-	rec := f.env.App.Records
-	codes, _ := checkin.NewCodes(f.env.App.Keys.Derive("checkin v1"), checkin.DefaultPeriod, func() time.Time { return *f.clock })
-	gone := codes.Issue(f.shift.ID + 1000).Value
-	office := f.env.Principal("heping-office")
-	for _, c := range []struct {
-		name string
-		p    *auth.Principal
-		code string
-		key  string
-	}{
-		{"no volunteer record", office, f.code(t), "team.need_volunteer_record"},
-		{"no volunteer record, no shift", office, gone, "team.need_volunteer_record"},
-		{"no principal", nil, f.code(t), "team.need_volunteer_record"},
-		{"no shift", f.vol, gone, "shift.not_found"},
-	} {
-		if _, err := rec.ScanCode(ctx, c.p, c.code, nil); apperr.From(err).Key != c.key {
-			t.Errorf("%s: %v, want %s", c.name, err, c.key)
-		}
-	}
-	if s, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); err != nil || s.VolunteerID != f.volID || s.ShiftID != f.shift.ID {
-		t.Fatalf("the volunteer's scan: %+v %v", s, err)
-	}
-}
-
-func TestLeaderScansPersonalCode(t *testing.T) {
-	f := setup(t)
-	ctx := context.Background()
-	rec := f.env.App.Records
-	personal, err := rec.PersonalCode(ctx, f.vol)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s, err := rec.LeaderScan(ctx, f.leader, f.shift.ID, personal.Value); err != nil || s.Action != record.ActionCheckIn || s.VolunteerID != f.volID {
-		t.Fatalf("leader scan: %+v %v", s, err)
-	}
-	if _, err := rec.LeaderScan(ctx, f.env.Principal("hedong-office"), f.shift.ID, personal.Value); !apperr.Is(err, apperr.Forbidden) {
-		t.Fatalf("another district scans: %v", err)
-	}
-	if _, err := rec.ScanCode(ctx, f.vol, personal.Value, nil); apperr.From(err).Fields["code"].Code != "wrong_kind" {
-		t.Fatalf("personal code as a shift code: %v", err)
-	}
-}
-
-func TestGeofence(t *testing.T) {
-	f := setup(t)
-	ctx := context.Background()
-	lat, lng := 39.1175, 117.2013 // 劝业场, Tianjin
-	sh, err := f.env.App.Projects.AddShift(ctx, f.leader, f.shift.ProjectID, project.NewShift{
-		StartsAt: f.shift.EndsAt.Add(time.Hour).Format(time.RFC3339), EndsAt: f.shift.EndsAt.Add(3 * time.Hour).Format(time.RFC3339),
-		Capacity: 2, GeofenceLat: &lat, GeofenceLng: &lng, GeofenceRadius: 200})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bad := 200
-	if _, err := f.env.App.Projects.AddShift(ctx, f.leader, f.shift.ProjectID, project.NewShift{
-		StartsAt: f.shift.EndsAt.Add(time.Hour).Format(time.RFC3339), EndsAt: f.shift.EndsAt.Add(2 * time.Hour).Format(time.RFC3339),
-		Capacity: 2, GeofenceLat: &lat, GeofenceRadius: bad}); !apperr.Is(err, apperr.Invalid) {
-		t.Fatalf("half a geofence accepted: %v", err)
-	}
-	if _, err := f.env.App.Projects.SignUp(ctx, f.vol, sh.ID); err != nil {
-		t.Fatal(err)
-	}
-	*f.clock = sh.StartsAt.Add(-5 * time.Minute)
-	code, _ := f.env.App.Records.ShiftCode(ctx, f.leader, sh.ID)
-	rec := f.env.App.Records
-	if _, err := rec.ScanCode(ctx, f.vol, code.Value, nil); apperr.From(err).Fields["location"].Code != "required" {
-		t.Fatalf("no location: %v", err)
-	}
-	far := record.Location{Lat: 39.1300, Lng: 117.2013} // about 1.4 km north
-	if _, err := rec.ScanCode(ctx, f.vol, code.Value, &far); apperr.From(err).Key != "checkin.outside_geofence" {
-		t.Fatalf("far away: %v", err)
-	}
-	near := record.Location{Lat: 39.1180, Lng: 117.2015}
-	if s, err := rec.ScanCode(ctx, f.vol, code.Value, &near); err != nil || s.Action != record.ActionCheckIn {
-		t.Fatalf("near: %+v %v", s, err)
-	}
-}
-
-func TestLeaderDayAndRoster(t *testing.T) {
-	f := setup(t)
-	ctx := context.Background()
-	day, err := f.env.App.Projects.ShiftsOn(ctx, f.leader, f.shift.StartsAt)
-	if err != nil || len(day) != 1 || day[0].ID != f.shift.ID {
-		t.Fatalf("leader's day: %+v %v", day, err)
-	}
-	if other, _ := f.env.App.Projects.ShiftsOn(ctx, f.env.Principal("hedong-office"), f.shift.StartsAt); len(other) != 0 {
-		t.Fatalf("another district sees %d shifts", len(other))
-	}
-	if _, err := f.env.App.Records.ScanCode(ctx, f.vol, f.code(t), nil); err != nil {
-		t.Fatal(err)
-	}
-	roster, err := f.env.App.Records.ShiftRoster(ctx, f.leader, f.shift.ID)
-	if err != nil || len(roster) != 1 || roster[0].VolunteerID != f.volID || roster[0].CheckIn.IsZero() || !roster[0].CheckOut.IsZero() {
-		t.Fatalf("roster: %+v %v", roster, err)
-	}
-	if _, err := f.env.App.Records.ShiftRoster(ctx, f.env.Principal("hedong-office"), f.shift.ID); !apperr.Is(err, apperr.Forbidden) {
-		t.Fatalf("another district's roster: %v", err)
 	}
 }

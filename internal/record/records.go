@@ -185,30 +185,11 @@ func (s *Service) recordsOf(ctx context.Context, volunteerID int64) ([]Record, e
 	return list, apperr.Wrap(err, "record: list")
 }
 
-// recordsOfQuery lists the records of volunteer $1, newest first.
-const recordsOfQuery = `SELECT ` + recordColumns + ` FROM service_records r JOIN teams t ON t.id = r.team_id
-	WHERE r.volunteer_id = $1 ORDER BY r.starts_at DESC, r.id DESC LIMIT 1000`
-
 // History returns a record's changes, oldest first.
 func (s *Service) History(ctx context.Context, p *auth.Principal, id int64) ([]HistoryEntry, error) {
 	if _, err := s.Get(ctx, p, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Read().QueryContext(ctx, `SELECT action, reason, before_json, after_json, COALESCE(by_account, 0), at
-		FROM service_record_history WHERE record_id = $1 ORDER BY id`, id)
-	if err != nil {
-		return nil, apperr.Wrap(err, "record: history")
-	}
-	defer rows.Close()
-	var out []HistoryEntry
-	for rows.Next() {
-		var h HistoryEntry
-		var at int64
-		if err := rows.Scan(&h.Action, &h.Reason, &h.Before, &h.After, &h.By, &at); err != nil {
-			return nil, apperr.Wrap(err, "record: history")
-		}
-		h.At = time.Unix(at, 0)
-		out = append(out, h)
-	}
-	return out, apperr.Wrap(rows.Err(), "record: history")
+	out, err := historyOf(ctx, s.db.Read(), id)
+	return out, apperr.Wrap(err, "record: history")
 }

@@ -11,97 +11,25 @@ import (
 	"zhiyuan/internal/volunteer"
 )
 
-// shiftInfo is what attendance needs to know about a shift.
-type shiftInfo struct {
-	id, projectID, teamID   int64
-	category                int64 // the project's, for the figures of a new record
-	region                  string
-	start, end              time.Time
-	place, project, content string
-	leader                  string
-	lat, lng                float64 // geofence centre, when radius > 0
-	radius                  int     // metres; 0 means no geofence
-	suspended               bool    // the project's team is suspended: no hours recorded
-}
-
-const shiftSelect = `SELECT s.id, s.project_id, p.team_id, p.category_id, s.region_code, s.starts_at, s.ends_at,
-	CASE WHEN s.place <> '' THEN s.place ELSE p.address END, p.name, p.content, p.contact_name,
-	COALESCE(s.geofence_lat_e6, 0), COALESCE(s.geofence_lng_e6, 0), s.geofence_m, p.team_suspended`
-
-// scanShift reads a row of shiftSelect and then the columns of extra.
-func scanShift(row *sql.Row, extra ...any) (shiftInfo, error) {
-	var s shiftInfo
-	var start, end, lat, lng int64
-	var suspended int
-	err := row.Scan(append([]any{&s.id, &s.projectID, &s.teamID, &s.category, &s.region, &start, &end, &s.place, &s.project,
-		&s.content, &s.leader, &lat, &lng, &s.radius, &suspended}, extra...)...)
-	s.suspended = suspended != 0
-	s.lat, s.lng = float64(lat)/1e6, float64(lng)/1e6
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, db.ErrNotFound
-	}
-	s.start, s.end = time.Unix(start, 0), time.Unix(end, 0)
-	return s, err
-}
-
-func loadShift(ctx context.Context, q db.Querier, id int64) (shiftInfo, error) {
-	return scanShift(q.QueryRowContext(ctx, shiftSelect+` FROM shifts s JOIN projects p ON p.id = s.project_id WHERE s.id = $1`, id))
-}
-
-// standing is what a scan needs to know of the volunteer on the shift,
-// read in one statement: whether they hold a confirmed seat (the condition
-// is the live sign-ups index's own, so both engines look up one row), the
-// attendance still open (no check-out yet), and how many check-ins they
-// made on the project that day (the daily limit).
-type standing struct {
-	signedUp   bool
-	openID     int64
-	openIn     time.Time
-	pairsToday int
-}
-
-func loadStanding(ctx context.Context, q db.Querier, sh shiftInfo, volunteerID int64, day string) (standing, error) {
-	var st standing
-	var status sql.NullString
-	var openID, openAt sql.NullInt64
-	err := q.QueryRowContext(ctx, `SELECT
-		(SELECT status FROM signups WHERE shift_id = $1 AND volunteer_id = $2 AND status <> 'cancelled'),
-		(SELECT id FROM attendance WHERE shift_id = $1 AND volunteer_id = $2 AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
-		(SELECT check_in_at FROM attendance WHERE shift_id = $1 AND volunteer_id = $2 AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
-		(SELECT COUNT(*) FROM attendance WHERE volunteer_id = $2 AND project_id = $3 AND day = $4)`,
-		sh.id, volunteerID, sh.projectID, day).Scan(&status, &openID, &openAt, &st.pairsToday)
-	st.signedUp = status.String == "confirmed"
-	if openID.Valid {
-		st.openID, st.openIn = openID.Int64, time.Unix(openAt.Int64, 0)
-	}
-	return st, err
-}
-
-// loadScan is, for a scan by an account, the shift, the account's volunteer
-// record (0 if it has none) and the volunteer's standing, in one statement.
-func loadScan(ctx context.Context, q db.Querier, shiftID, accountID int64, day string) (shiftInfo, int64, standing, error) {
-	var st standing
-	var volunteerID int64
-	var status sql.NullString
-	var openID, openAt sql.NullInt64
-	sh, err := scanShift(q.QueryRowContext(ctx, shiftSelect+`, COALESCE(v.id, 0),
-		(SELECT status FROM signups WHERE shift_id = $1 AND volunteer_id = v.id AND status <> 'cancelled'),
-		(SELECT id FROM attendance WHERE shift_id = $1 AND volunteer_id = v.id AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
-		(SELECT check_in_at FROM attendance WHERE shift_id = $1 AND volunteer_id = v.id AND check_out_at = 0 ORDER BY id DESC LIMIT 1),
-		(SELECT COUNT(*) FROM attendance WHERE volunteer_id = v.id AND project_id = s.project_id AND day = $3)
-		FROM shifts s JOIN projects p ON p.id = s.project_id LEFT JOIN volunteers v ON v.account_id = $2
-		WHERE s.id = $1`, shiftID, accountID, day),
-		&volunteerID, &status, &openID, &openAt, &st.pairsToday)
-	st.signedUp = status.String == "confirmed"
-	if openID.Valid {
-		st.openID, st.openIn = openID.Int64, time.Unix(openAt.Int64, 0)
-	}
-	return sh, volunteerID, st, err
-}
-
 const recordColumns = `r.id, r.volunteer_id, r.team_id, t.name, r.project_id, COALESCE(r.shift_id, 0), r.region_code, r.activity,
 	r.place, r.content, r.starts_at, r.ends_at, r.minutes, r.leader_name, r.state, r.backfilled, COALESCE(r.recorded_by, 0),
 	r.confirmed_at, r.due_at, r.version`
+
+// recordsOfQuery lists the records of volunteer $1, newest first.
+const recordsOfQuery = `SELECT ` + recordColumns + ` FROM service_records r JOIN teams t ON t.id = r.team_id
+	WHERE r.volunteer_id = $1 ORDER BY r.starts_at DESC, r.id DESC LIMIT 1000`
+
+// unconfirmedOfTeamQuery lists team $1's records awaiting confirmation or
+// approval whose deadline is before $2, oldest deadline first.
+const unconfirmedOfTeamQuery = `SELECT ` + recordColumns + ` FROM service_records r JOIN teams t ON t.id = r.team_id
+	WHERE r.team_id = $1 AND r.state IN ('` + StatePending + `', '` + StatePendingApproval + `') AND r.due_at < $2
+	ORDER BY r.due_at, r.id LIMIT 1000`
+
+// amendedOfTeamQuery lists team $1's records with an amendment awaiting
+// approval, in the order the amendments were asked for.
+const amendedOfTeamQuery = `SELECT ` + recordColumns + ` FROM service_record_amendments a
+	JOIN service_records r ON r.id = a.record_id JOIN teams t ON t.id = r.team_id
+	WHERE a.team_id = $1 AND a.state = 'pending' ORDER BY a.id LIMIT 1000`
 
 func scanRecord(row db.Scanner) (Record, error) {
 	var r Record
@@ -150,6 +78,17 @@ func insertRecordRow(ctx context.Context, q db.Querier, r Record, attendanceID i
 	return id, err
 }
 
+// MinutesByShiftSQL is, for another package's statement, the minutes of
+// the records of the volunteer given by the SQL volunteerSQL, summed by
+// shift: columns shift_id, confirmed and pending (awaiting confirmation or
+// approval); voided records count in neither.
+func MinutesByShiftSQL(volunteerSQL string) string {
+	return `SELECT shift_id,
+		SUM(CASE WHEN state = '` + StateConfirmed + `' THEN minutes ELSE 0 END) AS confirmed,
+		SUM(CASE WHEN state IN ('` + StatePending + `', '` + StatePendingApproval + `') THEN minutes ELSE 0 END) AS pending
+		FROM service_records WHERE volunteer_id = ` + volunteerSQL + ` AND shift_id IS NOT NULL GROUP BY shift_id`
+}
+
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -175,6 +114,18 @@ func addHours(ctx context.Context, q db.Querier, volunteerID, confirmed, pending
 		return err
 	}
 	return snap.Apply(ctx, q)
+}
+
+// historyOf lists record id's changes, oldest first.
+func historyOf(ctx context.Context, q db.Querier, id int64) ([]HistoryEntry, error) {
+	return db.QueryAll(ctx, q, func(row db.Scanner) (HistoryEntry, error) {
+		var h HistoryEntry
+		var at int64
+		err := row.Scan(&h.Action, &h.Reason, &h.Before, &h.After, &h.By, &at)
+		h.At = time.Unix(at, 0)
+		return h, err
+	}, `SELECT action, reason, before_json, after_json, COALESCE(by_account, 0), at
+		FROM service_record_history WHERE record_id = $1 ORDER BY id`, id)
 }
 
 func insertHistory(ctx context.Context, q db.Querier, recordID int64, action, reason, before, after string, by, at int64) error {
@@ -263,19 +214,4 @@ func overlapping(ctx context.Context, q db.Querier, volunteerID int64, start, en
 		return r, false, nil
 	}
 	return r, err == nil, err
-}
-
-// usedEvidence returns the first of uploads already backing a record, or 0.
-func usedEvidence(ctx context.Context, q db.Querier, uploads []int64) (int64, error) {
-	for _, up := range uploads {
-		var rec int64
-		err := q.QueryRowContext(ctx, `SELECT record_id FROM record_evidence WHERE upload_id = $1 LIMIT 1`, up).Scan(&rec)
-		if err == nil {
-			return up, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, err
-		}
-	}
-	return 0, nil
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strconv"
-	"strings"
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/audit"
@@ -28,9 +26,8 @@ func (s *Service) Summary(ctx context.Context, p *auth.Principal, volunteerID in
 	}
 	out := Summary{VolunteerID: v.ID}
 	var pending int64
-	err = s.db.Read().QueryRowContext(ctx, `SELECT confirmed_minutes, pending_minutes FROM volunteer_hours WHERE volunteer_id = $1`, v.ID).
-		Scan(&out.ConfirmedMinutes, &pending)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	out.ConfirmedMinutes, pending, err = hoursOf(ctx, s.db.Read(), v.ID)
+	if err != nil {
 		return out, apperr.Wrap(err, "record: summary")
 	}
 	return s.withStars(ctx, out, pending, v.RegionCode)
@@ -78,12 +75,8 @@ func (s *Service) MyHours(ctx context.Context, p *auth.Principal, page *db.Batch
 	b.Queue(func(row db.Scanner) error {
 		found = true
 		return row.Scan(&region, &out.Summary.ConfirmedMinutes, &pending)
-	}, `SELECT v.region_code, COALESCE(h.confirmed_minutes, 0), COALESCE(h.pending_minutes, 0)
-		FROM volunteers v LEFT JOIN volunteer_hours h ON h.volunteer_id = v.id WHERE v.id = $1`, id)
-	// The thresholds whose code begins the volunteer's region code: its
-	// own and its ancestors' (nearestStars drops any other prefix).
-	db.QueueAll(b, &stars, scanStarRow, `SELECT t.region_code, t.hours FROM star_thresholds t
-		JOIN volunteers v ON substr(v.region_code, 1, length(t.region_code)) = t.region_code WHERE v.id = $1`, id)
+	}, hoursWithRegionQuery, id)
+	db.QueueAll(b, &stars, scanStarRow, starsOfVolunteerQuery, id)
 	db.QueueAll(b, &out.Records, scanRecord, recordsOfQuery, id)
 	db.QueueAll(b, &out.Certificates, scanIssued, certificatesOfQuery, id)
 	if err := s.db.ReadBatch(ctx, b); err != nil {
@@ -119,27 +112,11 @@ func (s *Service) StarHours(ctx context.Context, code string) ([]int64, error) {
 	for _, a := range region.Ancestors(code) {
 		codes = append(codes, a.Code)
 	}
-	marks := make([]string, len(codes))
-	for i := range codes {
-		marks[i] = "$" + strconv.Itoa(i+1)
-	}
-	rows, err := db.QueryAll(ctx, s.db.Read(), scanStarRow, `SELECT region_code, hours FROM star_thresholds WHERE region_code IN (`+
-		strings.Join(marks, ", ")+`)`, codes...)
+	rows, err := starRowsOf(ctx, s.db.Read(), codes)
 	if err != nil {
 		return nil, apperr.Wrap(err, "record: stars")
 	}
 	return nearestStars(code, rows), nil
-}
-
-// starRow is a region's thresholds as stored (a JSON list of hours).
-type starRow struct {
-	code, hours string
-}
-
-func scanStarRow(row db.Scanner) (starRow, error) {
-	var r starRow
-	err := row.Scan(&r.code, &r.hours)
-	return r, err
 }
 
 // nearestStars picks from rows the thresholds of code's nearest region
@@ -188,8 +165,7 @@ func (s *Service) SetStarHours(ctx context.Context, p *auth.Principal, regionCod
 	}
 	b, _ := json.Marshal(hours)
 	return s.db.Tx(ctx, func(tx db.Querier) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO star_thresholds (region_code, hours) VALUES ($1, $2)
-			ON CONFLICT (region_code) DO UPDATE SET hours = excluded.hours`, regionCode, string(b)); err != nil {
+		if err := setStarThresholds(ctx, tx, regionCode, string(b)); err != nil {
 			return apperr.Wrap(err, "record: set stars")
 		}
 		return audit.Write(ctx, tx, audit.Entry{Action: "update", Entity: "star_thresholds", EntityID: regionCode,

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"zhiyuan/internal/apperr"
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
 	"zhiyuan/internal/team"
@@ -76,13 +77,13 @@ func TestSuspendedTeamStopsWorking(t *testing.T) {
 	if _, err := projects.AddShift(ctx, f.leader, f.shift.ProjectID, later); !isSuspended(err) {
 		t.Fatalf("add shift: %v", err)
 	}
-	if _, err := rec.ShiftCode(ctx, f.leader, f.shift.ID); !isSuspended(err) {
+	if _, err := f.env.App.Attendance.ShiftCode(ctx, f.leader, f.shift.ID); !isSuspended(err) {
 		t.Fatalf("shift code: %v", err)
 	}
-	if _, err := rec.ScanCode(ctx, f.vol, qr, nil); !isSuspended(err) {
+	if _, err := f.env.App.Attendance.ScanCode(ctx, f.vol, qr, nil); !isSuspended(err) {
 		t.Fatalf("check-in scan: %v", err)
 	}
-	if _, err := rec.EnterAttendance(ctx, f.leader, f.shift.ID, record.ManualAttendance{VolunteerID: f.volID,
+	if _, err := f.env.App.Attendance.EnterAttendance(ctx, f.leader, f.shift.ID, attendance.ManualAttendance{VolunteerID: f.volID,
 		CheckInAt: f.shift.StartsAt.Format(time.RFC3339), CheckOutAt: f.shift.StartsAt.Add(time.Hour).Format(time.RFC3339),
 		Reason: "手机没电"}); !isSuspended(err) {
 		t.Fatalf("manual attendance: %v", err)

@@ -24,7 +24,7 @@ func benchService(b *testing.B) *stats.Service {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { d.Close() })
-		recs := record.NewService(d, nil, nil, nil)
+		recs := record.NewService(d, nil, nil)
 		return stats.New(d, catalog.New(d), recs.StarHours)
 	}
 	return apptest.New(b).App.Stats

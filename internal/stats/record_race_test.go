@@ -10,6 +10,7 @@ import (
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
@@ -39,6 +40,7 @@ func TestRecordChangesRaceKeepTotals(t *testing.T) {
 	must(t, err)
 	clock := sh.EndsAt.Add(time.Hour)
 	rec.Now = func() time.Time { return clock }
+	env.App.Attendance.Now = rec.Now
 	var vols []volunteer.Volunteer
 	var ids []int64
 	for i := 0; i < 4; i++ {
@@ -51,7 +53,7 @@ func TestRecordChangesRaceKeepTotals(t *testing.T) {
 		must(t, err)
 		for j := 0; j < 3; j++ { // three pending records from attendance
 			in := sh.StartsAt.Add(time.Duration(j*60) * time.Minute)
-			scan, err := rec.EnterAttendance(ctx, leader, sh.ID, record.ManualAttendance{VolunteerID: v.ID,
+			scan, err := env.App.Attendance.EnterAttendance(ctx, leader, sh.ID, attendance.ManualAttendance{VolunteerID: v.ID,
 				CheckInAt: in.Format(time.RFC3339), CheckOutAt: in.Add(50 * time.Minute).Format(time.RFC3339), Reason: "手机没电"})
 			must(t, err)
 			ids = append(ids, scan.RecordID)

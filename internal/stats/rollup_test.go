@@ -14,6 +14,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/clock"
 	"zhiyuan/internal/db"
@@ -85,8 +86,9 @@ func build(t *testing.T) *world {
 	}
 	clock := w.shift.EndsAt.Add(time.Hour)
 	env.App.Records.Now = func() time.Time { return clock }
+	env.App.Attendance.Now = env.App.Records.Now
 	for i, v := range w.vols {
-		scan, err := env.App.Records.EnterAttendance(ctx, leader, w.shift.ID, record.ManualAttendance{VolunteerID: v.ID,
+		scan, err := env.App.Attendance.EnterAttendance(ctx, leader, w.shift.ID, attendance.ManualAttendance{VolunteerID: v.ID,
 			CheckInAt:  w.shift.StartsAt.Add(time.Duration(i) * time.Minute).Format(time.RFC3339),
 			CheckOutAt: w.shift.EndsAt.Format(time.RFC3339), Reason: "手机没电"})
 		must(t, err)

@@ -9,6 +9,7 @@ import (
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/db"
+	"zhiyuan/internal/volunteer"
 )
 
 // AdminTenure is how long a team admin must have held the role before they
@@ -34,7 +35,7 @@ func IndependentApprover(ctx context.Context, q db.Querier, teamID int64, p *aut
 	}
 	var region string
 	var own bool
-	err := q.QueryRowContext(ctx, `SELECT t.region_code, EXISTS (SELECT 1 FROM volunteers v WHERE v.id = $2 AND v.account_id = $3)
+	err := q.QueryRowContext(ctx, `SELECT t.region_code, `+volunteer.IsOfAccountSQL("$2", "$3")+`
 		FROM teams t WHERE t.id = $1`, teamID, volunteerID, p.AccountID).Scan(&region, &own)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errNotFound

@@ -2,7 +2,6 @@ package volunteer
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"log/slog"
 	"strconv"
@@ -469,9 +468,8 @@ func (s *Service) MyID(ctx context.Context, p *auth.Principal) (int64, error) {
 	if id, ok := memoOf(ctx).idOf(p.AccountID); ok {
 		return id, nil
 	}
-	var id int64
-	err := s.db.Read().QueryRowContext(ctx, `SELECT id FROM volunteers WHERE account_id = $1`, p.AccountID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
+	id, err := idOfAccount(ctx, s.db.Read(), p.AccountID)
+	if errors.Is(err, db.ErrNotFound) {
 		return 0, errNotFound
 	}
 	if err != nil {

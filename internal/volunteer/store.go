@@ -183,6 +183,46 @@ func byID(ctx context.Context, q db.Querier, id int64) (Volunteer, error) {
 	return v, err
 }
 
+// idOfAccount is the id of the volunteer record of an account.
+func idOfAccount(ctx context.Context, q db.Querier, accountID int64) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM volunteers WHERE account_id = $1`, accountID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, db.ErrNotFound
+	}
+	return id, err
+}
+
+// Exists says whether volunteer id is registered, for another package's
+// check through q.
+func Exists(ctx context.Context, q db.Querier, id int64) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM volunteers WHERE id = $1`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// OfAccountSQL is the id of the volunteer record of the account whose id is
+// the placeholder ph, NULL when it has none: for another package's
+// statement that reads it in the same statement.
+func OfAccountSQL(ph string) string {
+	return `(SELECT id FROM volunteers WHERE account_id = ` + ph + `)`
+}
+
+// JoinOfAccountSQL left-joins, as alias, the volunteer record of the
+// account whose id is the placeholder ph, for another package's statement.
+func JoinOfAccountSQL(alias, ph string) string {
+	return ` LEFT JOIN volunteers ` + alias + ` ON ` + alias + `.account_id = ` + ph
+}
+
+// IsOfAccountSQL is the condition that volunteer idPh is the record of
+// account accountPh, for another package's statement.
+func IsOfAccountSQL(idPh, accountPh string) string {
+	return `EXISTS (SELECT 1 FROM volunteers v WHERE v.id = ` + idPh + ` AND v.account_id = ` + accountPh + `)`
+}
+
 func byAccount(ctx context.Context, q db.Querier, accountID int64) (Volunteer, error) {
 	v, err := scanVolunteer(q.QueryRowContext(ctx, `SELECT `+listColumns+` FROM volunteers v WHERE v.account_id = $1`, accountID))
 	if errors.Is(err, sql.ErrNoRows) {

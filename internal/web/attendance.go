@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/checkin"
 	"zhiyuan/internal/clock"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/project"
-	"zhiyuan/internal/record"
 )
 
 // qrData is a QR code ready to inline: the SVG, the text it holds, and when
@@ -39,8 +39,8 @@ func newQR(text string, expires time.Time, fragment string) (qrData, error) {
 type shiftCodeData struct {
 	Shift  project.Shift
 	QR     qrData
-	Scan   *record.Scan // the last hand-entered scan, on success
-	Roster []record.Present
+	Scan   *attendance.Scan // the last hand-entered scan, on success
+	Roster []attendance.Present
 }
 
 // shiftQR is the current check-in code of the shift in the path.
@@ -50,7 +50,7 @@ func (s *Server) shiftQR(r *http.Request) (project.Shift, qrData, error) {
 		return project.Shift{}, qrData{}, err
 	}
 	ctx, pr := r.Context(), httpx.Principal(r)
-	c, err := s.records.ShiftCode(ctx, pr, id)
+	c, err := s.attendance.ShiftCode(ctx, pr, id)
 	if err != nil {
 		return project.Shift{}, qrData{}, err
 	}
@@ -72,7 +72,7 @@ func (s *Server) shiftCodePage(w http.ResponseWriter, r *http.Request) {
 
 // showShiftCode renders the leader's page, with the outcome of a
 // hand-entered personal code if there was one.
-func (s *Server) showShiftCode(w http.ResponseWriter, r *http.Request, sc *record.Scan, err error) {
+func (s *Server) showShiftCode(w http.ResponseWriter, r *http.Request, sc *attendance.Scan, err error) {
 	sh, q, qerr := s.shiftQR(r)
 	if qerr != nil {
 		s.fail(w, r, qerr)
@@ -80,7 +80,7 @@ func (s *Server) showShiftCode(w http.ResponseWriter, r *http.Request, sc *recor
 	}
 	p := s.page(w, r, "checkin.leader_title")
 	q.Lang, q.Hint = p.Lang, p.T("checkin.leader_hint")
-	roster, rerr := s.records.ShiftRoster(r.Context(), httpx.Principal(r), sh.ID)
+	roster, rerr := s.attendance.ShiftRoster(r.Context(), httpx.Principal(r), sh.ID)
 	if rerr != nil {
 		s.fail(w, r, rerr)
 		return
@@ -110,7 +110,7 @@ func (s *Server) leaderScan(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sc, err := s.records.LeaderScan(r.Context(), httpx.Principal(r), id, strings.TrimSpace(r.PostFormValue("code")))
+	sc, err := s.attendance.LeaderScan(r.Context(), httpx.Principal(r), id, strings.TrimSpace(r.PostFormValue("code")))
 	if err != nil {
 		s.showShiftCode(w, r, nil, err)
 		return
@@ -121,8 +121,8 @@ func (s *Server) leaderScan(w http.ResponseWriter, r *http.Request) {
 // checkinData is the page a shift's QR code opens on a volunteer's phone.
 type checkinData struct {
 	Code  string
-	Shift *project.Shift // nil when the code names no shift we can show
-	Scan  *record.Scan   // the outcome, after the button
+	Shift *project.Shift   // nil when the code names no shift we can show
+	Scan  *attendance.Scan // the outcome, after the button
 	// Minutes is the length of the record a check-out created.
 	Minutes int
 }
@@ -131,10 +131,10 @@ func (s *Server) checkinPage(w http.ResponseWriter, r *http.Request) {
 	s.showCheckin(w, r, nil, nil)
 }
 
-func (s *Server) showCheckin(w http.ResponseWriter, r *http.Request, sc *record.Scan, err error) {
+func (s *Server) showCheckin(w http.ResponseWriter, r *http.Request, sc *attendance.Scan, err error) {
 	code := r.PathValue("code")
 	d := checkinData{Code: code, Scan: sc}
-	id, _ := s.records.CodeShift(code)
+	id, _ := s.attendance.CodeShift(code)
 	if sc != nil {
 		id = sc.ShiftID
 		d.Minutes = sc.Minutes
@@ -158,7 +158,7 @@ func (s *Server) showCheckin(w http.ResponseWriter, r *http.Request, sc *record.
 }
 
 func (s *Server) checkin(w http.ResponseWriter, r *http.Request) {
-	sc, err := s.records.ScanCode(r.Context(), httpx.Principal(r), r.PathValue("code"), formLocation(r))
+	sc, err := s.attendance.ScanCode(r.Context(), httpx.Principal(r), r.PathValue("code"), formLocation(r))
 	if err != nil {
 		s.showCheckin(w, r, nil, err)
 		return
@@ -168,13 +168,13 @@ func (s *Server) checkin(w http.ResponseWriter, r *http.Request) {
 
 // formLocation reads the location the check-in page's script put in the
 // form (static/geo.js), if any.
-func formLocation(r *http.Request) *record.Location {
+func formLocation(r *http.Request) *attendance.Location {
 	lat, err1 := strconv.ParseFloat(r.PostFormValue("lat"), 64)
 	lng, err2 := strconv.ParseFloat(r.PostFormValue("lng"), 64)
 	if err1 != nil || err2 != nil {
 		return nil
 	}
-	return &record.Location{Lat: lat, Lng: lng}
+	return &attendance.Location{Lat: lat, Lng: lng}
 }
 
 // enterAttendance is a leader recording a volunteer's times by hand, with a
@@ -186,9 +186,9 @@ func (s *Server) enterAttendance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	volunteerID, _ := strconv.ParseInt(r.PostFormValue("volunteer_id"), 10, 64)
-	in := record.ManualAttendance{VolunteerID: volunteerID, CheckInAt: localRFC3339(r.PostFormValue("check_in_at")),
+	in := attendance.ManualAttendance{VolunteerID: volunteerID, CheckInAt: localRFC3339(r.PostFormValue("check_in_at")),
 		CheckOutAt: localRFC3339(r.PostFormValue("check_out_at")), Reason: r.PostFormValue("reason")}
-	sc, err := s.records.EnterAttendance(r.Context(), httpx.Principal(r), id, in)
+	sc, err := s.attendance.EnterAttendance(r.Context(), httpx.Principal(r), id, in)
 	if err != nil {
 		s.showShiftCode(w, r, nil, err)
 		return

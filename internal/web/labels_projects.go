@@ -3,6 +3,7 @@ package web
 import (
 	"strings"
 
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/project"
 	"zhiyuan/internal/record"
@@ -30,8 +31,8 @@ var (
 		"amend":   "record.action.amend",
 	}
 	scanActionKeys = map[string]string{
-		record.ActionCheckIn:  "checkin.checked_in",
-		record.ActionCheckOut: "checkin.checked_out",
+		attendance.ActionCheckIn:  "checkin.checked_in",
+		attendance.ActionCheckOut: "checkin.checked_out",
 	}
 )
 

@@ -4,15 +4,15 @@ import (
 	"net/http"
 	"time"
 
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/project"
-	"zhiyuan/internal/record"
 )
 
 // todayShift is one of today's shifts with who signed up and who came.
 type todayShift struct {
 	Shift  project.Shift
-	Roster []record.Present
+	Roster []attendance.Present
 }
 
 // leaderToday is a leader's page for the day: the shifts of the projects
@@ -26,7 +26,7 @@ func (s *Server) leaderToday(w http.ResponseWriter, r *http.Request) {
 	}
 	var out []todayShift
 	for _, sh := range shifts {
-		roster, err := s.records.ShiftRoster(ctx, pr, sh.ID)
+		roster, err := s.attendance.ShiftRoster(ctx, pr, sh.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return

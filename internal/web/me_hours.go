@@ -40,7 +40,7 @@ func (s *Server) myCodeFragment(w http.ResponseWriter, r *http.Request) {
 
 // personalQR is the principal's current personal code, for a leader to scan.
 func (s *Server) personalQR(r *http.Request) (qrData, error) {
-	c, err := s.records.PersonalCode(r.Context(), httpx.Principal(r))
+	c, err := s.attendance.PersonalCode(r.Context(), httpx.Principal(r))
 	if err != nil {
 		return qrData{}, err
 	}

@@ -7,11 +7,11 @@ import (
 	"net/http"
 	"strconv"
 
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/certificate"
 	"zhiyuan/internal/clock"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/project"
-	"zhiyuan/internal/record"
 )
 
 // shiftsBack is the form value that brings a cancellation back to /me/shifts.
@@ -102,8 +102,8 @@ func (s *Server) showShifts(w http.ResponseWriter, r *http.Request, err error) {
 			row.Badge, row.BadgeClass = word("shifts.waitlisted"), "state-pending"
 		} else {
 			row.Badge, row.BadgeClass = word("myshifts.confirmed"), "state-approved"
-			opens := l.StartsAt.Add(-record.CheckInOpensBefore)
-			row.CheckIn = !now.Before(opens) && now.Before(l.EndsAt.Add(record.CheckOutGrace))
+			opens := l.StartsAt.Add(-attendance.CheckInOpensBefore)
+			row.CheckIn = !now.Before(opens) && now.Before(l.EndsAt.Add(attendance.CheckOutGrace))
 			if !row.CheckIn && now.Before(opens) {
 				row.Opens = p.T("myshifts.checkin_opens", "Time", p.Time(opens))
 			}

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/project"
-	"zhiyuan/internal/record"
 )
 
 var cancelForm = regexp.MustCompile(`action="(/signups/\d+/cancel)"`)
@@ -107,14 +107,15 @@ func TestMyShiftsPage(t *testing.T) {
 	// and awaiting confirmation; the others were missed.
 	last, before := past[20], past[19]
 	env.App.Records.Now = func() time.Time { return last.EndsAt.Add(time.Minute) }
-	defer func() { env.App.Records.Now = time.Now }()
+	env.App.Attendance.Now = env.App.Records.Now
+	defer func() { env.App.Records.Now, env.App.Attendance.Now = time.Now, time.Now }()
 	volID, err := env.App.Volunteers.MyID(ctx, vol)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var recordID int64
 	for _, sh := range []project.Shift{last, before} {
-		sc, err := env.App.Records.EnterAttendance(ctx, leader, sh.ID, record.ManualAttendance{VolunteerID: volID,
+		sc, err := env.App.Attendance.EnterAttendance(ctx, leader, sh.ID, attendance.ManualAttendance{VolunteerID: volID,
 			CheckInAt: sh.StartsAt.Format(time.RFC3339), CheckOutAt: sh.EndsAt.Format(time.RFC3339), Reason: "手机没电"})
 		if err != nil {
 			t.Fatalf("attendance: %v", err)

@@ -165,7 +165,8 @@ func TestProjectCheckinFlow(t *testing.T) {
 
 	// Check out after the shift, as if two hours had passed.
 	env.App.Records.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
-	defer func() { env.App.Records.Now = time.Now }()
+	env.App.Attendance.Now = env.App.Records.Now
+	defer func() { env.App.Records.Now, env.App.Attendance.Now = time.Now, time.Now }()
 	status, body, _ = post(vol, code, code, nil)
 	if status != http.StatusOK {
 		t.Fatalf("check out: %d %s", status, body)

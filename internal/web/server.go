@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/auth"
 	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/db"
@@ -43,6 +44,7 @@ type Services struct {
 	Teams      *team.Service
 	Roster     *roster.Service
 	Records    *record.Service
+	Attendance *attendance.Service
 	Projects   *project.Service
 	Stats      *stats.Service
 }
@@ -56,6 +58,7 @@ type Server struct {
 	teams      *team.Service
 	roster     *roster.Service
 	records    *record.Service
+	attendance *attendance.Service
 	projects   *project.Service
 	stats      *stats.Service
 	db         *db.DB
@@ -77,7 +80,7 @@ func New(cfg Config, svc Services, d *db.DB, cat *i18n.Catalog, log *slog.Logger
 		return nil, err
 	}
 	return &Server{layouts: layouts, cfg: cfg, auth: svc.Auth, catalog: svc.Catalog, volunteers: svc.Volunteers, teams: svc.Teams,
-		roster: svc.Roster, records: svc.Records, projects: svc.Projects, stats: svc.Stats, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
+		roster: svc.Roster, records: svc.Records, attendance: svc.Attendance, projects: svc.Projects, stats: svc.Stats, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
 }
 
 // SetBaseURL sets the base of absolute links; call it before serving.

@@ -1,4 +1,4 @@
-package record_test
+package attendance_test
 
 import (
 	"context"
@@ -14,16 +14,16 @@ import (
 func TestLeaderScanOfAShiftCode(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
-	rec := f.env.App.Records
-	_, err := rec.LeaderScan(ctx, f.leader, f.shift.ID, f.code(t))
+	att := f.env.App.Attendance
+	_, err := att.LeaderScan(ctx, f.leader, f.shift.ID, f.code(t))
 	if e := apperr.From(err); e.Fields["code"].Code != "wrong_kind" || e.Fields["code"].Key != "checkin.code_wrong_kind_shift" {
 		t.Fatalf("shift code on the leader scan: %v", err)
 	}
-	personal, err := rec.PersonalCode(ctx, f.vol)
+	personal, err := att.PersonalCode(ctx, f.vol)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rec.ScanCode(ctx, f.vol, personal.Value, nil); apperr.From(err).Fields["code"].Key != "checkin.code_wrong_kind" {
+	if _, err := att.ScanCode(ctx, f.vol, personal.Value, nil); apperr.From(err).Fields["code"].Key != "checkin.code_wrong_kind" {
 		t.Fatalf("personal code as a shift code: %v", err)
 	}
 }

@@ -1,11 +1,11 @@
-package record_test
+package attendance_test
 
 import (
 	"context"
 	"testing"
 
 	"zhiyuan/internal/apperr"
-	"zhiyuan/internal/record"
+	"zhiyuan/internal/attendance"
 )
 
 // A volunteer who has checked in cannot cancel the sign-up (it would leave
@@ -13,12 +13,12 @@ import (
 func TestCheckedInSignupCannotBeCancelled(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
-	rec, projects := f.env.App.Records, f.env.App.Projects
+	att, projects := f.env.App.Attendance, f.env.App.Projects
 	mine, err := projects.MyShifts(ctx, f.vol, false)
 	if err != nil || len(mine) != 1 {
 		t.Fatalf("my shifts: %+v %v", mine, err)
 	}
-	if s, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); err != nil || s.Action != record.ActionCheckIn {
+	if s, err := att.ScanCode(ctx, f.vol, f.code(t), nil); err != nil || s.Action != attendance.ActionCheckIn {
 		t.Fatalf("check in: %+v %v", s, err)
 	}
 	for _, who := range []string{"volunteer", "team"} {
@@ -35,7 +35,7 @@ func TestCheckedInSignupCannotBeCancelled(t *testing.T) {
 		t.Fatalf("seats taken: %d (%v), want 1", sh.Taken, err)
 	}
 	*f.clock = f.shift.EndsAt
-	if s, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); err != nil || s.Action != record.ActionCheckOut || s.RecordID == 0 {
+	if s, err := att.ScanCode(ctx, f.vol, f.code(t), nil); err != nil || s.Action != attendance.ActionCheckOut || s.RecordID == 0 {
 		t.Fatalf("check out: %+v %v", s, err)
 	}
 }

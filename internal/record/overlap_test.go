@@ -8,36 +8,9 @@ import (
 
 	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/apptest"
+	"zhiyuan/internal/attendance"
 	"zhiyuan/internal/record"
 )
-
-// TestDoubleScanIsNotACheckOut: a second scan within a minute of the
-// check-in is refused as already checked in, and a check-out with no time
-// on the shift creates no record of 0 minutes.
-func TestDoubleScanIsNotACheckOut(t *testing.T) {
-	f := setup(t)
-	ctx := context.Background()
-	rec := f.env.App.Records
-	*f.clock = f.shift.StartsAt.Add(-20 * time.Minute)
-	if s, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); err != nil || s.Action != record.ActionCheckIn {
-		t.Fatalf("check in: %+v %v", s, err)
-	}
-	*f.clock = f.clock.Add(3 * time.Millisecond)
-	_, err := rec.ScanCode(ctx, f.vol, f.code(t), nil)
-	if e := apperr.From(err); e.Kind != apperr.Conflict || e.Fields["code"].Code != "already_checked_in" {
-		t.Fatalf("second scan 3 ms later: %v", err)
-	}
-	*f.clock = f.clock.Add(5 * time.Minute) // still before the shift: no time on it
-	s, err := rec.ScanCode(ctx, f.vol, f.code(t), nil)
-	if err != nil || s.Action != record.ActionCheckOut || s.RecordID != 0 || s.Minutes != 0 {
-		t.Fatalf("check out before the shift: %+v %v", s, err)
-	}
-	var n int
-	_ = f.env.App.DB.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM service_records`).Scan(&n)
-	if n != 0 {
-		t.Fatalf("%d records of 0 minutes", n)
-	}
-}
 
 // TestOverlappingServiceRefused: a volunteer's records never overlap, across
 // manual entries, backfills and check-outs; the conflict names the other
@@ -47,14 +20,14 @@ func TestOverlappingServiceRefused(t *testing.T) {
 	ctx := context.Background()
 	rec := f.env.App.Records
 	*f.clock = f.shift.EndsAt.Add(time.Hour)
-	in := record.ManualAttendance{VolunteerID: f.volID, CheckInAt: f.shift.StartsAt.Format(time.RFC3339),
+	in := attendance.ManualAttendance{VolunteerID: f.volID, CheckInAt: f.shift.StartsAt.Format(time.RFC3339),
 		CheckOutAt: f.shift.StartsAt.Add(time.Hour).Format(time.RFC3339), Reason: "纸质签到"}
-	first, err := rec.EnterAttendance(ctx, f.leader, f.shift.ID, in)
+	first, err := f.env.App.Attendance.EnterAttendance(ctx, f.leader, f.shift.ID, in)
 	if err != nil || first.RecordID == 0 {
 		t.Fatalf("first entry: %+v %v", first, err)
 	}
 	for i := 0; i < 2; i++ {
-		_, err := rec.EnterAttendance(ctx, f.leader, f.shift.ID, in)
+		_, err := f.env.App.Attendance.EnterAttendance(ctx, f.leader, f.shift.ID, in)
 		if e := apperr.From(err); e.Key != "record.overlap" || e.Fields["overlapping_record_id"].Code != strconv.FormatInt(first.RecordID, 10) {
 			t.Fatalf("identical entry %d: %v", i, err)
 		}
@@ -131,31 +104,5 @@ func TestBackfillEvidenceAndProject(t *testing.T) {
 	_ = f.env.App.DB.Read().QueryRowContext(ctx, `SELECT COUNT(*) FROM record_evidence WHERE record_id = $1`, r.ID).Scan(&n)
 	if n != 1 {
 		t.Fatalf("%d evidence rows", n)
-	}
-}
-
-// A volunteer who checked in and never checked out cannot cancel the
-// sign-up (signup.checked_in) and the attendance stays open; the leader can
-// always close it, however long after the shift, with a manual check-out.
-func TestLeaderClosesAttendanceLeftOpen(t *testing.T) {
-	f := setup(t)
-	ctx := context.Background()
-	rec := f.env.App.Records
-	*f.clock = f.shift.StartsAt.Add(10 * time.Minute)
-	if _, err := rec.ScanCode(ctx, f.vol, f.code(t), nil); err != nil {
-		t.Fatal(err)
-	}
-	var signup int64
-	if err := f.env.App.DB.Read().QueryRowContext(ctx, `SELECT id FROM signups WHERE volunteer_id = $1`, f.volID).Scan(&signup); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.env.App.Projects.Cancel(ctx, f.vol, signup); apperr.From(err).Key != "signup.checked_in" {
-		t.Fatalf("cancellation after the check-in: %v, want signup.checked_in", err)
-	}
-	*f.clock = f.shift.EndsAt.Add(48 * time.Hour) // past the grace for a scan
-	s, err := rec.EnterAttendance(ctx, f.leader, f.shift.ID, record.ManualAttendance{VolunteerID: f.volID,
-		CheckOutAt: f.shift.StartsAt.Add(70 * time.Minute).Format(time.RFC3339), Reason: "忘记签退"})
-	if err != nil || s.Action != record.ActionCheckOut || s.Minutes != 60 || s.RecordID == 0 {
-		t.Fatalf("leader closes: %+v %v", s, err)
 	}
 }
