@@ -102,16 +102,8 @@ func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, toAccountJSON(a))
 }
 
-func pathID(r *http.Request, name string) int64 {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0
-	}
-	return id
-}
-
 func (s *Server) accountGet(w http.ResponseWriter, r *http.Request) {
-	a, err := s.auth.Account(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	a, err := s.auth.Account(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -125,7 +117,7 @@ func (s *Server) grantAdd(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	g, err := s.auth.AddGrant(r.Context(), httpx.Principal(r), pathID(r, "id"), in.grant())
+	g, err := s.auth.AddGrant(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in.grant())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -134,7 +126,7 @@ func (s *Server) grantAdd(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) grantRevoke(w http.ResponseWriter, r *http.Request) {
-	if err := s.auth.RevokeGrant(r.Context(), httpx.Principal(r), pathID(r, "id"), pathID(r, "grant")); err != nil {
+	if err := s.auth.RevokeGrant(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), httpx.PathID(r, "grant")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -146,7 +138,7 @@ func (s *Server) accountEnable(w http.ResponseWriter, r *http.Request)  { s.setD
 
 // setDisabled disables or enables the account and answers it as it now is.
 func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) {
-	a, err := s.auth.SetDisabled(r.Context(), httpx.Principal(r), pathID(r, "id"), disabled)
+	a, err := s.auth.SetDisabled(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), disabled)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -18,22 +18,9 @@ type uploadJSON struct {
 }
 
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseMultipartForm(record.MaxUpload); err != nil {
-		if e, ok := httpx.TooLarge(err); ok {
-			s.fail(w, r, e)
-			return
-		}
-		s.fail(w, r, errNoUpload)
-		return
-	}
-	defer r.MultipartForm.RemoveAll()
-	if err := httpx.CheckForm(r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	file, header, err := r.FormFile("file")
+	file, header, err := httpx.FormFile(r, "file", record.MaxUpload, errNoUpload)
 	if err != nil {
-		s.fail(w, r, errNoUpload)
+		s.fail(w, r, err)
 		return
 	}
 	defer file.Close()
@@ -65,7 +52,7 @@ func (s *Server) backfill(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) recordApprove(w http.ResponseWriter, r *http.Request) {
-	x, err := s.Records.Approve(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	x, err := s.Records.Approve(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -79,7 +66,7 @@ func (s *Server) recordAmend(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	x, err := s.Records.Amend(r.Context(), httpx.Principal(r), pathID(r, "id"), in)
+	x, err := s.Records.Amend(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -93,7 +80,7 @@ func (s *Server) recordCorrection(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Records.RequestCorrection(r.Context(), httpx.Principal(r), pathID(r, "id"), in.Reason); err != nil {
+	if err := s.Records.RequestCorrection(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in.Reason); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -106,7 +93,7 @@ func (s *Server) manualAttendance(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sc, err := s.Attendance.EnterAttendance(r.Context(), httpx.Principal(r), pathID(r, "id"), in)
+	sc, err := s.Attendance.EnterAttendance(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -115,7 +102,7 @@ func (s *Server) manualAttendance(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) overdueRecords(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Records.Overdue(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	list, err := s.Records.Overdue(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"zhiyuan/internal/httpx"
@@ -40,16 +39,12 @@ func (s *Server) certificateIssue(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
-	c, pdf, err := s.Records.CertificatePDF(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	c, pdf, err := s.Records.CertificatePDF(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+c.Data.Serial+`.pdf"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
-	_, _ = w.Write(pdf)
+	httpx.SendPDF(w, c.Data.Serial+".pdf", pdf)
 }
 
 type verifyJSON struct {
@@ -104,7 +99,7 @@ type issuedItemJSON struct {
 }
 
 func (s *Server) volunteerCertificates(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Records.CertificatesOf(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	list, err := s.Records.CertificatesOf(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -68,7 +68,7 @@ func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) projectGet(w http.ResponseWriter, r *http.Request) {
-	p, err := s.Projects.Get(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	p, err := s.Projects.Get(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -77,7 +77,7 @@ func (s *Server) projectGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) projectSubmit(w http.ResponseWriter, r *http.Request) {
-	p, err := s.Projects.Submit(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	p, err := s.Projects.Submit(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -91,7 +91,7 @@ func (s *Server) projectReview(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := s.Projects.ReviewProject(r.Context(), httpx.Principal(r), pathID(r, "id"), in)
+	p, err := s.Projects.ReviewProject(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -145,7 +145,7 @@ func (s *Server) shiftCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sh, err := s.Projects.AddShift(r.Context(), httpx.Principal(r), pathID(r, "id"), in)
+	sh, err := s.Projects.AddShift(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -154,7 +154,7 @@ func (s *Server) shiftCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) shiftList(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Projects.Shifts(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	list, err := s.Projects.Shifts(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -176,7 +176,7 @@ type signupJSON struct {
 }
 
 func (s *Server) signupCreate(w http.ResponseWriter, r *http.Request) {
-	su, err := s.Projects.SignUp(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	su, err := s.Projects.SignUp(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -186,7 +186,7 @@ func (s *Server) signupCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) signupCancel(w http.ResponseWriter, r *http.Request) {
-	if err := s.Projects.Cancel(r.Context(), httpx.Principal(r), pathID(r, "id")); err != nil {
+	if err := s.Projects.Cancel(r.Context(), httpx.Principal(r), httpx.PathID(r, "id")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

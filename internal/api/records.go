@@ -23,7 +23,7 @@ func (s *Server) toCodeJSON(c checkin.Code) (codeJSON, error) {
 }
 
 func (s *Server) shiftCode(w http.ResponseWriter, r *http.Request) {
-	c, err := s.Attendance.ShiftCode(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	c, err := s.Attendance.ShiftCode(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -91,7 +91,7 @@ func (s *Server) leaderScan(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sc, err := s.Attendance.LeaderScan(r.Context(), httpx.Principal(r), pathID(r, "id"), in.Code)
+	sc, err := s.Attendance.LeaderScan(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in.Code)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -136,7 +136,7 @@ func toRecordJSON(x record.Record) recordJSON {
 }
 
 func (s *Server) volunteerRecords(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Records.OfVolunteer(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	list, err := s.Records.OfVolunteer(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -173,7 +173,7 @@ type amendmentJSON struct {
 }
 
 func (s *Server) recordGet(w http.ResponseWriter, r *http.Request) {
-	ctx, p, id := r.Context(), httpx.Principal(r), pathID(r, "id")
+	ctx, p, id := r.Context(), httpx.Principal(r), httpx.PathID(r, "id")
 	x, err := s.Records.Get(ctx, p, id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -201,7 +201,7 @@ func (s *Server) recordGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) recordConfirm(w http.ResponseWriter, r *http.Request) {
-	x, err := s.Records.Confirm(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	x, err := s.Records.Confirm(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -219,7 +219,7 @@ func (s *Server) recordVoid(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	x, err := s.Records.Void(r.Context(), httpx.Principal(r), pathID(r, "id"), in.Reason)
+	x, err := s.Records.Void(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in.Reason)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -236,7 +236,7 @@ type summaryJSON struct {
 }
 
 func (s *Server) volunteerSummary(w http.ResponseWriter, r *http.Request) {
-	sum, err := s.Records.Summary(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	sum, err := s.Records.Summary(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -21,30 +21,17 @@ type importResponse struct {
 }
 
 func (s *Server) teamImport(w http.ResponseWriter, r *http.Request) {
-	if err := s.Roster.CanImport(r.Context(), httpx.Principal(r), pathID(r, "id")); err != nil {
+	if err := s.Roster.CanImport(r.Context(), httpx.Principal(r), httpx.PathID(r, "id")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := r.ParseMultipartForm(32 << 20); err != nil {
-		if e, ok := httpx.TooLarge(err); ok {
-			s.fail(w, r, e)
-			return
-		}
-		s.fail(w, r, errNoFile)
-		return
-	}
-	defer r.MultipartForm.RemoveAll()
-	if err := httpx.CheckForm(r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	file, header, err := r.FormFile("file")
+	file, header, err := httpx.FormFile(r, "file", 32<<20, errNoFile)
 	if err != nil {
-		s.fail(w, r, errNoFile)
+		s.fail(w, r, err)
 		return
 	}
 	defer file.Close()
-	res, err := s.Roster.Import(r.Context(), httpx.Principal(r), pathID(r, "id"), file, header.Size, header.Filename, lang(r))
+	res, err := s.Roster.Import(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), file, header.Size, header.Filename, lang(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -57,12 +44,12 @@ func (s *Server) teamImport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) importReport(w http.ResponseWriter, r *http.Request) {
-	data, err := s.Roster.Report(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	data, err := s.Roster.Report(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	httpx.SendXLSX(w, fmt.Sprintf("import-%d-errors.xlsx", pathID(r, "id")), data)
+	httpx.SendXLSX(w, fmt.Sprintf("import-%d-errors.xlsx", httpx.PathID(r, "id")), data)
 }
 
 func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
@@ -75,8 +62,8 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teamMembersXLSX(w http.ResponseWriter, r *http.Request) {
-	out := httpx.NewXLSXStream(w, fmt.Sprintf("team-%d-members.xlsx", pathID(r, "id")))
-	s.exportDone(w, r, out, s.Roster.ExportMembers(r.Context(), httpx.Principal(r), pathID(r, "id"), out, lang(r)))
+	out := httpx.NewXLSXStream(w, fmt.Sprintf("team-%d-members.xlsx", httpx.PathID(r, "id")))
+	out.End(r, s.Roster.ExportMembers(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), out, lang(r)), s.log, s.fail)
 }
 
 func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
@@ -86,18 +73,5 @@ func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := httpx.NewXLSXStream(w, "volunteers.xlsx")
-	s.exportDone(w, r, out, s.Roster.ExportVolunteers(r.Context(), httpx.Principal(r), query, out, lang(r)))
-}
-
-// exportDone ends a streamed export: an error before the download began
-// is answered as JSON; after it, only logged (the client's file is cut
-// short and will not open).
-func (s *Server) exportDone(w http.ResponseWriter, r *http.Request, out *httpx.XLSXStream, err error) {
-	switch {
-	case err == nil:
-	case out.Started():
-		s.log.WarnContext(r.Context(), "export cut short", "err", err)
-	default:
-		s.fail(w, r, err)
-	}
+	out.End(r, s.Roster.ExportVolunteers(r.Context(), httpx.Principal(r), query, out, lang(r)), s.log, s.fail)
 }

@@ -52,7 +52,7 @@ func (s *Server) teamCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teamGet(w http.ResponseWriter, r *http.Request) {
-	t, err := s.Teams.Get(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	t, err := s.Teams.Get(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -105,7 +105,7 @@ func (s *Server) teamReview(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	t, err := s.Teams.ReviewTeam(r.Context(), httpx.Principal(r), pathID(r, "id"), in)
+	t, err := s.Teams.ReviewTeam(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -123,7 +123,7 @@ type reviewJSON struct {
 }
 
 func (s *Server) teamReviews(w http.ResponseWriter, r *http.Request) {
-	list, err := s.Teams.Reviews(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	list, err := s.Teams.Reviews(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -169,7 +169,7 @@ func (s *Server) teamMembers(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := s.Teams.Members(r.Context(), httpx.Principal(r), pathID(r, "id"), r.URL.Query().Get("status"), after, limit)
+	list, err := s.Teams.Members(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), r.URL.Query().Get("status"), after, limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -191,7 +191,7 @@ func (s *Server) teamAddMember(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	m, err := s.Teams.AddMember(r.Context(), httpx.Principal(r), pathID(r, "id"), in.VolunteerID)
+	m, err := s.Teams.AddMember(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in.VolunteerID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -205,7 +205,7 @@ func (s *Server) teamPreregister(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	v, err := s.Teams.Preregister(r.Context(), httpx.Principal(r), pathID(r, "id"), in)
+	v, err := s.Teams.Preregister(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -214,7 +214,7 @@ func (s *Server) teamPreregister(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teamJoin(w http.ResponseWriter, r *http.Request) {
-	m, err := s.Teams.Join(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	m, err := s.Teams.Join(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -223,7 +223,7 @@ func (s *Server) teamJoin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teamLeave(w http.ResponseWriter, r *http.Request) {
-	if err := s.Teams.Leave(r.Context(), httpx.Principal(r), pathID(r, "id")); err != nil {
+	if err := s.Teams.Leave(r.Context(), httpx.Principal(r), httpx.PathID(r, "id")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -231,7 +231,7 @@ func (s *Server) teamLeave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teamApproveMember(w http.ResponseWriter, r *http.Request) {
-	if err := s.Teams.Approve(r.Context(), httpx.Principal(r), pathID(r, "id"), pathID(r, "volunteer")); err != nil {
+	if err := s.Teams.Approve(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), httpx.PathID(r, "volunteer")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -239,7 +239,7 @@ func (s *Server) teamApproveMember(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teamRemoveMember(w http.ResponseWriter, r *http.Request) {
-	if err := s.Teams.Remove(r.Context(), httpx.Principal(r), pathID(r, "id"), pathID(r, "volunteer")); err != nil {
+	if err := s.Teams.Remove(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), httpx.PathID(r, "volunteer")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -256,7 +256,7 @@ func (s *Server) teamSetRole(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Teams.SetRole(r.Context(), httpx.Principal(r), pathID(r, "id"), pathID(r, "volunteer"), in.Role); err != nil {
+	if err := s.Teams.SetRole(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), httpx.PathID(r, "volunteer"), in.Role); err != nil {
 		s.fail(w, r, err)
 		return
 	}

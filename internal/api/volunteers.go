@@ -127,7 +127,7 @@ type pendingClaimJSON struct {
 }
 
 func (s *Server) teamClaims(w http.ResponseWriter, r *http.Request) {
-	found, err := s.Volunteers.TeamClaims(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	found, err := s.Volunteers.TeamClaims(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -178,7 +178,7 @@ func (s *Server) volunteerUpdateProfile(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) volunteerGet(w http.ResponseWriter, r *http.Request) {
-	v, err := s.Volunteers.Get(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	v, err := s.Volunteers.Get(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -194,7 +194,7 @@ type revealJSON struct {
 }
 
 func (s *Server) volunteerReveal(w http.ResponseWriter, r *http.Request) {
-	out, err := s.Volunteers.RevealNumbers(r.Context(), httpx.Principal(r), pathID(r, "id"))
+	out, err := s.Volunteers.RevealNumbers(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

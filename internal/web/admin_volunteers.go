@@ -47,9 +47,9 @@ func (s *Server) volunteerSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) volunteerDetail(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	v, err := s.volunteers.Get(r.Context(), httpx.Principal(r), id)

@@ -45,9 +45,9 @@ type shiftCodeData struct {
 
 // shiftQR is the current check-in code of the shift in the path.
 func (s *Server) shiftQR(r *http.Request) (project.Shift, qrData, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return project.Shift{}, qrData{}, err
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		return project.Shift{}, qrData{}, errPageNotFound
 	}
 	ctx, pr := r.Context(), httpx.Principal(r)
 	c, err := s.attendance.ShiftCode(ctx, pr, id)
@@ -105,9 +105,9 @@ func (s *Server) shiftCodeFragment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) leaderScan(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	sc, err := s.attendance.LeaderScan(r.Context(), httpx.Principal(r), id, strings.TrimSpace(r.PostFormValue("code")))
@@ -180,9 +180,9 @@ func formLocation(r *http.Request) *attendance.Location {
 // enterAttendance is a leader recording a volunteer's times by hand, with a
 // reason; the times are typed in Beijing time.
 func (s *Server) enterAttendance(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	volunteerID, _ := strconv.ParseInt(r.PostFormValue("volunteer_id"), 10, 64)

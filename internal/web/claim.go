@@ -63,9 +63,9 @@ func (s *Server) claimConfirm(w http.ResponseWriter, r *http.Request) {
 // teamClaims shows a team's pending claims and their codes to its admins
 // (each viewing is audited), with approval for the claimant they see.
 func (s *Server) teamClaims(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	list, err := s.volunteers.TeamClaims(r.Context(), httpx.Principal(r), id)
@@ -79,9 +79,9 @@ func (s *Server) teamClaims(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teamClaimApprove(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	if _, err := s.volunteers.ApproveClaim(r.Context(), httpx.Principal(r), r.PathValue("claim")); err != nil {

@@ -160,11 +160,7 @@ func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+c.Data.Serial+`.pdf"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
-	_, _ = w.Write(pdf)
+	httpx.SendPDF(w, c.Data.Serial+".pdf", pdf)
 }
 
 // recordPageData is one service record with its history.
@@ -176,9 +172,9 @@ type recordPageData struct {
 }
 
 func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	s.showRecord(w, r, id, nil)
@@ -216,9 +212,9 @@ func recordURL(id int64, suffix string) string {
 // the record with a flash, on failure the record page with the message.
 func (s *Server) recordAction(flash string, act func(r *http.Request, id int64) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			s.fail(w, r, err)
+		id := httpx.PathID(r, "id")
+		if id == 0 {
+			s.fail(w, r, errPageNotFound)
 			return
 		}
 		if err := act(r, id); err != nil {
@@ -247,9 +243,9 @@ func (s *Server) recordCorrection(r *http.Request, id int64) error {
 // cancelSignup gives up one's seat and returns to the page the form was on:
 // the shifts page (back=shifts) or the hours page.
 func (s *Server) cancelSignup(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	fromShifts := r.PostFormValue("back") == shiftsBack
@@ -277,9 +273,9 @@ type teamRecordsData struct {
 
 // teamRecords lists a team's records awaiting confirmation, overdue first.
 func (s *Server) teamRecords(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	ctx, pr := r.Context(), httpx.Principal(r)

@@ -73,9 +73,9 @@ type projectPageData struct {
 }
 
 func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	s.showProject(w, r, id, nil)
@@ -172,9 +172,9 @@ func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) projectSubmit(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	if _, err := s.projects.Submit(r.Context(), httpx.Principal(r), id); err != nil {
@@ -185,9 +185,9 @@ func (s *Server) projectSubmit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) projectReview(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	in := project.Review{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}
@@ -213,9 +213,9 @@ func localTime(v string) string {
 }
 
 func (s *Server) shiftCreate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	capacity, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("capacity")))
@@ -230,9 +230,9 @@ func (s *Server) shiftCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) shiftSignup(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	ctx, pr := r.Context(), httpx.Principal(r)

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"zhiyuan/internal/apperr"
@@ -139,13 +138,4 @@ func (s *Server) localize(ctx context.Context, p *Page, v *volunteer.Volunteer) 
 		*l.names = names
 	}
 	return nil
-}
-
-// pathID reads a numeric path value; a malformed one is a page that does not exist.
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errPageNotFound
-	}
-	return id, nil
 }

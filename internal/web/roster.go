@@ -12,6 +12,10 @@ import (
 	"zhiyuan/internal/volunteer"
 )
 
+// errNoFile answers an upload without its file.
+var errNoFile = &apperr.Error{Kind: apperr.Invalid, Key: "import.file_required",
+	Fields: map[string]apperr.Field{"file": {Code: "required", Key: "import.file_required"}}}
+
 // importData is the import page, before and after an upload.
 type importData struct {
 	Team   team.Team
@@ -19,9 +23,9 @@ type importData struct {
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	t, err := s.teams.Manageable(r.Context(), httpx.Principal(r), id)
@@ -35,9 +39,9 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	ctx, pr := r.Context(), httpx.Principal(r)
@@ -48,14 +52,9 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(w, r, "import.title")
 	p.Data = importData{Team: t}
-	file, header, err := r.FormFile("file")
+	file, header, err := httpx.FormFile(r, "file", 32<<20, errNoFile)
 	if err != nil {
-		if e, ok := httpx.TooLarge(err); ok {
-			s.formError(w, r, "team_import", p, e)
-			return
-		}
-		s.formError(w, r, "team_import", p, &apperr.Error{Kind: apperr.Invalid, Key: "import.file_required",
-			Fields: map[string]apperr.Field{"file": {Code: "required", Key: "import.file_required"}}})
+		s.formError(w, r, "team_import", p, err)
 		return
 	}
 	defer file.Close()
@@ -78,9 +77,9 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) importReport(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	data, err := s.roster.Report(r.Context(), httpx.Principal(r), id)
@@ -92,13 +91,13 @@ func (s *Server) importReport(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) membersXLSX(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	out := httpx.NewXLSXStream(w, fmt.Sprintf("team-%d-members.xlsx", id))
-	s.exportDone(w, r, out, s.roster.ExportMembers(r.Context(), httpx.Principal(r), id, out, s.lang(r)))
+	out.End(r, s.roster.ExportMembers(r.Context(), httpx.Principal(r), id, out, s.lang(r)), s.log, s.fail)
 }
 
 func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
@@ -108,18 +107,5 @@ func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := httpx.NewXLSXStream(w, "volunteers.xlsx")
-	s.exportDone(w, r, out, s.roster.ExportVolunteers(r.Context(), httpx.Principal(r), query, out, s.lang(r)))
-}
-
-// exportDone ends a streamed export: an error before the download began
-// is shown as a page; after it, only logged (the client's file is cut
-// short and will not open).
-func (s *Server) exportDone(w http.ResponseWriter, r *http.Request, out *httpx.XLSXStream, err error) {
-	switch {
-	case err == nil:
-	case out.Started():
-		s.log.WarnContext(r.Context(), "export cut short", "err", err)
-	default:
-		s.fail(w, r, err)
-	}
+	out.End(r, s.roster.ExportVolunteers(r.Context(), httpx.Principal(r), query, out, s.lang(r)), s.log, s.fail)
 }

@@ -22,9 +22,9 @@ type membersData struct {
 var memberFilters = []string{team.MemberActive, team.MemberPending, team.MemberInvited}
 
 func (s *Server) memberList(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	s.showMembers(w, r, id, nil)
@@ -68,14 +68,14 @@ func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, id int64, e
 // memberAction runs an action on one member and returns to the list.
 func (s *Server) memberAction(flash string, act func(r *http.Request, teamID, volunteerID int64) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			s.fail(w, r, err)
+		id := httpx.PathID(r, "id")
+		if id == 0 {
+			s.fail(w, r, errPageNotFound)
 			return
 		}
-		vid, err := pathID(r, "volunteer")
-		if err != nil {
-			s.fail(w, r, err)
+		vid := httpx.PathID(r, "volunteer")
+		if vid == 0 {
+			s.fail(w, r, errPageNotFound)
 			return
 		}
 		if err := act(r, id, vid); err != nil {
@@ -116,9 +116,9 @@ func (s *Server) preregisterForm(w http.ResponseWriter, r *http.Request) {
 
 // showPreregister renders the form, with err's messages if registering failed.
 func (s *Server) showPreregister(w http.ResponseWriter, r *http.Request, err error) {
-	id, perr := pathID(r, "id")
-	if perr != nil {
-		s.fail(w, r, perr)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	t, terr := s.teams.Manageable(r.Context(), httpx.Principal(r), id)
@@ -141,9 +141,9 @@ func (s *Server) showPreregister(w http.ResponseWriter, r *http.Request, err err
 }
 
 func (s *Server) preregister(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	if _, err := s.teams.Preregister(r.Context(), httpx.Principal(r), id, registrationFromForm(r)); err != nil {

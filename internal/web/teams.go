@@ -126,9 +126,9 @@ var decisionsFrom = map[string][]string{
 }
 
 func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	s.showTeam(w, r, id, nil)
@@ -187,9 +187,9 @@ func (s *Server) showTeam(w http.ResponseWriter, r *http.Request, id int64, err 
 }
 
 func (s *Server) teamJoin(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	m, err := s.teams.Join(r.Context(), httpx.Principal(r), id)
@@ -205,9 +205,9 @@ func (s *Server) teamJoin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teamLeave(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	if err := s.teams.Leave(r.Context(), httpx.Principal(r), id); err != nil {
@@ -218,9 +218,9 @@ func (s *Server) teamLeave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) teamReview(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	id := httpx.PathID(r, "id")
+	if id == 0 {
+		s.fail(w, r, errPageNotFound)
 		return
 	}
 	in := team.Review{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}
