@@ -51,7 +51,7 @@ func (s *Server) accountList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := s.auth.ListAccounts(r.Context(), httpx.Principal(r), auth.AccountQuery{Search: r.URL.Query().Get("q"), After: after, Limit: limit})
+	list, err := s.Auth.ListAccounts(r.Context(), httpx.Principal(r), auth.AccountQuery{Search: r.URL.Query().Get("q"), After: after, Limit: limit})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -92,7 +92,7 @@ func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	a, err := s.auth.CreateAccount(r.Context(), httpx.Principal(r), auth.NewAccount{Username: in.Username,
+	a, err := s.Auth.CreateAccount(r.Context(), httpx.Principal(r), auth.NewAccount{Username: in.Username,
 		DisplayName: in.DisplayName, Password: in.Password, RegionCode: in.RegionCode, Locale: in.Locale, Grant: in.Grant.grant()})
 	if err != nil {
 		s.fail(w, r, err)
@@ -103,7 +103,7 @@ func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) accountGet(w http.ResponseWriter, r *http.Request) {
-	a, err := s.auth.Account(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
+	a, err := s.Auth.Account(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -117,7 +117,7 @@ func (s *Server) grantAdd(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	g, err := s.auth.AddGrant(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in.grant())
+	g, err := s.Auth.AddGrant(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), in.grant())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -126,7 +126,7 @@ func (s *Server) grantAdd(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) grantRevoke(w http.ResponseWriter, r *http.Request) {
-	if err := s.auth.RevokeGrant(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), httpx.PathID(r, "grant")); err != nil {
+	if err := s.Auth.RevokeGrant(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), httpx.PathID(r, "grant")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -138,7 +138,7 @@ func (s *Server) accountEnable(w http.ResponseWriter, r *http.Request)  { s.setD
 
 // setDisabled disables or enables the account and answers it as it now is.
 func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) {
-	a, err := s.auth.SetDisabled(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), disabled)
+	a, err := s.Auth.SetDisabled(r.Context(), httpx.Principal(r), httpx.PathID(r, "id"), disabled)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -30,7 +30,7 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	list, err := s.auth.ListAudit(r.Context(), httpx.Principal(r), auth.AuditQuery{Entity: q.Get("entity"),
+	list, err := s.Auth.ListAudit(r.Context(), httpx.Principal(r), auth.AuditQuery{Entity: q.Get("entity"),
 		EntityID: q.Get("entity_id"), Before: before, Limit: limit})
 	if err != nil {
 		s.fail(w, r, err)

@@ -24,7 +24,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sess, _, err := s.auth.Login(r.Context(), in.Username, in.Password, auth.SessionAPI,
+	sess, _, err := s.Auth.Login(r.Context(), in.Username, in.Password, auth.SessionAPI,
 		httpx.Meta(r))
 	if err != nil {
 		s.fail(w, r, err)
@@ -35,7 +35,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	tok, _ := httpx.BearerToken(r)
-	if err := s.auth.Logout(r.Context(), tok); err != nil {
+	if err := s.Auth.Logout(r.Context(), tok); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -29,7 +29,7 @@ func (s *Server) certificateIssue(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	c, err := s.Records.IssueCertificate(r.Context(), httpx.Principal(r), in.VolunteerID, in.TeamID, s.baseURL)
+	c, err := s.Records.IssueCertificate(r.Context(), httpx.Principal(r), in.VolunteerID, in.TeamID, s.cfg.BaseURL)
 	if err != nil {
 		s.fail(w, r, err)
 		return

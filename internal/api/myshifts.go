@@ -35,7 +35,7 @@ func (s *Server) myShifts(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := myShiftsJSON{Items: []myShiftJSON{}, ICalURL: s.baseURL + "/api/v1/calendar/" + token}
+	out := myShiftsJSON{Items: []myShiftJSON{}, ICalURL: s.cfg.BaseURL + "/api/v1/calendar/" + token}
 	for _, m := range list {
 		out.Items = append(out.Items, myShiftJSON{SignupID: m.SignupID, Status: m.Status, ShiftID: m.ShiftID, ProjectID: m.ProjectID,
 			ProjectName: m.ProjectName, Place: m.Place, StartsAt: m.StartsAt.UTC(), EndsAt: m.EndsAt.UTC()})
@@ -50,7 +50,7 @@ func (s *Server) renewCalendar(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"ical_url": s.baseURL + "/api/v1/calendar/" + token})
+	writeJSON(w, http.StatusOK, map[string]string{"ical_url": s.cfg.BaseURL + "/api/v1/calendar/" + token})
 }
 
 func (s *Server) calendar(w http.ResponseWriter, r *http.Request) {

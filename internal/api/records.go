@@ -18,7 +18,7 @@ type codeJSON struct {
 }
 
 func (s *Server) toCodeJSON(c checkin.Code) (codeJSON, error) {
-	u, err := checkin.CheckinURL(s.baseURL, c)
+	u, err := checkin.CheckinURL(s.cfg.BaseURL, c)
 	return codeJSON{Code: c.Value, URL: u, ExpiresAt: c.ExpiresAt.UTC()}, err
 }
 

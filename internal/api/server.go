@@ -7,48 +7,32 @@ import (
 	"log/slog"
 	"net/http"
 
-	"zhiyuan/internal/attendance"
-	"zhiyuan/internal/auth"
-	"zhiyuan/internal/catalog"
 	"zhiyuan/internal/i18n"
-	"zhiyuan/internal/project"
-	"zhiyuan/internal/record"
-	"zhiyuan/internal/roster"
-	"zhiyuan/internal/stats"
-	"zhiyuan/internal/team"
-	"zhiyuan/internal/volunteer"
+	"zhiyuan/internal/surface"
 )
 
-// Services are the domain services the handlers call.
-type Services struct {
-	Auth       *auth.Service
-	Catalog    *catalog.Catalog
-	Volunteers *volunteer.Service
-	Teams      *team.Service
-	Roster     *roster.Service
-	Projects   *project.Service
-	Records    *record.Service
-	Attendance *attendance.Service
-	Stats      *stats.Service
+// Config holds the JSON surface's settings.
+type Config struct {
+	// BaseURL is the platform's public address, the base of every absolute
+	// link (check-in codes, calendar feeds, certificates).
+	BaseURL string
 }
 
 // Server holds what the JSON handlers need.
 type Server struct {
-	Services
-	auth *auth.Service
-	cat  *i18n.Catalog
-	log  *slog.Logger
-	// baseURL is the platform's public address, the base of every absolute link.
-	baseURL string
+	surface.Services
+	cfg Config
+	cat *i18n.Catalog
+	log *slog.Logger
 }
 
 // New returns the JSON surface.
-func New(svc Services, cat *i18n.Catalog, log *slog.Logger) *Server {
-	return &Server{Services: svc, auth: svc.Auth, cat: cat, log: log}
+func New(cfg Config, svc surface.Services, deps surface.Deps) *Server {
+	return &Server{Services: svc, cfg: cfg, cat: deps.Messages, log: deps.Log}
 }
 
 // SetBaseURL sets the base of absolute links; call it before serving.
-func (s *Server) SetBaseURL(u string) { s.baseURL = u }
+func (s *Server) SetBaseURL(u string) { s.cfg.BaseURL = u }
 
 // Mount registers the API routes on mux.
 func (s *Server) Mount(mux *http.ServeMux) {

@@ -31,6 +31,7 @@ import (
 	"zhiyuan/internal/roster"
 	"zhiyuan/internal/sheet"
 	"zhiyuan/internal/stats"
+	"zhiyuan/internal/surface"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
 	"zhiyuan/internal/web"
@@ -38,23 +39,15 @@ import (
 
 // App is the running platform's parts.
 type App struct {
-	Config     Config
-	DB         *db.DB
-	Keys       *pii.Keyring
-	Auth       *auth.Service
-	Catalog    *catalog.Catalog
-	Volunteers *volunteer.Service
-	Teams      *team.Service
-	Roster     *roster.Service
-	Projects   *project.Service
-	Records    *record.Service
-	Attendance *attendance.Service
-	Stats      *stats.Service
-	Log        *slog.Logger
-	web        *web.Server
-	api        *api.Server
-	reg        *prometheus.Registry
-	handler    http.Handler
+	Config Config
+	DB     *db.DB
+	Keys   *pii.Keyring
+	surface.Services
+	Log     *slog.Logger
+	web     *web.Server
+	api     *api.Server
+	reg     *prometheus.Registry
+	handler http.Handler
 }
 
 // New builds the application on an open, migrated database.
@@ -110,13 +103,12 @@ func New(c Config, d *db.DB, keys *pii.Keyring, log *slog.Logger) (*App, error) 
 	if err != nil {
 		return nil, err
 	}
-	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies, BaseURL: base},
-		web.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Records: a.Records, Attendance: a.Attendance, Projects: a.Projects, Stats: a.Stats}, d, cat, log, keys.Derive("csrf v1"))
+	deps := surface.Deps{Messages: cat, Log: log}
+	a.web, err = web.New(web.Config{SecureCookies: c.SecureCookies, BaseURL: base, CSRFKey: keys.Derive("csrf v1")}, a.Services, deps)
 	if err != nil {
 		return nil, err
 	}
-	a.api = api.New(api.Services{Auth: a.Auth, Catalog: a.Catalog, Volunteers: a.Volunteers, Teams: a.Teams, Roster: a.Roster, Projects: a.Projects, Records: a.Records, Attendance: a.Attendance, Stats: a.Stats}, cat, log)
-	a.api.SetBaseURL(base)
+	a.api = api.New(api.Config{BaseURL: base}, a.Services, deps)
 	a.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for name, pool := range d.Pools() {
 		a.reg.MustRegister(collectors.NewDBStatsCollector(pool, name))

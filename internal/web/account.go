@@ -32,7 +32,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "account", p)
 		return
 	}
-	err := s.auth.ChangePassword(r.Context(), httpx.Principal(r), r.PostFormValue("old_password"), r.PostFormValue("password"), keep)
+	err := s.Auth.ChangePassword(r.Context(), httpx.Principal(r), r.PostFormValue("old_password"), r.PostFormValue("password"), keep)
 	if err != nil {
 		s.formError(w, r, "account", s.page(w, r, "account.title"), err)
 		return
@@ -48,7 +48,7 @@ func (s *Server) setLocale(w http.ResponseWriter, r *http.Request) {
 		lang = i18n.Default
 	}
 	if p := httpx.Principal(r); p != nil {
-		if err := s.auth.SetLocale(r.Context(), p, lang); err != nil {
+		if err := s.Auth.SetLocale(r.Context(), p, lang); err != nil {
 			s.fail(w, r, err)
 			return
 		}

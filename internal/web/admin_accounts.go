@@ -29,7 +29,7 @@ func (s *Server) accountList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := s.auth.ListAccounts(r.Context(), httpx.Principal(r), auth.AccountQuery{Search: q.Get("q"), After: after, Limit: 50})
+	list, err := s.Auth.ListAccounts(r.Context(), httpx.Principal(r), auth.AccountQuery{Search: q.Get("q"), After: after, Limit: 50})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -73,7 +73,7 @@ func (s *Server) accountCreate(w http.ResponseWriter, r *http.Request) {
 		RegionCode:  strings.TrimSpace(r.PostFormValue("region_code")),
 		Grant:       grantFromForm(r),
 	}
-	a, err := s.auth.CreateAccount(r.Context(), httpx.Principal(r), in)
+	a, err := s.Auth.CreateAccount(r.Context(), httpx.Principal(r), in)
 	if err != nil {
 		p := s.page(w, r, "accounts.new_title")
 		p.Data = accountFormData{Roles: grantableRoles(p.Principal)}
@@ -110,7 +110,7 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, errBadID)
 		return
 	}
-	a, aerr := s.auth.Account(r.Context(), httpx.Principal(r), id)
+	a, aerr := s.Auth.Account(r.Context(), httpx.Principal(r), id)
 	if aerr != nil {
 		s.fail(w, r, aerr)
 		return
@@ -130,7 +130,7 @@ func (s *Server) grantAdd(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errBadID)
 		return
 	}
-	if _, err := s.auth.AddGrant(r.Context(), httpx.Principal(r), id, grantFromForm(r)); err != nil {
+	if _, err := s.Auth.AddGrant(r.Context(), httpx.Principal(r), id, grantFromForm(r)); err != nil {
 		if e := apperr.From(err); e.Kind == apperr.NotFound {
 			s.fail(w, r, err)
 			return
@@ -148,7 +148,7 @@ func (s *Server) grantRevoke(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errBadID)
 		return
 	}
-	if err := s.auth.RevokeGrant(r.Context(), httpx.Principal(r), id, gid); err != nil {
+	if err := s.Auth.RevokeGrant(r.Context(), httpx.Principal(r), id, gid); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -164,7 +164,7 @@ func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bo
 		s.fail(w, r, errBadID)
 		return
 	}
-	if _, err := s.auth.SetDisabled(r.Context(), httpx.Principal(r), id, disabled); err != nil {
+	if _, err := s.Auth.SetDisabled(r.Context(), httpx.Principal(r), id, disabled); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -23,7 +23,7 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := s.auth.ListAudit(r.Context(), httpx.Principal(r), auth.AuditQuery{Entity: q.Get("entity"), Before: before, Limit: 50})
+	list, err := s.Auth.ListAudit(r.Context(), httpx.Principal(r), auth.AuditQuery{Entity: q.Get("entity"), Before: before, Limit: 50})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -20,7 +20,7 @@ func (s *Server) volunteerSearch(w http.ResponseWriter, r *http.Request) {
 	ctx, q := r.Context(), r.URL.Query()
 	p := s.page(w, r, "volunteer.search_title")
 	p.Form = q
-	tags, err := s.catalog.List(ctx, catalog.Tag)
+	tags, err := s.Catalog.List(ctx, catalog.Tag)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -32,7 +32,7 @@ func (s *Server) volunteerSearch(w http.ResponseWriter, r *http.Request) {
 	var list []volunteer.Volunteer
 	if err == nil {
 		query.Limit = pageSize
-		list, err = s.volunteers.Search(ctx, httpx.Principal(r), query)
+		list, err = s.Volunteers.Search(ctx, httpx.Principal(r), query)
 	}
 	d := volunteerListData{Volunteers: list, Tags: tags}
 	if len(list) == pageSize {
@@ -52,7 +52,7 @@ func (s *Server) volunteerDetail(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	v, err := s.volunteers.Get(r.Context(), httpx.Principal(r), id)
+	v, err := s.Volunteers.Get(r.Context(), httpx.Principal(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

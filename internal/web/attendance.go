@@ -50,11 +50,11 @@ func (s *Server) shiftQR(r *http.Request) (project.Shift, qrData, error) {
 		return project.Shift{}, qrData{}, errPageNotFound
 	}
 	ctx, pr := r.Context(), httpx.Principal(r)
-	c, err := s.attendance.ShiftCode(ctx, pr, id)
+	c, err := s.Attendance.ShiftCode(ctx, pr, id)
 	if err != nil {
 		return project.Shift{}, qrData{}, err
 	}
-	sh, err := s.projects.Shift(ctx, pr, id)
+	sh, err := s.Projects.Shift(ctx, pr, id)
 	if err != nil {
 		return sh, qrData{}, err
 	}
@@ -80,7 +80,7 @@ func (s *Server) showShiftCode(w http.ResponseWriter, r *http.Request, sc *atten
 	}
 	p := s.page(w, r, "checkin.leader_title")
 	q.Lang, q.Hint = p.Lang, p.T("checkin.leader_hint")
-	roster, rerr := s.attendance.ShiftRoster(r.Context(), httpx.Principal(r), sh.ID)
+	roster, rerr := s.Attendance.ShiftRoster(r.Context(), httpx.Principal(r), sh.ID)
 	if rerr != nil {
 		s.fail(w, r, rerr)
 		return
@@ -110,7 +110,7 @@ func (s *Server) leaderScan(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	sc, err := s.attendance.LeaderScan(r.Context(), httpx.Principal(r), id, strings.TrimSpace(r.PostFormValue("code")))
+	sc, err := s.Attendance.LeaderScan(r.Context(), httpx.Principal(r), id, strings.TrimSpace(r.PostFormValue("code")))
 	if err != nil {
 		s.showShiftCode(w, r, nil, err)
 		return
@@ -134,13 +134,13 @@ func (s *Server) checkinPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) showCheckin(w http.ResponseWriter, r *http.Request, sc *attendance.Scan, err error) {
 	code := r.PathValue("code")
 	d := checkinData{Code: code, Scan: sc}
-	id, _ := s.attendance.CodeShift(code)
+	id, _ := s.Attendance.CodeShift(code)
 	if sc != nil {
 		id = sc.ShiftID
 		d.Minutes = sc.Minutes
 	}
 	if id > 0 {
-		if sh, serr := s.projects.Shift(r.Context(), httpx.Principal(r), id); serr == nil {
+		if sh, serr := s.Projects.Shift(r.Context(), httpx.Principal(r), id); serr == nil {
 			d.Shift = &sh
 		}
 	}
@@ -158,7 +158,7 @@ func (s *Server) showCheckin(w http.ResponseWriter, r *http.Request, sc *attenda
 }
 
 func (s *Server) checkin(w http.ResponseWriter, r *http.Request) {
-	sc, err := s.attendance.ScanCode(r.Context(), httpx.Principal(r), r.PathValue("code"), formLocation(r))
+	sc, err := s.Attendance.ScanCode(r.Context(), httpx.Principal(r), r.PathValue("code"), formLocation(r))
 	if err != nil {
 		s.showCheckin(w, r, nil, err)
 		return
@@ -188,7 +188,7 @@ func (s *Server) enterAttendance(w http.ResponseWriter, r *http.Request) {
 	volunteerID, _ := strconv.ParseInt(r.PostFormValue("volunteer_id"), 10, 64)
 	in := attendance.ManualAttendance{VolunteerID: volunteerID, CheckInAt: localRFC3339(r.PostFormValue("check_in_at")),
 		CheckOutAt: localRFC3339(r.PostFormValue("check_out_at")), Reason: r.PostFormValue("reason")}
-	sc, err := s.attendance.EnterAttendance(r.Context(), httpx.Principal(r), id, in)
+	sc, err := s.Attendance.EnterAttendance(r.Context(), httpx.Principal(r), id, in)
 	if err != nil {
 		s.showShiftCode(w, r, nil, err)
 		return

@@ -34,7 +34,7 @@ func (s *Server) claim(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "claim", p, errPasswordMismatch)
 		return
 	}
-	t, err := s.volunteers.ClaimRecord(r.Context(), volunteer.Claim{IDType: r.PostFormValue("id_type"),
+	t, err := s.Volunteers.ClaimRecord(r.Context(), volunteer.Claim{IDType: r.PostFormValue("id_type"),
 		IDNumber: r.PostFormValue("id_number"), Phone: r.PostFormValue("phone"), Password: r.PostFormValue("password")})
 	if err != nil {
 		s.formError(w, r, "claim", p, err)
@@ -48,7 +48,7 @@ func (s *Server) claim(w http.ResponseWriter, r *http.Request) {
 // claimConfirm completes a claim with its code.
 func (s *Server) claimConfirm(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	v, err := s.volunteers.ConfirmClaim(r.Context(), id, volunteer.ClaimConfirm{Code: r.PostFormValue("code")})
+	v, err := s.Volunteers.ConfirmClaim(r.Context(), id, volunteer.ClaimConfirm{Code: r.PostFormValue("code")})
 	if err != nil {
 		p := s.page(w, r, "volunteer.claim_sent_title")
 		p.Data = claimSentData{ClaimID: id}
@@ -68,7 +68,7 @@ func (s *Server) teamClaims(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	list, err := s.volunteers.TeamClaims(r.Context(), httpx.Principal(r), id)
+	list, err := s.Volunteers.TeamClaims(r.Context(), httpx.Principal(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -84,7 +84,7 @@ func (s *Server) teamClaimApprove(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	if _, err := s.volunteers.ApproveClaim(r.Context(), httpx.Principal(r), r.PathValue("claim")); err != nil {
+	if _, err := s.Volunteers.ApproveClaim(r.Context(), httpx.Principal(r), r.PathValue("claim")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -44,7 +44,7 @@ func (s *Server) csrfBinding(w http.ResponseWriter, r *http.Request) string {
 }
 
 func (s *Server) csrfToken(binding string) string {
-	m := hmac.New(sha256.New, s.csrfKey)
+	m := hmac.New(sha256.New, s.cfg.CSRFKey)
 	m.Write([]byte(binding))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }

@@ -19,14 +19,14 @@ type todayShift struct {
 // they manage, each with its QR page and its attendance.
 func (s *Server) leaderToday(w http.ResponseWriter, r *http.Request) {
 	ctx, pr := r.Context(), httpx.Principal(r)
-	shifts, err := s.projects.ShiftsOn(ctx, pr, time.Now())
+	shifts, err := s.Projects.ShiftsOn(ctx, pr, time.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	var out []todayShift
 	for _, sh := range shifts {
-		roster, err := s.attendance.ShiftRoster(ctx, pr, sh.ID)
+		roster, err := s.Attendance.ShiftRoster(ctx, pr, sh.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -20,7 +20,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	meta := httpx.Meta(r)
-	sess, _, err := s.auth.Login(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"), auth.SessionWeb, meta)
+	sess, _, err := s.Auth.Login(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"), auth.SessionWeb, meta)
 	if err != nil {
 		p := s.page(w, r, "login.title")
 		s.formError(w, r, "login", p, err)
@@ -33,7 +33,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(httpx.SessionCookie); err == nil {
-		if err := s.auth.Logout(r.Context(), c.Value); err != nil {
+		if err := s.Auth.Logout(r.Context(), c.Value); err != nil {
 			s.fail(w, r, err)
 			return
 		}

@@ -40,7 +40,7 @@ func (s *Server) myCodeFragment(w http.ResponseWriter, r *http.Request) {
 
 // personalQR is the principal's current personal code, for a leader to scan.
 func (s *Server) personalQR(r *http.Request) (qrData, error) {
-	c, err := s.attendance.PersonalCode(r.Context(), httpx.Principal(r))
+	c, err := s.Attendance.PersonalCode(r.Context(), httpx.Principal(r))
 	if err != nil {
 		return qrData{}, err
 	}
@@ -76,12 +76,12 @@ func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 	ctx, pr := r.Context(), httpx.Principal(r)
 	// The upcoming shifts are read in the same batch as the hours.
 	var page db.Batch
-	up, uerr := s.projects.QueueMyUpcoming(ctx, pr, &page)
+	up, uerr := s.Projects.QueueMyUpcoming(ctx, pr, &page)
 	if uerr != nil {
 		s.fail(w, r, uerr)
 		return
 	}
-	mine, merr := s.records.MyHours(ctx, pr, &page)
+	mine, merr := s.Records.MyHours(ctx, pr, &page)
 	if merr != nil {
 		s.fail(w, r, merr)
 		return
@@ -112,7 +112,7 @@ func (s *Server) showHours(w http.ResponseWriter, r *http.Request, err error) {
 // renewCalendar ends the volunteer's calendar feed URL and issues a new one,
 // back on the hours page.
 func (s *Server) renewCalendar(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.projects.RenewFeed(r.Context(), httpx.Principal(r)); err != nil {
+	if _, err := s.Projects.RenewFeed(r.Context(), httpx.Principal(r)); err != nil {
 		s.showHours(w, r, err)
 		return
 	}
@@ -130,13 +130,13 @@ type issuedData struct {
 
 func (s *Server) myCertificate(w http.ResponseWriter, r *http.Request) {
 	ctx, pr := r.Context(), httpx.Principal(r)
-	v, err := s.volunteers.Mine(ctx, pr)
+	v, err := s.Volunteers.Mine(ctx, pr)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	teamID, _ := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("team_id")), 10, 64)
-	c, err := s.records.IssueCertificate(ctx, pr, v.ID, teamID, s.cfg.BaseURL)
+	c, err := s.Records.IssueCertificate(ctx, pr, v.ID, teamID, s.cfg.BaseURL)
 	if err != nil {
 		s.showHours(w, r, err)
 		return
@@ -155,7 +155,7 @@ func (s *Server) certificatePDF(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	c, pdf, err := s.records.CertificatePDF(r.Context(), httpx.Principal(r), id)
+	c, pdf, err := s.Records.CertificatePDF(r.Context(), httpx.Principal(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -184,18 +184,18 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request) {
 // voiding it failed.
 func (s *Server) showRecord(w http.ResponseWriter, r *http.Request, id int64, err error) {
 	ctx, pr := r.Context(), httpx.Principal(r)
-	x, gerr := s.records.Get(ctx, pr, id)
+	x, gerr := s.Records.Get(ctx, pr, id)
 	if gerr != nil {
 		s.fail(w, r, gerr)
 		return
 	}
-	hist, herr := s.records.History(ctx, pr, id)
+	hist, herr := s.Records.History(ctx, pr, id)
 	if herr != nil {
 		s.fail(w, r, herr)
 		return
 	}
 	p := s.page(w, r, "record.title")
-	myID, _ := s.volunteers.MyID(ctx, pr)
+	myID, _ := s.Volunteers.MyID(ctx, pr)
 	p.Data = recordPageData{Record: x, History: hist, CanManage: s.canAttend(pr, x.RegionCode, x.TeamID), Own: myID == x.VolunteerID}
 	if err != nil {
 		s.formError(w, r, "record", p, err)
@@ -226,18 +226,18 @@ func (s *Server) recordAction(flash string, act func(r *http.Request, id int64) 
 }
 
 func (s *Server) recordConfirm(r *http.Request, id int64) error {
-	_, err := s.records.Confirm(r.Context(), httpx.Principal(r), id)
+	_, err := s.Records.Confirm(r.Context(), httpx.Principal(r), id)
 	return err
 }
 
 func (s *Server) recordVoid(r *http.Request, id int64) error {
-	_, err := s.records.Void(r.Context(), httpx.Principal(r), id, strings.TrimSpace(r.PostFormValue("reason")))
+	_, err := s.Records.Void(r.Context(), httpx.Principal(r), id, strings.TrimSpace(r.PostFormValue("reason")))
 	return err
 }
 
 // recordCorrection is a volunteer asking the team to correct their record.
 func (s *Server) recordCorrection(r *http.Request, id int64) error {
-	return s.records.RequestCorrection(r.Context(), httpx.Principal(r), id, r.PostFormValue("reason"))
+	return s.Records.RequestCorrection(r.Context(), httpx.Principal(r), id, r.PostFormValue("reason"))
 }
 
 // cancelSignup gives up one's seat and returns to the page the form was on:
@@ -249,7 +249,7 @@ func (s *Server) cancelSignup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	fromShifts := r.PostFormValue("back") == shiftsBack
-	if err := s.projects.Cancel(r.Context(), httpx.Principal(r), id); err != nil {
+	if err := s.Projects.Cancel(r.Context(), httpx.Principal(r), id); err != nil {
 		if fromShifts {
 			s.showShifts(w, r, err)
 		} else {
@@ -279,12 +279,12 @@ func (s *Server) teamRecords(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, pr := r.Context(), httpx.Principal(r)
-	t, err := s.teams.Manageable(ctx, pr, id)
+	t, err := s.Teams.Manageable(ctx, pr, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := s.records.Awaiting(ctx, pr, id, false)
+	list, err := s.Records.Awaiting(ctx, pr, id, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -69,7 +69,7 @@ func (s *Server) showShifts(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		page = n
 	}
-	sc, serr := s.projects.MySchedule(r.Context(), httpx.Principal(r), page)
+	sc, serr := s.Projects.MySchedule(r.Context(), httpx.Principal(r), page)
 	if serr != nil {
 		s.fail(w, r, serr)
 		return
@@ -89,7 +89,7 @@ func (s *Server) showShifts(w http.ResponseWriter, r *http.Request, err error) {
 	if sc.More {
 		d.NextURL = "/me/shifts?page=" + strconv.Itoa(sc.Page+1)
 	}
-	now := s.projects.Now() // the clock MySchedule split the list by
+	now := s.Projects.Now() // the clock MySchedule split the list by
 	word := newWords(p).get // each badge is translated once a page
 	buf := getBuffer()
 	defer putBuffer(buf)

@@ -16,7 +16,7 @@ type profileData struct {
 }
 
 func (s *Server) myVolunteer(w http.ResponseWriter, r *http.Request) {
-	v, err := s.volunteers.Mine(r.Context(), httpx.Principal(r))
+	v, err := s.Volunteers.Mine(r.Context(), httpx.Principal(r))
 	switch {
 	case err == nil:
 		p := s.page(w, r, "volunteer.mine_title")
@@ -51,7 +51,7 @@ func (s *Server) showProfileForm(w http.ResponseWriter, r *http.Request, err err
 }
 
 func (s *Server) completeProfile(w http.ResponseWriter, r *http.Request) {
-	_, err := s.volunteers.CompleteProfile(r.Context(), httpx.Principal(r), registrationFromForm(r))
+	_, err := s.Volunteers.CompleteProfile(r.Context(), httpx.Principal(r), registrationFromForm(r))
 	if err != nil {
 		s.showProfileForm(w, r, err)
 		return

@@ -31,7 +31,7 @@ func (s *Server) openShifts(w http.ResponseWriter, r *http.Request) {
 	p := s.page(w, r, "shifts.open_title")
 	p.Data = &d
 	afterStart, afterID := parseShiftCursor(q.Get("after"))
-	list, err := s.projects.OpenShifts(r.Context(), project.OpenQuery{RegionCode: d.Region, Day: d.Day,
+	list, err := s.Projects.OpenShifts(r.Context(), project.OpenQuery{RegionCode: d.Region, Day: d.Day,
 		AfterStart: afterStart, AfterID: afterID, Limit: pageSize})
 	if err != nil {
 		d.Rows = template.HTML(s.openShiftRows(p)) // the empty list under the error

@@ -27,7 +27,7 @@ type projectListData struct {
 
 func (s *Server) projectList(w http.ResponseWriter, r *http.Request) {
 	ctx, q := r.Context(), r.URL.Query()
-	cats, err := s.catalog.List(ctx, catalog.ServiceCategory)
+	cats, err := s.Catalog.List(ctx, catalog.ServiceCategory)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -44,7 +44,7 @@ func (s *Server) projectList(w http.ResponseWriter, r *http.Request) {
 		s.formError(w, r, "projects", p, err)
 		return
 	}
-	list, err := s.projects.List(ctx, pr, project.ListQuery{State: d.State, RegionCode: d.Region, Category: d.Category,
+	list, err := s.Projects.List(ctx, pr, project.ListQuery{State: d.State, RegionCode: d.Region, Category: d.Category,
 		Q: d.Search, After: after, Limit: pageSize})
 	if err != nil {
 		s.formError(w, r, "projects", p, err)
@@ -85,12 +85,12 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) {
 // it (or one of its shifts) failed.
 func (s *Server) showProject(w http.ResponseWriter, r *http.Request, id int64, err error) {
 	ctx, pr := r.Context(), httpx.Principal(r)
-	pj, gerr := s.projects.Get(ctx, pr, id)
+	pj, gerr := s.Projects.Get(ctx, pr, id)
 	if gerr != nil {
 		s.fail(w, r, gerr)
 		return
 	}
-	shifts, serr := s.projects.Shifts(ctx, pr, id)
+	shifts, serr := s.Projects.Shifts(ctx, pr, id)
 	if serr != nil {
 		s.fail(w, r, serr)
 		return
@@ -123,12 +123,12 @@ type projectFormData struct {
 
 func (s *Server) projectFormPage(w http.ResponseWriter, r *http.Request) (*Page, error) {
 	ctx, pr := r.Context(), httpx.Principal(r)
-	cats, err := s.catalog.List(ctx, catalog.ServiceCategory)
+	cats, err := s.Catalog.List(ctx, catalog.ServiceCategory)
 	if err != nil {
 		return nil, err
 	}
 	d := projectFormData{Categories: cats}
-	if teams, ms, terr := s.teams.Mine(ctx, pr); terr == nil {
+	if teams, ms, terr := s.Teams.Mine(ctx, pr); terr == nil {
 		for i := range teams {
 			if ms[i].Role == team.RoleAdmin && ms[i].Status == team.MemberActive {
 				d.Teams = append(d.Teams, teams[i])
@@ -158,7 +158,7 @@ func (s *Server) projectCreate(w http.ResponseWriter, r *http.Request) {
 		RegionCode: regionFromForm(r), Address: f("address"), RecruitCount: recruit, Requirements: f("requirements"),
 		Risks: f("risks"), Protections: f("protections"), Insured: f("insured") == "1", StartsOn: f("starts_on"),
 		EndsOn: f("ends_on"), ContactName: f("contact_name"), ContactPhone: f("contact_phone"), Theme: f("theme")}
-	pj, err := s.projects.Create(r.Context(), httpx.Principal(r), in)
+	pj, err := s.Projects.Create(r.Context(), httpx.Principal(r), in)
 	if err != nil {
 		p, perr := s.projectFormPage(w, r)
 		if perr != nil {
@@ -177,7 +177,7 @@ func (s *Server) projectSubmit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	if _, err := s.projects.Submit(r.Context(), httpx.Principal(r), id); err != nil {
+	if _, err := s.Projects.Submit(r.Context(), httpx.Principal(r), id); err != nil {
 		s.showProject(w, r, id, err)
 		return
 	}
@@ -191,7 +191,7 @@ func (s *Server) projectReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := project.Review{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}
-	if _, err := s.projects.ReviewProject(r.Context(), httpx.Principal(r), id, in); err != nil {
+	if _, err := s.Projects.ReviewProject(r.Context(), httpx.Principal(r), id, in); err != nil {
 		s.showProject(w, r, id, err)
 		return
 	}
@@ -222,7 +222,7 @@ func (s *Server) shiftCreate(w http.ResponseWriter, r *http.Request) {
 	waitlist, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("waitlist")))
 	in := project.NewShift{StartsAt: localTime(r.PostFormValue("starts_at")), EndsAt: localTime(r.PostFormValue("ends_at")),
 		Capacity: capacity, Waitlist: waitlist, Place: strings.TrimSpace(r.PostFormValue("place"))}
-	if _, err := s.projects.AddShift(r.Context(), httpx.Principal(r), id, in); err != nil {
+	if _, err := s.Projects.AddShift(r.Context(), httpx.Principal(r), id, in); err != nil {
 		s.showProject(w, r, id, err)
 		return
 	}
@@ -236,11 +236,11 @@ func (s *Server) shiftSignup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, pr := r.Context(), httpx.Principal(r)
-	su, err := s.projects.SignUp(ctx, pr, id)
+	su, err := s.Projects.SignUp(ctx, pr, id)
 	if err != nil {
 		// Refused: the project's page says why (the shift is read again
 		// only then; a shift the volunteer may not see is a 404).
-		sh, serr := s.projects.Shift(ctx, pr, id)
+		sh, serr := s.Projects.Shift(ctx, pr, id)
 		if serr != nil {
 			s.fail(w, r, serr)
 			return

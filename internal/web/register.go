@@ -57,7 +57,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		s.showRegister(w, r, errPasswordMismatch)
 		return
 	}
-	v, err := s.volunteers.Register(r.Context(), in)
+	v, err := s.Volunteers.Register(r.Context(), in)
 	if err != nil {
 		s.showRegister(w, r, err)
 		return

@@ -31,10 +31,10 @@ type regChoices struct {
 func (s *Server) regChoices(ctx context.Context, p *Page) (regChoices, error) {
 	c := regChoices{IDTypes: idTypes, Picker: newRegionLevel(p, "")}
 	var err error
-	if c.Tags, err = s.catalog.List(ctx, catalog.Tag); err != nil {
+	if c.Tags, err = s.Catalog.List(ctx, catalog.Tag); err != nil {
 		return c, err
 	}
-	c.Categories, err = s.catalog.List(ctx, catalog.ServiceCategory)
+	c.Categories, err = s.Catalog.List(ctx, catalog.ServiceCategory)
 	return c, err
 }
 
@@ -127,7 +127,7 @@ func (s *Server) localize(ctx context.Context, p *Page, v *volunteer.Volunteer) 
 		kind  catalog.Kind
 		names *[]string
 	}{{catalog.Tag, &v.Tags}, {catalog.ServiceCategory, &v.Categories}} {
-		items, _, err := s.catalog.Resolve(ctx, l.kind, *l.names)
+		items, _, err := s.Catalog.Resolve(ctx, l.kind, *l.names)
 		if err != nil {
 			return apperr.Wrap(err, "web: catalogue names")
 		}

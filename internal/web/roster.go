@@ -28,7 +28,7 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	t, err := s.teams.Manageable(r.Context(), httpx.Principal(r), id)
+	t, err := s.Teams.Manageable(r.Context(), httpx.Principal(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -45,7 +45,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, pr := r.Context(), httpx.Principal(r)
-	t, err := s.teams.Manageable(ctx, pr, id)
+	t, err := s.Teams.Manageable(ctx, pr, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -58,7 +58,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer file.Close()
-	res, err := s.roster.Import(ctx, pr, id, file, header.Size, header.Filename, p.Lang)
+	res, err := s.Roster.Import(ctx, pr, id, file, header.Size, header.Filename, p.Lang)
 	if err != nil {
 		s.formError(w, r, "team_import", p, err)
 		return
@@ -69,7 +69,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
-	if err := s.roster.Template(&buf, s.lang(r)); err != nil {
+	if err := s.Roster.Template(&buf, s.lang(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -82,7 +82,7 @@ func (s *Server) importReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	data, err := s.roster.Report(r.Context(), httpx.Principal(r), id)
+	data, err := s.Roster.Report(r.Context(), httpx.Principal(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -97,7 +97,7 @@ func (s *Server) membersXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := httpx.NewXLSXStream(w, fmt.Sprintf("team-%d-members.xlsx", id))
-	out.End(r, s.roster.ExportMembers(r.Context(), httpx.Principal(r), id, out, s.lang(r)), s.log, s.fail)
+	out.End(r, s.Roster.ExportMembers(r.Context(), httpx.Principal(r), id, out, s.lang(r)), s.log, s.fail)
 }
 
 func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
@@ -107,5 +107,5 @@ func (s *Server) volunteersXLSX(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := httpx.NewXLSXStream(w, "volunteers.xlsx")
-	out.End(r, s.roster.ExportVolunteers(r.Context(), httpx.Principal(r), query, out, s.lang(r)), s.log, s.fail)
+	out.End(r, s.Roster.ExportVolunteers(r.Context(), httpx.Principal(r), query, out, s.lang(r)), s.log, s.fail)
 }

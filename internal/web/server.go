@@ -10,18 +10,9 @@ import (
 	"path"
 	"strings"
 
-	"zhiyuan/internal/attendance"
-	"zhiyuan/internal/auth"
-	"zhiyuan/internal/catalog"
-	"zhiyuan/internal/db"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/i18n"
-	"zhiyuan/internal/project"
-	"zhiyuan/internal/record"
-	"zhiyuan/internal/roster"
-	"zhiyuan/internal/stats"
-	"zhiyuan/internal/team"
-	"zhiyuan/internal/volunteer"
+	"zhiyuan/internal/surface"
 )
 
 //go:embed static
@@ -34,43 +25,22 @@ type Config struct {
 	// BaseURL is the platform's public address, the base of every absolute
 	// link (check-in codes, calendar feeds, certificates).
 	BaseURL string
-}
-
-// Services are the domain services the HTML handlers call.
-type Services struct {
-	Auth       *auth.Service
-	Catalog    *catalog.Catalog
-	Volunteers *volunteer.Service
-	Teams      *team.Service
-	Roster     *roster.Service
-	Records    *record.Service
-	Attendance *attendance.Service
-	Projects   *project.Service
-	Stats      *stats.Service
+	// CSRFKey is the 32-byte secret that signs the forms' tokens.
+	CSRFKey []byte
 }
 
 // Server holds what the HTML handlers need.
 type Server struct {
-	cfg        Config
-	auth       *auth.Service
-	catalog    *catalog.Catalog
-	volunteers *volunteer.Service
-	teams      *team.Service
-	roster     *roster.Service
-	records    *record.Service
-	attendance *attendance.Service
-	projects   *project.Service
-	stats      *stats.Service
-	db         *db.DB
-	cat        *i18n.Catalog
-	log        *slog.Logger
-	tmpl       templates
-	layouts    *layoutCache
-	csrfKey    []byte
+	surface.Services
+	cfg     Config
+	cat     *i18n.Catalog
+	log     *slog.Logger
+	tmpl    templates
+	layouts *layoutCache
 }
 
-// New returns the web surface. csrfKey is a 32-byte secret.
-func New(cfg Config, svc Services, d *db.DB, cat *i18n.Catalog, log *slog.Logger, csrfKey []byte) (*Server, error) {
+// New returns the web surface.
+func New(cfg Config, svc surface.Services, deps surface.Deps) (*Server, error) {
 	t, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -79,8 +49,7 @@ func New(cfg Config, svc Services, d *db.DB, cat *i18n.Catalog, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	return &Server{layouts: layouts, cfg: cfg, auth: svc.Auth, catalog: svc.Catalog, volunteers: svc.Volunteers, teams: svc.Teams,
-		roster: svc.Roster, records: svc.Records, attendance: svc.Attendance, projects: svc.Projects, stats: svc.Stats, db: d, cat: cat, log: log, tmpl: t, csrfKey: csrfKey}, nil
+	return &Server{Services: svc, cfg: cfg, cat: deps.Messages, log: deps.Log, tmpl: t, layouts: layouts}, nil
 }
 
 // SetBaseURL sets the base of absolute links; call it before serving.

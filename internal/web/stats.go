@@ -52,7 +52,7 @@ func (s *Server) statsDashboard(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "stats", page)
 		return
 	}
-	f, err := s.stats.Figures(r.Context(), p, q)
+	f, err := s.Stats.Figures(r.Context(), p, q)
 	if err != nil {
 		s.statsFail(w, r, err)
 		return
@@ -69,7 +69,7 @@ func (s *Server) statsDashboard(w http.ResponseWriter, r *http.Request) {
 
 // statsWorkbook downloads the dashboard as .xlsx.
 func (s *Server) statsWorkbook(w http.ResponseWriter, r *http.Request) {
-	f, err := s.stats.Figures(r.Context(), httpx.Principal(r), stats.QueryOf(r.URL.Query()))
+	f, err := s.Stats.Figures(r.Context(), httpx.Principal(r), stats.QueryOf(r.URL.Query()))
 	if err != nil {
 		s.statsFail(w, r, err)
 		return
@@ -87,7 +87,7 @@ func (s *Server) statsWorkbook(w http.ResponseWriter, r *http.Request) {
 func (s *Server) statsPublic(w http.ResponseWriter, r *http.Request) {
 	q := stats.QueryOf(r.URL.Query())
 	q.RegionCode = r.PathValue("code")
-	f, err := s.stats.Public(r.Context(), q)
+	f, err := s.Stats.Public(r.Context(), q)
 	if err != nil {
 		s.statsFail(w, r, err)
 		return

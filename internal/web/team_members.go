@@ -34,7 +34,7 @@ func (s *Server) memberList(w http.ResponseWriter, r *http.Request) {
 // member failed.
 func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, id int64, err error) {
 	ctx, pr := r.Context(), httpx.Principal(r)
-	t, terr := s.teams.Manageable(ctx, pr, id)
+	t, terr := s.Teams.Manageable(ctx, pr, id)
 	if terr != nil {
 		s.fail(w, r, terr)
 		return
@@ -46,7 +46,7 @@ func (s *Server) showMembers(w http.ResponseWriter, r *http.Request, id int64, e
 		s.fail(w, r, aerr)
 		return
 	}
-	list, lerr := s.teams.Members(ctx, pr, id, status, after, pageSize)
+	list, lerr := s.Teams.Members(ctx, pr, id, status, after, pageSize)
 	if lerr != nil {
 		s.fail(w, r, lerr)
 		return
@@ -88,19 +88,19 @@ func (s *Server) memberAction(flash string, act func(r *http.Request, teamID, vo
 
 func (s *Server) memberApprove() http.HandlerFunc {
 	return s.memberAction("flash.member_approved", func(r *http.Request, id, vid int64) error {
-		return s.teams.Approve(r.Context(), httpx.Principal(r), id, vid)
+		return s.Teams.Approve(r.Context(), httpx.Principal(r), id, vid)
 	})
 }
 
 func (s *Server) memberSetRole() http.HandlerFunc {
 	return s.memberAction("flash.member_role_set", func(r *http.Request, id, vid int64) error {
-		return s.teams.SetRole(r.Context(), httpx.Principal(r), id, vid, r.PostFormValue("role"))
+		return s.Teams.SetRole(r.Context(), httpx.Principal(r), id, vid, r.PostFormValue("role"))
 	})
 }
 
 func (s *Server) memberRemove() http.HandlerFunc {
 	return s.memberAction("flash.member_removed", func(r *http.Request, id, vid int64) error {
-		return s.teams.Remove(r.Context(), httpx.Principal(r), id, vid)
+		return s.Teams.Remove(r.Context(), httpx.Principal(r), id, vid)
 	})
 }
 
@@ -121,7 +121,7 @@ func (s *Server) showPreregister(w http.ResponseWriter, r *http.Request, err err
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	t, terr := s.teams.Manageable(r.Context(), httpx.Principal(r), id)
+	t, terr := s.Teams.Manageable(r.Context(), httpx.Principal(r), id)
 	if terr != nil {
 		s.fail(w, r, terr)
 		return
@@ -146,7 +146,7 @@ func (s *Server) preregister(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	if _, err := s.teams.Preregister(r.Context(), httpx.Principal(r), id, registrationFromForm(r)); err != nil {
+	if _, err := s.Teams.Preregister(r.Context(), httpx.Principal(r), id, registrationFromForm(r)); err != nil {
 		s.showPreregister(w, r, err)
 		return
 	}

@@ -51,7 +51,7 @@ func (s *Server) listTeams(w http.ResponseWriter, r *http.Request, state, titleK
 		s.fail(w, r, err)
 		return
 	}
-	list, err := s.teams.List(r.Context(), httpx.Principal(r), team.ListQuery{State: state, Name: q.Get("q"),
+	list, err := s.Teams.List(r.Context(), httpx.Principal(r), team.ListQuery{State: state, Name: q.Get("q"),
 		RegionCode: q.Get("region_code"), After: after, Limit: pageSize})
 	if err != nil {
 		s.fail(w, r, err)
@@ -95,7 +95,7 @@ func (s *Server) teamCreate(w http.ResponseWriter, r *http.Request) {
 		JoinMode:     r.PostFormValue("join_mode"),
 		Description:  strings.TrimSpace(r.PostFormValue("description")),
 	}
-	t, err := s.teams.Create(r.Context(), httpx.Principal(r), in)
+	t, err := s.Teams.Create(r.Context(), httpx.Principal(r), in)
 	if err != nil {
 		s.formError(w, r, "team_new", s.teamFormPage(w, r), err)
 		return
@@ -137,7 +137,7 @@ func (s *Server) teamPage(w http.ResponseWriter, r *http.Request) {
 // showTeam renders a team's page, with err's messages if an action on it failed.
 func (s *Server) showTeam(w http.ResponseWriter, r *http.Request, id int64, err error) {
 	ctx, pr := r.Context(), httpx.Principal(r)
-	t, gerr := s.teams.Get(ctx, pr, id)
+	t, gerr := s.Teams.Get(ctx, pr, id)
 	if gerr != nil {
 		s.fail(w, r, gerr)
 		return
@@ -148,7 +148,7 @@ func (s *Server) showTeam(w http.ResponseWriter, r *http.Request, id int64, err 
 		d.Decisions = decisionsFrom[t.State]
 	}
 	if d.CanManage || auth.Can(pr, auth.PermTeamReview, target) {
-		list, aerr := s.teams.Admins(ctx, pr, id)
+		list, aerr := s.Teams.Admins(ctx, pr, id)
 		if aerr != nil {
 			s.fail(w, r, aerr)
 			return
@@ -157,12 +157,12 @@ func (s *Server) showTeam(w http.ResponseWriter, r *http.Request, id int64, err 
 	}
 	if pr != nil {
 		// Reviews are for signed-in viewers, as in the API.
-		if list, rerr := s.teams.Reviews(ctx, pr, id); rerr == nil {
+		if list, rerr := s.Teams.Reviews(ctx, pr, id); rerr == nil {
 			d.Reviews = list
 		}
 	}
 	if d.Volunteer {
-		teams, ms, merr := s.teams.Mine(ctx, pr)
+		teams, ms, merr := s.Teams.Mine(ctx, pr)
 		if merr != nil {
 			s.fail(w, r, merr)
 			return
@@ -192,7 +192,7 @@ func (s *Server) teamJoin(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	m, err := s.teams.Join(r.Context(), httpx.Principal(r), id)
+	m, err := s.Teams.Join(r.Context(), httpx.Principal(r), id)
 	if err != nil {
 		s.showTeam(w, r, id, err)
 		return
@@ -210,7 +210,7 @@ func (s *Server) teamLeave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errPageNotFound)
 		return
 	}
-	if err := s.teams.Leave(r.Context(), httpx.Principal(r), id); err != nil {
+	if err := s.Teams.Leave(r.Context(), httpx.Principal(r), id); err != nil {
 		s.showTeam(w, r, id, err)
 		return
 	}
@@ -224,7 +224,7 @@ func (s *Server) teamReview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := team.Review{Decision: r.PostFormValue("decision"), Reason: r.PostFormValue("reason")}
-	if _, err := s.teams.ReviewTeam(r.Context(), httpx.Principal(r), id, in); err != nil {
+	if _, err := s.Teams.ReviewTeam(r.Context(), httpx.Principal(r), id, in); err != nil {
 		s.showTeam(w, r, id, err)
 		return
 	}
@@ -238,7 +238,7 @@ type myTeam struct {
 }
 
 func (s *Server) myTeams(w http.ResponseWriter, r *http.Request) {
-	teams, ms, err := s.teams.Mine(r.Context(), httpx.Principal(r))
+	teams, ms, err := s.Teams.Mine(r.Context(), httpx.Principal(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return

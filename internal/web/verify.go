@@ -6,7 +6,7 @@ import (
 
 // verifyCertificate is the public page a certificate's QR code opens.
 func (s *Server) verifyCertificate(w http.ResponseWriter, r *http.Request) {
-	v, err := s.records.Verify(r.Context(), r.PathValue("code"))
+	v, err := s.Records.Verify(r.Context(), r.PathValue("code"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
