@@ -17,7 +17,7 @@ import (
 )
 
 var (
-	errNoRoute     = apperr.New(apperr.NotFound, "error.not_found")
+	errNoRoute     = httpx.ErrNotFound
 	errMethod      = apperr.New(apperr.MethodNotAllowed, "error.method_not_allowed")
 	errBadJSON     = apperr.New(apperr.BadRequest, "error.bad_json")
 	errContentType = apperr.New(apperr.BadRequest, "error.unsupported_media")
@@ -60,13 +60,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // fail writes err as the error envelope in the caller's language.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	e := apperr.From(err)
-	switch e.Kind {
-	case apperr.Internal:
-		s.log.ErrorContext(r.Context(), "request failed", "err", err)
-	case apperr.Unavailable:
-		s.log.WarnContext(r.Context(), "database unavailable", "err", err)
-	}
+	e := httpx.Failure(r, s.log, err)
 	l := lang(r)
 	body := errorBody{Error: errorDetail{Code: e.Kind.Code(), Message: s.cat.T(l, e.Key, e.Args),
 		RequestID: w.Header().Get("X-Request-Id")}}

@@ -5,14 +5,10 @@ import (
 	"fmt"
 	"net/http"
 
-	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/roster"
 	"zhiyuan/internal/volunteer"
 )
-
-var errNoFile = &apperr.Error{Kind: apperr.Invalid, Key: "import.file_required",
-	Fields: map[string]apperr.Field{"file": {Code: "required", Key: "import.file_required"}}}
 
 // importResponse is the import result with where to fetch its report.
 type importResponse struct {
@@ -25,7 +21,7 @@ func (s *Server) teamImport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	file, header, err := httpx.FormFile(r, "file", 32<<20, errNoFile)
+	file, header, err := httpx.FormFile(r, "file", 32<<20, roster.ErrNoFile)
 	if err != nil {
 		s.fail(w, r, err)
 		return

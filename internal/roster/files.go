@@ -20,6 +20,10 @@ import (
 
 var errNoReport = apperr.New(apperr.NotFound, "import.no_report")
 
+// ErrNoFile answers an import sent without its file.
+var ErrNoFile = &apperr.Error{Kind: apperr.Invalid, Key: "import.file_required",
+	Fields: map[string]apperr.Field{"file": {Code: "required", Key: "import.file_required"}}}
+
 // Report returns the error report of an import batch. It holds the failed
 // rows' ID and phone numbers in full, so only the account that uploaded the
 // file (while it still manages the team) and those who may reveal numbers

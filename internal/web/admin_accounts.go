@@ -11,7 +11,7 @@ import (
 )
 
 var (
-	errPageNotFound = apperr.New(apperr.NotFound, "error.not_found")
+	errPageNotFound = httpx.ErrNotFound
 	errBadID        = apperr.New(apperr.NotFound, "account.not_found")
 )
 

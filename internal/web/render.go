@@ -272,13 +272,7 @@ func (s *Server) renderPartial(w http.ResponseWriter, r *http.Request, name stri
 
 // fail renders an error page (or redirects to login when not signed in).
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	e := apperr.From(err)
-	switch e.Kind {
-	case apperr.Internal:
-		s.log.ErrorContext(r.Context(), "request failed", "err", err)
-	case apperr.Unavailable:
-		s.log.WarnContext(r.Context(), "database unavailable", "err", err)
-	}
+	e := httpx.Failure(r, s.log, err)
 	if e.Kind == apperr.Unauthenticated && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return

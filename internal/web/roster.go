@@ -5,16 +5,11 @@ import (
 	"fmt"
 	"net/http"
 
-	"zhiyuan/internal/apperr"
 	"zhiyuan/internal/httpx"
 	"zhiyuan/internal/roster"
 	"zhiyuan/internal/team"
 	"zhiyuan/internal/volunteer"
 )
-
-// errNoFile answers an upload without its file.
-var errNoFile = &apperr.Error{Kind: apperr.Invalid, Key: "import.file_required",
-	Fields: map[string]apperr.Field{"file": {Code: "required", Key: "import.file_required"}}}
 
 // importData is the import page, before and after an upload.
 type importData struct {
@@ -52,7 +47,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	p := s.page(w, r, "import.title")
 	p.Data = importData{Team: t}
-	file, header, err := httpx.FormFile(r, "file", 32<<20, errNoFile)
+	file, header, err := httpx.FormFile(r, "file", 32<<20, roster.ErrNoFile)
 	if err != nil {
 		s.formError(w, r, "team_import", p, err)
 		return
